@@ -1,0 +1,167 @@
+import type { Admin } from 'kafkajs';
+import type { Config } from './config';
+import { createRequestContext, type RequestContext, type Viewer } from './context';
+import { createKafka } from './clients/kafka';
+import { createMailer } from './clients/mailer';
+import { createOrm, type Orm } from './clients/orm';
+import { createPubSub } from './clients/pubsub';
+import { createRedis } from './clients/redis';
+import { AppError } from './errors';
+import { createMetrics } from './http/metrics';
+import { createHttpServer, type HttpServer } from './http/server';
+import { verifyEmailPage } from './http/pages';
+import { createLogger, type Logger } from './logger';
+import { AuthResolver } from './resolvers/auth.resolver';
+import { SystemResolver } from './resolvers/system.resolver';
+import { UserResolver } from './resolvers/user.resolver';
+import { buildAppSchema } from './schema/build-schema';
+import { AuthService } from './services/auth.service';
+import { FieldCipher } from './services/field-cipher';
+import { MailService } from './services/mail.service';
+import { PasswordHasher } from './services/password-hasher';
+import { RateLimitService } from './services/rate-limit.service';
+import { TokenService } from './services/token.service';
+import { UserService } from './services/user.service';
+import { createMailWorker } from './workers/mail.worker';
+import type { Worker } from './workers/poller';
+
+export interface AppOverrides {
+  logger?: Logger;
+}
+
+export interface App {
+  config: Config;
+  orm: Orm;
+  logger: Logger;
+  services: Awaited<ReturnType<typeof createServices>>;
+  /** Starts the workers of the role and, unless the role is `worker`, serves HTTP on `port`. */
+  start(port?: number): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+async function createServices(config: Config, logger: Logger) {
+  const orm = await createOrm(config.mysql, logger);
+  const redis = createRedis(config.redis);
+  await redis.connect();
+  const pubSub = createPubSub(config.redis);
+  const kafka = createKafka(config.kafka, logger);
+  const mailer = createMailer(config.mail);
+
+  const cipher = new FieldCipher(config.auth.dataKey);
+  const tokens = new TokenService(config.auth, redis);
+  const mail = new MailService(config, cipher, mailer, logger.child({ component: 'mail' }));
+  const rateLimits = new RateLimitService(redis, config.rateLimit);
+  const hasher = new PasswordHasher(config.auth.argon2);
+  const auth = new AuthService(config, hasher, tokens, mail, rateLimits, logger.child({ component: 'auth' }));
+  const users = new UserService(cipher);
+
+  return { orm, redis, pubSub, kafka, mailer, cipher, tokens, mail, rateLimits, hasher, auth, users };
+}
+
+/**
+ * The composition root: config → clients → services → resolvers → schema → servers.
+ * The same app runs the `api`, `worker` or `all` role; tests start it on port 0.
+ */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config);
+  const services = await createServices(config, logger);
+  const { orm, redis, pubSub, kafka, mailer } = services;
+  const serveApi = config.role !== 'worker';
+  const runWorkers = config.role !== 'api';
+
+  const workers: Worker[] = [];
+  if (runWorkers) {
+    workers.push(createMailWorker({ em: orm.em, mail: services.mail, logger }, config.mail.pollIntervalMs));
+  }
+
+  const context = (viewer: Viewer | null, ip: string): RequestContext =>
+    createRequestContext(orm.em, viewer, ip);
+
+  let kafkaAdmin: Admin | undefined;
+  const metrics = createMetrics();
+  let http: HttpServer | undefined;
+  http = await createHttpServer({
+    config,
+    logger,
+    metrics,
+    readiness: [
+      { name: 'mysql', check: () => orm.em.getConnection().execute('select 1') },
+      { name: 'redis', check: () => redis.ping() },
+      {
+        name: 'kafka',
+        check: async () => {
+          kafkaAdmin ??= kafka.admin();
+          await kafkaAdmin.connect();
+          await kafkaAdmin.describeCluster();
+        },
+      },
+    ],
+    graphql: serveApi
+      ? {
+          schema: await buildAppSchema({
+            container: registry([
+              new SystemResolver(),
+              new AuthResolver(services.auth),
+              new UserResolver(services.users),
+            ]),
+            pubSub,
+          }),
+          authenticate: (token) => services.tokens.verifyAccess(token),
+          createContext: context,
+        }
+      : undefined,
+    routes: serveApi
+      ? (app) => {
+          app.get('/verify-email', async (req, res) => {
+            const token = typeof req.query.token === 'string' ? req.query.token : '';
+            try {
+              const user = await services.auth.verifyEmail(context(null, req.ip ?? 'unknown'), token);
+              res.type('html').send(verifyEmailPage(true, user.email));
+            } catch (err) {
+              if (!(err instanceof AppError)) logger.error({ err }, 'verify-email page failed');
+              res.status(400).type('html').send(verifyEmailPage(false));
+            }
+          });
+        }
+      : undefined,
+  });
+
+  let stopped = false;
+  return {
+    config,
+    orm,
+    logger,
+    services,
+    async start(port = config.http.port) {
+      for (const worker of workers) await worker.start();
+      const bound = await http!.listen(port);
+      logger.info({ port: bound, role: config.role }, 'rocket mart started');
+      return { port: bound };
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      // Stop taking requests first, then let workers finish their batch, then close clients.
+      await http?.close();
+      http = undefined;
+      await Promise.all(workers.map((w) => w.stop()));
+      await kafkaAdmin?.disconnect().catch(() => undefined);
+      await pubSub.close().catch(() => undefined);
+      await redis.quit().catch(() => undefined);
+      mailer.close();
+      await orm.close(true);
+      logger.info('rocket mart stopped');
+    },
+  };
+}
+
+function registry(instances: object[]) {
+  const byClass = new Map<unknown, object>(instances.map((i) => [i.constructor, i]));
+  return {
+    get(cls: unknown) {
+      const found = byClass.get(cls);
+      if (!found) throw new Error(`No instance registered for ${String((cls as { name?: string }).name)}`);
+      return found;
+    },
+  };
+}

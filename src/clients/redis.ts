@@ -1,0 +1,21 @@
+import Redis from 'ioredis';
+import type { Config } from '../config';
+import { registerScripts } from '../lua';
+
+export type AppRedis = ReturnType<typeof createRedis>;
+
+/** A Redis connection with the app's key prefix and its Lua scripts registered as commands. */
+export function createRedis(config: Config['redis'], name = 'main') {
+  const redis = new Redis({
+    host: config.host,
+    port: config.port,
+    password: config.password,
+    db: config.db,
+    keyPrefix: config.keyPrefix,
+    connectionName: `rocket-mart:${name}`,
+    lazyConnect: true,
+    // Commands wait for a reconnect instead of failing at once; 3 tries bound a request's wait.
+    maxRetriesPerRequest: 3,
+  });
+  return registerScripts(redis);
+}

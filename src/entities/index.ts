@@ -1,0 +1,7 @@
+import { EmailToken } from './email-token.entity';
+import { MailOutbox } from './mail-outbox.entity';
+import { RefreshToken, Session } from './session.entity';
+import { User } from './user.entity';
+
+/** Every entity the ORM knows; a new entity is added here and gets a migration. */
+export const entities = [User, Session, RefreshToken, EmailToken, MailOutbox];

@@ -1,0 +1,27 @@
+import { Field, InterfaceType, registerEnumType } from 'type-graphql';
+
+/** Codes of expected business outcomes returned as data (never thrown). */
+export enum ErrorResultCode {
+  SOLD_OUT = 'SOLD_OUT',
+  SALE_NOT_STARTED = 'SALE_NOT_STARTED',
+  SALE_ENDED = 'SALE_ENDED',
+  PURCHASE_LIMIT_EXCEEDED = 'PURCHASE_LIMIT_EXCEEDED',
+  PAYMENT_DECLINED = 'PAYMENT_DECLINED',
+  RESERVATION_EXPIRED = 'RESERVATION_EXPIRED',
+  INVALID_ORDER_TRANSITION = 'INVALID_ORDER_TRANSITION',
+  RATE_LIMITED = 'RATE_LIMITED',
+}
+registerEnumType(ErrorResultCode, {
+  name: 'ErrorCode',
+  description: 'Expected business outcomes a client branches on.',
+});
+
+/** Implemented by every error member of a result union. */
+@InterfaceType()
+export abstract class ErrorResult {
+  @Field(() => ErrorResultCode)
+  code!: ErrorResultCode;
+
+  @Field()
+  message!: string;
+}

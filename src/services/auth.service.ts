@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/mysql';
+import { isEmail } from 'class-validator';
+import type { Config } from '../config';
+import type { RequestContext, Viewer } from '../context';
+import { EmailToken, EmailTokenPurpose } from '../entities/email-token.entity';
+import { RefreshToken, Session } from '../entities/session.entity';
+import { User } from '../entities/user.entity';
+import {
+  BadUserInputError,
+  ConflictError,
+  EmailNotVerifiedError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../errors';
+import type { Logger } from '../logger';
+import type { MailService } from './mail.service';
+import type { PasswordHasher } from './password-hasher';
+import type { RateLimitService } from './rate-limit.service';
+import { hashToken, newToken } from './secrets';
+import type { TokenService } from './token.service';
+
+export interface AuthTokens {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+  user: User;
+}
+
+/** Trimmed and lower-cased; throws BAD_USER_INPUT (field `email`) when it is not an address. */
+export function normaliseEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (!isEmail(email)) throw new BadUserInputError('Not a valid email address', 'email');
+  return email;
+}
+
+const INVALID_CREDENTIALS = 'Invalid email or password';
+const INVALID_TOKEN = 'This link is invalid or has expired';
+
+/**
+ * Sign-up, email verification, login, refresh-token rotation, logout and password changes.
+ * Failures are thrown AppErrors: UNAUTHENTICATED, EMAIL_NOT_VERIFIED, CONFLICT, BAD_USER_INPUT
+ * and RATE_LIMITED.
+ */
+export class AuthService {
+  constructor(
+    private readonly config: Pick<Config, 'auth'>,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly mail: MailService,
+    private readonly rateLimits: RateLimitService,
+    private readonly logger: Logger,
+  ) {}
+
+  async signUp(ctx: RequestContext, input: { email: string; password: string; name: string }) {
+    const email = normaliseEmail(input.email);
+    await this.rateLimits.consume(['signup:ip', ctx.ip]);
+    if (await ctx.em.count(User, { email })) {
+      throw new ConflictError('An account with this email already exists');
+    }
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      return await ctx.em.transactional(async (em) => {
+        const user = em.create(User, { email, passwordHash, name: input.name.trim() });
+        this.issueVerification(em, user);
+        await em.flush();
+        return user;
+      });
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) {
+        throw new ConflictError('An account with this email already exists');
+      }
+      throw err;
+    }
+  }
+
+  async verifyEmail(ctx: RequestContext, token: string): Promise<User> {
+    return ctx.em.transactional(async (em) => {
+      const row = await this.claimToken(em, token, EmailTokenPurpose.VERIFY_EMAIL);
+      const user = row.user;
+      user.emailVerifiedAt ??= new Date();
+      await em.flush();
+      return user;
+    });
+  }
+
+  /** Always succeeds, so it cannot tell which addresses have accounts. */
+  async resendVerificationEmail(ctx: RequestContext, rawEmail: string): Promise<void> {
+    const email = normaliseEmail(rawEmail);
+    await this.rateLimits.consume(['mail:account', email], ['mail:ip', ctx.ip]);
+    await ctx.em.transactional(async (em) => {
+      const user = await em.findOne(User, { email });
+      if (!user || user.emailVerifiedAt) return;
+      await this.expireTokens(em, user, EmailTokenPurpose.VERIFY_EMAIL);
+      this.issueVerification(em, user);
+    });
+  }
+
+  async login(ctx: RequestContext, input: { email: string; password: string }): Promise<AuthTokens> {
+    const email = normaliseEmail(input.email);
+    await this.rateLimits.consume(['login:account', email], ['login:ip', ctx.ip]);
+    const user = await ctx.em.findOne(User, { email });
+    const ok = await this.hasher.verify(user?.passwordHash, input.password);
+    if (!user || !ok) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    if (!user.emailVerifiedAt) throw new EmailNotVerifiedError();
+    await this.rateLimits.reset('login:account', email);
+    return ctx.em.transactional((em) => this.openSession(em, em.merge(user)));
+  }
+
+  /** Rotates a refresh token. Presenting a token that was already rotated revokes its session. */
+  async refresh(ctx: RequestContext, rawToken: string): Promise<AuthTokens> {
+    const em = ctx.em;
+    const row = await em.findOne(
+      RefreshToken,
+      { tokenHash: hashToken(rawToken) },
+      { populate: ['session', 'session.user'] },
+    );
+    const session = row?.session;
+    if (!row || !session || session.revokedAt || session.expiresAt <= new Date()) {
+      throw new UnauthenticatedError('Invalid refresh token');
+    }
+    // Only one caller can mark a token used; any later presentation of it is a replay.
+    const claimed = await em.nativeUpdate(RefreshToken, { id: row.id, usedAt: null }, { usedAt: new Date() });
+    if (claimed === 0) {
+      await this.revokeSessions(em, [session.id], 'REFRESH_REUSE');
+      this.logger.warn({ sessionId: session.id, userId: session.user.id }, 'refresh token reuse: session revoked');
+      throw new UnauthenticatedError('Refresh token was already used; the session has been revoked');
+    }
+    return em.transactional(async (tx) => {
+      const refreshToken = newToken();
+      tx.create(RefreshToken, { session: tx.getReference(Session, session.id), tokenHash: hashToken(refreshToken) });
+      await tx.flush();
+      return this.tokensFor(session.user, session, refreshToken);
+    });
+  }
+
+  async logout(ctx: RequestContext, viewer: Viewer): Promise<void> {
+    await this.revokeSessions(ctx.em, [viewer.sessionId], 'LOGOUT');
+  }
+
+  async logoutAll(ctx: RequestContext, viewer: Viewer): Promise<number> {
+    return this.revokeAllSessions(ctx.em, viewer.userId, 'LOGOUT_ALL');
+  }
+
+  /** Checks the current password; ends every other session of the member. */
+  async changePassword(
+    ctx: RequestContext,
+    viewer: Viewer,
+    input: { currentPassword: string; newPassword: string },
+  ): Promise<User> {
+    const user = await ctx.em.findOne(User, viewer.userId);
+    if (!user) throw new NotFoundError('User', viewer.userId);
+    await this.rateLimits.consume(['login:account', user.email]);
+    if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
+      throw new BadUserInputError('Current password is wrong', 'currentPassword');
+    }
+    user.passwordHash = await this.hasher.hash(input.newPassword);
+    await ctx.em.flush();
+    await this.revokeAllSessions(ctx.em, user.id, 'PASSWORD_CHANGED', viewer.sessionId);
+    return user;
+  }
+
+  /** Always succeeds, so it cannot tell which addresses have accounts. */
+  async requestPasswordReset(ctx: RequestContext, rawEmail: string): Promise<void> {
+    const email = normaliseEmail(rawEmail);
+    await this.rateLimits.consume(['reset:ip', ctx.ip], ['mail:account', email]);
+    await ctx.em.transactional(async (em) => {
+      const user = await em.findOne(User, { email });
+      if (!user) return;
+      await this.expireTokens(em, user, EmailTokenPurpose.RESET_PASSWORD);
+      const token = newToken();
+      const expiresAt = new Date(Date.now() + this.config.auth.resetTokenTtlMinutes * 60_000);
+      em.create(EmailToken, {
+        user,
+        purpose: EmailTokenPurpose.RESET_PASSWORD,
+        tokenHash: hashToken(token),
+        expiresAt,
+      });
+      const link = this.mail.link('/reset-password', token);
+      const minutes = this.config.auth.resetTokenTtlMinutes;
+      this.mail.enqueue(
+        em,
+        user.email,
+        'Reset your Rocket Mart password',
+        {
+          text: `Hello ${user.name},\n\nReset your password here (valid for ${minutes} minutes):\n${link}\n\nIf you did not ask for this, ignore this mail.\n`,
+          html: `<p>Hello ${escapeHtml(user.name)},</p><p><a href="${link}">Reset your password</a> (valid for ${minutes} minutes).</p><p>If you did not ask for this, ignore this mail.</p>`,
+        },
+        expiresAt,
+      );
+    });
+  }
+
+  /** Sets a new password from a mailed token and ends every session of the member. */
+  async resetPassword(ctx: RequestContext, input: { token: string; newPassword: string }): Promise<User> {
+    const passwordHash = await this.hasher.hash(input.newPassword);
+    const user = await ctx.em.transactional(async (em) => {
+      const row = await this.claimToken(em, input.token, EmailTokenPurpose.RESET_PASSWORD);
+      row.user.passwordHash = passwordHash;
+      // The mailbox owner proved control of the address.
+      row.user.emailVerifiedAt ??= new Date();
+      await em.flush();
+      return row.user;
+    });
+    await this.revokeAllSessions(ctx.em, user.id, 'PASSWORD_RESET');
+    return user;
+  }
+
+  private issueVerification(em: EntityManager, user: User): void {
+    const token = newToken();
+    const expiresAt = new Date(Date.now() + this.config.auth.verifyTokenTtlHours * 3_600_000);
+    em.create(EmailToken, {
+      user,
+      purpose: EmailTokenPurpose.VERIFY_EMAIL,
+      tokenHash: hashToken(token),
+      expiresAt,
+    });
+    const link = this.mail.link('/verify-email', token);
+    this.mail.enqueue(
+      em,
+      user.email,
+      'Verify your Rocket Mart email',
+      {
+        text: `Welcome to Rocket Mart, ${user.name}!\n\nConfirm your email address:\n${link}\n\nThe link works once, for ${this.config.auth.verifyTokenTtlHours} hours.\n`,
+        html: `<p>Welcome to Rocket Mart, ${escapeHtml(user.name)}!</p><p><a href="${link}">Confirm your email address</a></p><p>The link works once, for ${this.config.auth.verifyTokenTtlHours} hours.</p>`,
+      },
+      expiresAt,
+    );
+  }
+
+  /** Marks a live token used, exactly once; throws BAD_USER_INPUT for anything else. */
+  private async claimToken(em: EntityManager, token: string, purpose: EmailTokenPurpose) {
+    const row = await em.findOne(
+      EmailToken,
+      { tokenHash: hashToken(token), purpose },
+      { populate: ['user'] },
+    );
+    if (!row || row.usedAt || row.expiresAt <= new Date()) {
+      throw new BadUserInputError(INVALID_TOKEN, 'token');
+    }
+    const claimed = await em.nativeUpdate(EmailToken, { id: row.id, usedAt: null }, { usedAt: new Date() });
+    if (claimed === 0) throw new BadUserInputError(INVALID_TOKEN, 'token');
+    return row;
+  }
+
+  private async expireTokens(em: EntityManager, user: User, purpose: EmailTokenPurpose) {
+    await em.nativeUpdate(EmailToken, { user, purpose, usedAt: null }, { usedAt: new Date() });
+  }
+
+  private async openSession(em: EntityManager, user: User): Promise<AuthTokens> {
+    const expiresAt = new Date(Date.now() + this.config.auth.refreshTtlDays * 86_400_000);
+    const session = em.create(Session, { id: randomUUID(), user, expiresAt });
+    const refreshToken = newToken();
+    em.create(RefreshToken, { session, tokenHash: hashToken(refreshToken) });
+    await em.flush();
+    return this.tokensFor(user, session, refreshToken);
+  }
+
+  private tokensFor(user: User, session: Session, refreshToken: string): AuthTokens {
+    const access = this.tokens.signAccess(user.id, user.role, session.id);
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken,
+      refreshTokenExpiresAt: session.expiresAt,
+      user,
+    };
+  }
+
+  private async revokeSessions(em: EntityManager, ids: string[], reason: string): Promise<void> {
+    if (ids.length === 0) return;
+    await em.nativeUpdate(Session, { id: { $in: ids }, revokedAt: null }, { revokedAt: new Date(), revokeReason: reason });
+    await this.tokens.denySessions(ids);
+  }
+
+  private async revokeAllSessions(
+    em: EntityManager,
+    userId: number,
+    reason: string,
+    keepSessionId?: string,
+  ): Promise<number> {
+    const live = await em.find(
+      Session,
+      { user: userId, revokedAt: null, ...(keepSessionId ? { id: { $ne: keepSessionId } } : {}) },
+      { fields: ['id'] },
+    );
+    await this.revokeSessions(em, live.map((s) => s.id), reason);
+    return live.length;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
