@@ -12,12 +12,14 @@ import { createHttpServer, type HttpServer } from './http/server';
 import { verifyEmailPage } from './http/pages';
 import { createLogger, type Logger } from './logger';
 import { AuthResolver } from './resolvers/auth.resolver';
+import { OrderStatusResolver } from './resolvers/order-status.resolver';
 import { SystemResolver } from './resolvers/system.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { buildAppSchema } from './schema/build-schema';
 import { AuthService } from './services/auth.service';
 import { FieldCipher } from './services/field-cipher';
 import { MailService } from './services/mail.service';
+import { OrderStatusNotifier } from './services/order-status-notifier';
 import { PasswordHasher } from './services/password-hasher';
 import { RateLimitService } from './services/rate-limit.service';
 import { TokenService } from './services/token.service';
@@ -54,8 +56,23 @@ async function createServices(config: Config, logger: Logger) {
   const hasher = new PasswordHasher(config.auth.argon2);
   const auth = new AuthService(config, hasher, tokens, mail, rateLimits, logger.child({ component: 'auth' }));
   const users = new UserService(cipher);
+  const orderStatus = new OrderStatusNotifier(pubSub);
 
-  return { orm, redis, pubSub, kafka, mailer, cipher, tokens, mail, rateLimits, hasher, auth, users };
+  return {
+    orm,
+    redis,
+    pubSub,
+    kafka,
+    mailer,
+    cipher,
+    tokens,
+    mail,
+    rateLimits,
+    hasher,
+    auth,
+    users,
+    orderStatus,
+  };
 }
 
 /**
@@ -103,6 +120,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
               new SystemResolver(),
               new AuthResolver(services.auth),
               new UserResolver(services.users),
+              new OrderStatusResolver(),
             ]),
             pubSub,
           }),

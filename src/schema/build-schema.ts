@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AuthResolver } from '../resolvers/auth.resolver';
+import { OrderStatusResolver } from '../resolvers/order-status.resolver';
 import { authChecker } from '../resolvers/auth-checker';
 import { SystemResolver } from '../resolvers/system.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
@@ -9,7 +10,12 @@ import { ErrorResult } from './error-result';
 import { scalarsMap } from './scalars';
 
 /** Every resolver class of the API; app.ts supplies an instance of each through the container. */
-export const resolverClasses = [SystemResolver, AuthResolver, UserResolver] as const;
+export const resolverClasses = [
+  SystemResolver,
+  AuthResolver,
+  UserResolver,
+  OrderStatusResolver,
+] as const;
 
 /** Builds the executable schema. Does no I/O, so the schema can be emitted without services. */
 export function buildAppSchema(options: { container: ContainerType; pubSub: AppPubSub }): Promise<GraphQLSchema> {

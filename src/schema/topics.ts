@@ -1,0 +1,14 @@
+/**
+ * Pub/sub routing keys of the GraphQL subscriptions. Each is scoped by an id (`subscribe(key, id)`
+ * and `publish(topicFor(key, id), payload)`): a product id, a reservation id or a member id.
+ */
+export const TOPICS = {
+  STOCK_CHANGED: 'STOCK_CHANGED',
+  RESERVATION_CHANGED: 'RESERVATION_CHANGED',
+  /** Scoped by the owner's user id, so a member only ever receives their own orders. */
+  ORDER_STATUS_CHANGED: 'ORDER_STATUS_CHANGED',
+} as const;
+
+export function topicFor(key: keyof typeof TOPICS, id: string | number): string {
+  return `${TOPICS[key]}:${id}`;
+}
