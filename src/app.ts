@@ -22,6 +22,7 @@ import { MailService } from './services/mail.service';
 import { OrderStatusNotifier } from './services/order-status-notifier';
 import { PasswordHasher } from './services/password-hasher';
 import { RateLimitService } from './services/rate-limit.service';
+import { StockService } from './services/stock.service';
 import { TokenService } from './services/token.service';
 import { UserService } from './services/user.service';
 import { createMailWorker } from './workers/mail.worker';
@@ -57,6 +58,7 @@ async function createServices(config: Config, logger: Logger) {
   const auth = new AuthService(config, hasher, tokens, mail, rateLimits, logger.child({ component: 'auth' }));
   const users = new UserService(cipher);
   const orderStatus = new OrderStatusNotifier(pubSub);
+  const stock = new StockService(redis);
 
   return {
     orm,
@@ -72,6 +74,7 @@ async function createServices(config: Config, logger: Logger) {
     auth,
     users,
     orderStatus,
+    stock,
   };
 }
 

@@ -97,7 +97,9 @@ export const envSchema = z.object({
 export type Env = Partial<Record<keyof z.input<typeof envSchema>, string>>;
 
 export function parseEnv(env: Record<string, string | undefined>) {
-  const result = envSchema.safeParse(env);
+  // An empty variable means "use the default", as if it were not set.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(given);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
