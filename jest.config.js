@@ -12,6 +12,11 @@ const swc = [
 ];
 
 module.exports = {
+  // Fails the run at once, with one message, when MySQL, Redis or Kafka is not reachable.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  // e2e tests start the real app and talk to real services.
+  testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',
@@ -26,7 +31,6 @@ module.exports = {
       transform: { '^.+\\.ts$': swc },
       setupFiles: ['reflect-metadata'],
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
-      testTimeout: 60000,
       // Each file gets its own database, Redis prefix and Kafka topics, so files may run in parallel.
     },
   ],

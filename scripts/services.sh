@@ -8,6 +8,10 @@
 #   bash scripts/services.sh stop-kafka   # just the broker
 #   bash scripts/services.sh reset-kafka  # stop the broker and DELETE its data dir
 #
+# `start` also runs a development mail catcher on 127.0.0.1:$SMTP_PORT (1025) when the
+# project's dependencies are installed: mails (with their links) are appended to
+# $ROCKET_SERVICES_DIR/mail.log. `stop` stops it.
+#
 # MariaDB and Redis are machine services: we only start them when they are down and
 # installed. Kafka runs from jars resolved once from Maven Central (scripts/kafka/pom.xml)
 # as a single-node KRaft broker whose jars, data, pid and logs live in the cache dir.
@@ -54,6 +58,10 @@ KAFKA_PID_FILE="$CACHE_DIR/kafka.pid"
 KAFKA_LOG_FILE="$CACHE_DIR/kafka.log"            # broker log (log4j, INFO, rolled at 20MB)
 KAFKA_OUT_FILE="$CACHE_DIR/kafka.out"            # JVM stdout/stderr (crashes before log4j)
 KAFKA_LOCK_FILE="$CACHE_DIR/kafka.lock"
+
+SMTP_PORT="${SMTP_PORT:-1025}"
+MAIL_PID_FILE="$CACHE_DIR/mail-catcher.pid"
+MAIL_LOG_FILE="$CACHE_DIR/mail.log"
 
 SUMMARY_FILE="" # one line per service, printed at the end of start/status
 
@@ -405,6 +413,48 @@ reset_kafka() {
   rm -rf "$KAFKA_DATA_DIR"
 }
 
+# ----------------------------------------------------------------------- mail catcher
+
+mail_pid() {
+  local pid
+  pid="$(cat "$MAIL_PID_FILE" 2>/dev/null || true)"
+  if pid_alive "$pid"; then echo "$pid"; fi
+}
+
+start_mail() {
+  local root
+  root="$(cd "$SCRIPT_DIR/.." && pwd)"
+  if tcp_open 127.0.0.1 "$SMTP_PORT"; then
+    summary mail "up    127.0.0.1:$SMTP_PORT (already running)"
+    return 0
+  fi
+  if [[ ! -d "$root/node_modules/smtp-server" ]]; then
+    # CI starts services before `npm ci`; the tests run their own SMTP server anyway.
+    summary mail "skip  dev mail catcher needs 'npm ci' first (optional)"
+    return 0
+  fi
+  (cd "$root" && SMTP_PORT="$SMTP_PORT" setsid nohup node scripts/mail-catcher.js "$MAIL_LOG_FILE" \
+    >"$CACHE_DIR/mail-catcher.out" 2>&1 9>&- &
+    echo $! >"$MAIL_PID_FILE")
+  local i
+  for i in $(seq 1 40); do
+    tcp_open 127.0.0.1 "$SMTP_PORT" && break
+    sleep 0.25
+  done
+  tcp_open 127.0.0.1 "$SMTP_PORT" || die "mail catcher did not start: $(cat "$CACHE_DIR/mail-catcher.out")"
+  summary mail "up    127.0.0.1:$SMTP_PORT (dev catcher, mails in $MAIL_LOG_FILE)"
+}
+
+stop_mail() {
+  local pid
+  pid="$(mail_pid)"
+  if [[ -n "$pid" ]]; then
+    kill "$pid" 2>/dev/null || true
+    log "Mail catcher stopped."
+  fi
+  rm -f "$MAIL_PID_FILE"
+}
+
 # ---------------------------------------------------------------------------- status
 
 status_all() {
@@ -469,6 +519,7 @@ main() {
     run_step mariadb ensure_mysql
     run_step redis ensure_redis
     run_step kafka start_kafka
+    run_step mail start_mail
     cat "$SUMMARY_FILE"
     ((STEP_FAILED == 0)) || die "some services are not up (see above)."
     ;;
@@ -479,6 +530,7 @@ main() {
   stop | stop-kafka)
     stop_kafka
     if [[ "$cmd" == stop ]]; then
+      stop_mail
       log "MariaDB and Redis are machine services: left running."
     fi
     ;;

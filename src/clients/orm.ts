@@ -30,8 +30,9 @@ export function ormOptions(config: Config['mysql'], logger?: Logger) {
       pathTs: 'src/migrations',
       emit: 'ts' as const,
       snapshot: false,
-      transactional: true,
-      allOrNothing: true,
+      // MySQL commits DDL implicitly, so a migration cannot run inside a transaction.
+      transactional: false,
+      allOrNothing: false,
     },
     debug: false,
     logger: (message: string) => logger?.debug({ component: 'orm' }, message),

@@ -25,17 +25,24 @@ export function queryLimitsPlugin(
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation }) {
-          const complexity = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [
-              fieldExtensionsEstimator(),
-              pageSizeEstimator,
-              simpleEstimator({ defaultComplexity: 1 }),
-            ],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [
+                fieldExtensionsEstimator(),
+                pageSizeEstimator,
+                simpleEstimator({ defaultComplexity: 1 }),
+              ],
+            });
+          } catch {
+            // Variables that do not fit the operation: execution refuses them as BAD_USER_INPUT
+            // before any resolver runs, so there is nothing to cost.
+            return;
+          }
           if (complexity > limits.maxComplexity) {
             throw new GraphQLError(
               `Query is too complex: ${complexity} (max ${limits.maxComplexity})`,

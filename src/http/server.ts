@@ -121,6 +121,8 @@ export async function createHttpServer(deps: HttpDeps) {
       formatError,
       includeStacktraceInErrorResponses: false,
       introspection: true,
+      // The process's own signal handler stops the whole app in order (src/main.ts).
+      stopOnTerminationSignals: false,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         {

@@ -1,4 +1,4 @@
-import { IsOptional, Length, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, Length, MaxLength } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
 
 // Lengths bound every string a client can send; argon2 input is capped to keep hashing cheap.
