@@ -32,7 +32,10 @@ export const envSchema = z.object({
   MYSQL_PORT: int(3306),
   MYSQL_USER: z.string().default('root'),
   MYSQL_PASSWORD: z.string().default(''),
-  MYSQL_DATABASE: z.string().regex(/^[A-Za-z0-9_]+$/).default('rocket_mart'),
+  MYSQL_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/)
+    .default('rocket_mart'),
   MYSQL_POOL_MAX: int(20),
 
   REDIS_HOST: z.string().default('127.0.0.1'),
@@ -98,7 +101,9 @@ export type Env = Partial<Record<keyof z.input<typeof envSchema>, string>>;
 
 export function parseEnv(env: Record<string, string | undefined>) {
   // An empty variable means "use the default", as if it were not set.
-  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const result = envSchema.safeParse(given);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

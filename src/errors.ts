@@ -13,7 +13,6 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-
 /** Base of every error the API throws on purpose; anything else is masked as INTERNAL_SERVER_ERROR. */
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {

@@ -2,7 +2,10 @@ import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config';
 
 /** Creates the configured database if it does not exist yet (utf8mb4). */
-export async function ensureDatabase(config: Config['mysql'], options: { recreate?: boolean } = {}) {
+export async function ensureDatabase(
+  config: Config['mysql'],
+  options: { recreate?: boolean } = {},
+) {
   const conn = await createConnection({
     host: config.host,
     port: config.port,

@@ -13,7 +13,9 @@ async function main() {
     const migrator = orm.getMigrator();
     if (command === 'up') {
       const done = await migrator.up();
-      console.log(done.length ? `applied: ${done.map((m) => m.name).join(', ')}` : 'database is up to date');
+      console.log(
+        done.length ? `applied: ${done.map((m) => m.name).join(', ')}` : 'database is up to date',
+      );
     } else if (command === 'down') {
       const done = await migrator.down();
       console.log(`reverted: ${done.map((m) => m.name).join(', ') || 'nothing'}`);
@@ -23,7 +25,11 @@ async function main() {
     } else if (command === 'create') {
       await migrator.up();
       const result = await migrator.createMigration(undefined, false, false, process.argv[3]);
-      console.log(result.fileName ? `created src/migrations/${result.fileName}; add it to src/migrations/index.ts` : 'no changes');
+      console.log(
+        result.fileName
+          ? `created src/migrations/${result.fileName}; add it to src/migrations/index.ts`
+          : 'no changes',
+      );
     } else {
       throw new Error(`unknown command ${command}: use up, down, pending or create`);
     }

@@ -37,3 +37,40 @@ export function topicName(config: Config['kafka'], name: string): string {
 export function groupId(config: Config['kafka'], worker: string): string {
   return `${config.groupPrefix}.${config.topicPrefix}${worker}`;
 }
+
+/** Partitions of the topics the app creates; order-writer instances scale up to this many. */
+export const TOPIC_PARTITIONS = 6;
+
+const ensured = new WeakMap<Kafka, Promise<void>>();
+
+/**
+ * Creates the app's topics (payment.completed and its dead-letter topic) if they are missing.
+ * Runs once per Kafka client; a failed attempt is retried on the next call.
+ */
+export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<void> {
+  let done = ensured.get(kafka);
+  if (!done) {
+    done = (async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const names = ['payment.completed', 'payment.completed.dlq'].map((n) =>
+          topicName(config, n),
+        );
+        const existing = new Set(await admin.listTopics());
+        const missing = names.filter((t) => !existing.has(t));
+        if (missing.length) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS })),
+          });
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    })();
+    done.catch(() => ensured.delete(kafka));
+    ensured.set(kafka, done);
+  }
+  return done;
+}

@@ -36,7 +36,11 @@ function fieldOf(message: string): string | undefined {
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    const base = {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+    };
 
     if (original instanceof ArgumentValidationError) {
       const fields = flatten(original.extensions.validationErrors);

@@ -24,7 +24,10 @@ export function createMetrics() {
       const end = duration.startTimer();
       return {
         async willSendResponse({ operationName, operation, errors }) {
-          const labels = { operation: operationName ?? 'anonymous', type: operation?.operation ?? 'unknown' };
+          const labels = {
+            operation: operationName ?? 'anonymous',
+            type: operation?.operation ?? 'unknown',
+          };
           end(labels);
           operations.inc({ ...labels, outcome: errors?.length ? 'error' : 'ok' });
         },

@@ -46,7 +46,12 @@ function bearer(header: unknown): string | undefined {
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms),
+    ),
+  ]);
 
 /**
  * One HTTP server and port: GraphQL over HTTP and graphql-ws on `/graphql`, `/healthz`,
@@ -93,7 +98,9 @@ export async function createHttpServer(deps: HttpDeps) {
         // Authentication happens once, at connection: a revoked token cannot open a socket.
         onConnect: async (ctx) => {
           const params = ctx.connectionParams ?? {};
-          const token = bearer(params.authorization ?? params.Authorization) ?? (typeof params.token === 'string' ? params.token : undefined);
+          const token =
+            bearer(params.authorization ?? params.Authorization) ??
+            (typeof params.token === 'string' ? params.token : undefined);
           ctx.extra.ip = ctx.extra.request.socket.remoteAddress ?? 'unknown';
           if (!token) {
             ctx.extra.viewer = null;
@@ -145,25 +152,42 @@ export async function createHttpServer(deps: HttpDeps) {
     app.use(
       '/graphql',
       express.json({ limit: config.http.bodyLimit }),
-      expressMiddleware<RequestContext>(apollo as unknown as ApolloServer<BaseContext> & ApolloServer<RequestContext>, {
-        context: async ({ req }) => {
-          const token = bearer(req.headers.authorization);
-          const viewer = token ? await gql.authenticate(token) : null;
-          return gql.createContext(viewer, req.ip ?? 'unknown');
+      expressMiddleware<RequestContext>(
+        apollo as unknown as ApolloServer<BaseContext> & ApolloServer<RequestContext>,
+        {
+          context: async ({ req }) => {
+            const token = bearer(req.headers.authorization);
+            const viewer = token ? await gql.authenticate(token) : null;
+            return gql.createContext(viewer, req.ip ?? 'unknown');
+          },
         },
-      }),
+      ),
     );
   }
 
   // Body-parser and other middleware errors answer as GraphQL-shaped JSON, never as HTML.
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = err.status ?? 500;
-    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
-    if (status >= 500) logger.error({ err }, 'http error');
-    res.status(status).json({
-      errors: [{ message: status < 500 ? err.message : 'Internal server error', extensions: { code } }],
-    });
-  });
+  app.use(
+    (
+      err: Error & { status?: number; type?: string },
+      _req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
+      const status = err.status ?? 500;
+      const code =
+        status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status < 500
+            ? 'BAD_REQUEST'
+            : 'INTERNAL_SERVER_ERROR';
+      if (status >= 500) logger.error({ err }, 'http error');
+      res.status(status).json({
+        errors: [
+          { message: status < 500 ? err.message : 'Internal server error', extensions: { code } },
+        ],
+      });
+    },
+  );
 
   return {
     httpServer,

@@ -18,13 +18,18 @@ import { viewerOf } from './viewer';
 export class AuthResolver {
   constructor(private readonly auth: AuthService) {}
 
-  @Mutation(() => UserPayload, { description: 'Creates an unverified account and mails a verification link.' })
+  @Mutation(() => UserPayload, {
+    description: 'Creates an unverified account and mails a verification link.',
+  })
   async signUp(@Ctx() ctx: RequestContext, @Arg('input') input: SignUpInput): Promise<UserPayload> {
     return { user: await this.auth.signUp(ctx, input) };
   }
 
   @Mutation(() => UserPayload)
-  async verifyEmail(@Ctx() ctx: RequestContext, @Arg('input') input: VerifyEmailInput): Promise<UserPayload> {
+  async verifyEmail(
+    @Ctx() ctx: RequestContext,
+    @Arg('input') input: VerifyEmailInput,
+  ): Promise<UserPayload> {
     return { user: await this.auth.verifyEmail(ctx, input.token) };
   }
 
@@ -42,8 +47,13 @@ export class AuthResolver {
     return this.auth.login(ctx, input);
   }
 
-  @Mutation(() => AuthPayload, { description: 'Rotates the refresh token; an old one revokes its session.' })
-  refreshToken(@Ctx() ctx: RequestContext, @Arg('input') input: RefreshTokenInput): Promise<AuthPayload> {
+  @Mutation(() => AuthPayload, {
+    description: 'Rotates the refresh token; an old one revokes its session.',
+  })
+  refreshToken(
+    @Ctx() ctx: RequestContext,
+    @Arg('input') input: RefreshTokenInput,
+  ): Promise<AuthPayload> {
     return this.auth.refresh(ctx, input.refreshToken);
   }
 
@@ -61,7 +71,9 @@ export class AuthResolver {
   }
 
   @Authorized()
-  @Mutation(() => UserPayload, { description: 'Needs the current password; ends the other sessions.' })
+  @Mutation(() => UserPayload, {
+    description: 'Needs the current password; ends the other sessions.',
+  })
   async changePassword(
     @Ctx() ctx: RequestContext,
     @Arg('input') input: ChangePasswordInput,

@@ -98,7 +98,10 @@ export class AuthService {
     });
   }
 
-  async login(ctx: RequestContext, input: { email: string; password: string }): Promise<AuthTokens> {
+  async login(
+    ctx: RequestContext,
+    input: { email: string; password: string },
+  ): Promise<AuthTokens> {
     const email = normaliseEmail(input.email);
     await this.rateLimits.consume(['login:account', email], ['login:ip', ctx.ip]);
     const user = await ctx.em.findOne(User, { email });
@@ -122,15 +125,27 @@ export class AuthService {
       throw new UnauthenticatedError('Invalid refresh token');
     }
     // Only one caller can mark a token used; any later presentation of it is a replay.
-    const claimed = await em.nativeUpdate(RefreshToken, { id: row.id, usedAt: null }, { usedAt: new Date() });
+    const claimed = await em.nativeUpdate(
+      RefreshToken,
+      { id: row.id, usedAt: null },
+      { usedAt: new Date() },
+    );
     if (claimed === 0) {
       await this.revokeSessions(em, [session.id], 'REFRESH_REUSE');
-      this.logger.warn({ sessionId: session.id, userId: session.user.id }, 'refresh token reuse: session revoked');
-      throw new UnauthenticatedError('Refresh token was already used; the session has been revoked');
+      this.logger.warn(
+        { sessionId: session.id, userId: session.user.id },
+        'refresh token reuse: session revoked',
+      );
+      throw new UnauthenticatedError(
+        'Refresh token was already used; the session has been revoked',
+      );
     }
     return em.transactional(async (tx) => {
       const refreshToken = newToken();
-      tx.create(RefreshToken, { session: tx.getReference(Session, session.id), tokenHash: hashToken(refreshToken) });
+      tx.create(RefreshToken, {
+        session: tx.getReference(Session, session.id),
+        tokenHash: hashToken(refreshToken),
+      });
       await tx.flush();
       return this.tokensFor(session.user, session, refreshToken);
     });
@@ -194,7 +209,10 @@ export class AuthService {
   }
 
   /** Sets a new password from a mailed token and ends every session of the member. */
-  async resetPassword(ctx: RequestContext, input: { token: string; newPassword: string }): Promise<User> {
+  async resetPassword(
+    ctx: RequestContext,
+    input: { token: string; newPassword: string },
+  ): Promise<User> {
     const passwordHash = await this.hasher.hash(input.newPassword);
     const user = await ctx.em.transactional(async (em) => {
       const row = await this.claimToken(em, input.token, EmailTokenPurpose.RESET_PASSWORD);
@@ -240,7 +258,11 @@ export class AuthService {
     if (!row || row.usedAt || row.expiresAt <= new Date()) {
       throw new BadUserInputError(INVALID_TOKEN, 'token');
     }
-    const claimed = await em.nativeUpdate(EmailToken, { id: row.id, usedAt: null }, { usedAt: new Date() });
+    const claimed = await em.nativeUpdate(
+      EmailToken,
+      { id: row.id, usedAt: null },
+      { usedAt: new Date() },
+    );
     if (claimed === 0) throw new BadUserInputError(INVALID_TOKEN, 'token');
     return row;
   }
@@ -271,7 +293,11 @@ export class AuthService {
 
   private async revokeSessions(em: EntityManager, ids: string[], reason: string): Promise<void> {
     if (ids.length === 0) return;
-    await em.nativeUpdate(Session, { id: { $in: ids }, revokedAt: null }, { revokedAt: new Date(), revokeReason: reason });
+    await em.nativeUpdate(
+      Session,
+      { id: { $in: ids }, revokedAt: null },
+      { revokedAt: new Date(), revokeReason: reason },
+    );
     await this.tokens.denySessions(ids);
   }
 
@@ -286,7 +312,11 @@ export class AuthService {
       { user: userId, revokedAt: null, ...(keepSessionId ? { id: { $ne: keepSessionId } } : {}) },
       { fields: ['id'] },
     );
-    await this.revokeSessions(em, live.map((s) => s.id), reason);
+    await this.revokeSessions(
+      em,
+      live.map((s) => s.id),
+      reason,
+    );
     return live.length;
   }
 }

@@ -24,7 +24,8 @@ export class UserService {
     const user = await this.me(ctx, viewer);
     if (changes.name !== undefined) user.name = changes.name.trim();
     if (changes.phone !== undefined) user.phoneCipher = this.cipher.encryptNullable(changes.phone);
-    if (changes.address !== undefined) user.addressCipher = this.cipher.encryptNullable(changes.address);
+    if (changes.address !== undefined)
+      user.addressCipher = this.cipher.encryptNullable(changes.address);
     await ctx.em.flush();
     return user;
   }

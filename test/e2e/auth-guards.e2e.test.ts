@@ -39,7 +39,9 @@ const users = () => t.app.orm.em.fork().count(User, {});
 describe('rate limits', () => {
   it('login: the 4th attempt on one account is RATE_LIMITED and says when to retry', async () => {
     const email = newEmail();
-    dataOf(await t.gql(SignUpDocument, { input: { email, password: 'long enough pw', name: 'R' } }));
+    dataOf(
+      await t.gql(SignUpDocument, { input: { email, password: 'long enough pw', name: 'R' } }),
+    );
     for (let i = 0; i < 3; i++) {
       const res = await t.gql(LoginDocument, { input: { email, password: `wrong guess ${i}` } });
       expect(errorCode(res)).toBe('UNAUTHENTICATED');
@@ -54,12 +56,27 @@ describe('rate limits', () => {
   it('sign-up is limited per client address', async () => {
     const headers = { 'x-forwarded-for': '203.0.113.7' };
     const signUp = (email: string) =>
-      gqlRequest(t.url, SignUpDocument, { input: { email, password: 'long enough pw', name: 'S' } }, undefined, headers);
+      gqlRequest(
+        t.url,
+        SignUpDocument,
+        { input: { email, password: 'long enough pw', name: 'S' } },
+        undefined,
+        headers,
+      );
     // The limit for this file is high; a second app with a low one shares nothing with it.
-    const low = await startTestApp(`${__filename}-signup`, { RATE_SIGNUP_PER_IP: '2', HTTP_TRUST_PROXY: 'true' });
+    const low = await startTestApp(`${__filename}-signup`, {
+      RATE_SIGNUP_PER_IP: '2',
+      HTTP_TRUST_PROXY: 'true',
+    });
     try {
       const lowSignUp = (email: string) =>
-        gqlRequest(low.url, SignUpDocument, { input: { email, password: 'long enough pw', name: 'S' } }, undefined, headers);
+        gqlRequest(
+          low.url,
+          SignUpDocument,
+          { input: { email, password: 'long enough pw', name: 'S' } },
+          undefined,
+          headers,
+        );
       dataOf(await lowSignUp(newEmail()));
       dataOf(await lowSignUp(newEmail()));
       const third = await lowSignUp(newEmail());
@@ -67,9 +84,15 @@ describe('rate limits', () => {
       expect(third.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
       // Another address is not affected.
       dataOf(
-        await gqlRequest(low.url, SignUpDocument, { input: { email: newEmail(), password: 'long enough pw', name: 'S' } }, undefined, {
-          'x-forwarded-for': '198.51.100.9',
-        }),
+        await gqlRequest(
+          low.url,
+          SignUpDocument,
+          { input: { email: newEmail(), password: 'long enough pw', name: 'S' } },
+          undefined,
+          {
+            'x-forwarded-for': '198.51.100.9',
+          },
+        ),
       );
     } finally {
       await low.stop();
@@ -81,8 +104,12 @@ describe('rate limits', () => {
     const email = newEmail();
     dataOf(await t.gql(ResendVerificationEmailDocument, { input: { email } }));
     dataOf(await t.gql(RequestPasswordResetDocument, { input: { email } }));
-    expect(errorCode(await t.gql(ResendVerificationEmailDocument, { input: { email } }))).toBe('RATE_LIMITED');
-    expect(errorCode(await t.gql(RequestPasswordResetDocument, { input: { email } }))).toBe('RATE_LIMITED');
+    expect(errorCode(await t.gql(ResendVerificationEmailDocument, { input: { email } }))).toBe(
+      'RATE_LIMITED',
+    );
+    expect(errorCode(await t.gql(RequestPasswordResetDocument, { input: { email } }))).toBe(
+      'RATE_LIMITED',
+    );
   });
 });
 
@@ -124,7 +151,10 @@ describe('bad input', () => {
     const res = await fetch(t.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ serverTime }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }),
+      body: JSON.stringify({
+        query: '{ serverTime }',
+        variables: { pad: 'x'.repeat(3 * 1024 * 1024) },
+      }),
     });
     expect(res.status).toBe(413);
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
@@ -150,10 +180,18 @@ describe('bad input', () => {
 
   it('profile fields are bounded too', async () => {
     const email = newEmail();
-    dataOf(await t.gql(SignUpDocument, { input: { email, password: 'long enough pw', name: 'P' } }));
+    dataOf(
+      await t.gql(SignUpDocument, { input: { email, password: 'long enough pw', name: 'P' } }),
+    );
     await t.app.orm.em.fork().nativeUpdate(User, { email }, { emailVerifiedAt: new Date() });
-    const login = dataOf(await t.gql(LoginDocument, { input: { email, password: 'long enough pw' } })).login;
-    const res = await t.gql(UpdateProfileDocument, { input: { address: 'y'.repeat(10_000) } }, login.accessToken);
+    const login = dataOf(
+      await t.gql(LoginDocument, { input: { email, password: 'long enough pw' } }),
+    ).login;
+    const res = await t.gql(
+      UpdateProfileDocument,
+      { input: { address: 'y'.repeat(10_000) } },
+      login.accessToken,
+    );
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].extensions?.field).toBe('address');
     expect(dataOf(await t.gql(MeDocument, {}, login.accessToken)).me.address).toBeNull();
@@ -161,7 +199,11 @@ describe('bad input', () => {
 
   it('a forged or garbage token is UNAUTHENTICATED', async () => {
     expect(errorCode(await t.gql(MeDocument, {}, 'garbage'))).toBe('UNAUTHENTICATED');
-    const forged = ['eyJhbGciOiJIUzI1NiJ9', Buffer.from('{"sub":"1","sid":"x","role":"ADMIN"}').toString('base64url'), 'c2ln'].join('.');
+    const forged = [
+      'eyJhbGciOiJIUzI1NiJ9',
+      Buffer.from('{"sub":"1","sid":"x","role":"ADMIN"}').toString('base64url'),
+      'c2ln',
+    ].join('.');
     expect(errorCode(await t.gql(MeDocument, {}, forged))).toBe('UNAUTHENTICATED');
   });
 

@@ -48,7 +48,9 @@ describe('sign-up and verification', () => {
   it('mails a verification link; verifying allows login and me', async () => {
     const email = newEmail();
     const signUp = dataOf(
-      await t.gql(SignUpDocument, { input: { email: `  ${email.toUpperCase()} `, password: PASSWORD, name: 'Jun' } }),
+      await t.gql(SignUpDocument, {
+        input: { email: `  ${email.toUpperCase()} `, password: PASSWORD, name: 'Jun' },
+      }),
     );
     expect(signUp.signUp.user).toMatchObject({ email, emailVerified: false, role: 'USER' });
 
@@ -60,9 +62,13 @@ describe('sign-up and verification', () => {
     const verified = dataOf(await t.gql(VerifyEmailDocument, { input: { token } }));
     expect(verified.verifyEmail.user.emailVerified).toBe(true);
     // The link is single use.
-    expect(errorCode(await t.gql(VerifyEmailDocument, { input: { token } }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await t.gql(VerifyEmailDocument, { input: { token } }))).toBe(
+      'BAD_USER_INPUT',
+    );
 
-    const login = dataOf(await t.gql(LoginDocument, { input: { email, password: PASSWORD } })).login;
+    const login = dataOf(
+      await t.gql(LoginDocument, { input: { email, password: PASSWORD } }),
+    ).login;
     const me = dataOf(await t.gql(MeDocument, {}, login.accessToken)).me;
     expect(me).toMatchObject({ email, name: 'Jun', emailVerified: true });
   });
@@ -70,7 +76,9 @@ describe('sign-up and verification', () => {
   it('refuses a second account with the same email', async () => {
     const email = newEmail();
     dataOf(await t.gql(SignUpDocument, { input: { email, password: PASSWORD, name: 'A' } }));
-    const again = await t.gql(SignUpDocument, { input: { email: email.toUpperCase(), password: PASSWORD, name: 'B' } });
+    const again = await t.gql(SignUpDocument, {
+      input: { email: email.toUpperCase(), password: PASSWORD, name: 'B' },
+    });
     expect(errorCode(again)).toBe('CONFLICT');
     expect(await t.app.orm.em.fork().count(User, { email })).toBe(1);
   });
@@ -81,10 +89,17 @@ describe('sign-up and verification', () => {
     const first = tokenFromMail(await smtp.waitForMail(email, /verify/i), '/verify-email');
     dataOf(await t.gql(ResendVerificationEmailDocument, { input: { email } }));
     await waitFor(() => smtp.count(email, /verify/i) === 2, { what: 'second verification mail' });
-    const mails = smtp.mails.filter((m) => m.subject?.match(/verify/i) && m.text?.includes('token='));
-    const second = tokenFromMail(mails.filter((m) => JSON.stringify(m.to).includes(email)).at(-1)!, '/verify-email');
+    const mails = smtp.mails.filter(
+      (m) => m.subject?.match(/verify/i) && m.text?.includes('token='),
+    );
+    const second = tokenFromMail(
+      mails.filter((m) => JSON.stringify(m.to).includes(email)).at(-1)!,
+      '/verify-email',
+    );
     expect(second).not.toBe(first);
-    expect(errorCode(await t.gql(VerifyEmailDocument, { input: { token: first } }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await t.gql(VerifyEmailDocument, { input: { token: first } }))).toBe(
+      'BAD_USER_INPUT',
+    );
     dataOf(await t.gql(VerifyEmailDocument, { input: { token: second } }));
   });
 
@@ -110,8 +125,12 @@ describe('login', () => {
 
   it('answers identically for an unknown email and a wrong password', async () => {
     const { user } = await verifiedMember();
-    const wrong = await t.gql(LoginDocument, { input: { email: user.email, password: 'wrong password!' } });
-    const unknown = await t.gql(LoginDocument, { input: { email: newEmail(), password: 'wrong password!' } });
+    const wrong = await t.gql(LoginDocument, {
+      input: { email: user.email, password: 'wrong password!' },
+    });
+    const unknown = await t.gql(LoginDocument, {
+      input: { email: newEmail(), password: 'wrong password!' },
+    });
     expect(errorCode(wrong)).toBe('UNAUTHENTICATED');
     expect({ ...unknown, errors: unknown.errors?.map((e) => ({ ...e })) }).toEqual({
       ...wrong,
@@ -129,18 +148,24 @@ describe('login', () => {
 describe('sessions', () => {
   it('rotates refresh tokens; reusing an old one revokes the whole family', async () => {
     const login = await verifiedMember();
-    const r1 = dataOf(await t.gql(RefreshTokenDocument, { input: { refreshToken: login.refreshToken } })).refreshToken;
+    const r1 = dataOf(
+      await t.gql(RefreshTokenDocument, { input: { refreshToken: login.refreshToken } }),
+    ).refreshToken;
     expect(r1.refreshToken).not.toBe(login.refreshToken);
-    const r2 = dataOf(await t.gql(RefreshTokenDocument, { input: { refreshToken: r1.refreshToken } })).refreshToken;
+    const r2 = dataOf(
+      await t.gql(RefreshTokenDocument, { input: { refreshToken: r1.refreshToken } }),
+    ).refreshToken;
     dataOf(await t.gql(MeDocument, {}, r2.accessToken));
 
     // A stolen, already-rotated token is replayed.
-    const replay = await t.gql(RefreshTokenDocument, { input: { refreshToken: login.refreshToken } });
+    const replay = await t.gql(RefreshTokenDocument, {
+      input: { refreshToken: login.refreshToken },
+    });
     expect(errorCode(replay)).toBe('UNAUTHENTICATED');
     // The whole family is dead: the newest refresh token and the access tokens alike.
-    expect(errorCode(await t.gql(RefreshTokenDocument, { input: { refreshToken: r2.refreshToken } }))).toBe(
-      'UNAUTHENTICATED',
-    );
+    expect(
+      errorCode(await t.gql(RefreshTokenDocument, { input: { refreshToken: r2.refreshToken } })),
+    ).toBe('UNAUTHENTICATED');
     expect(errorCode(await t.gql(MeDocument, {}, r2.accessToken))).toBe('UNAUTHENTICATED');
   });
 
@@ -153,9 +178,9 @@ describe('sessions', () => {
     dataOf(await t.gql(LogoutDocument, {}, login.accessToken));
 
     expect(errorCode(await t.gql(MeDocument, {}, login.accessToken))).toBe('UNAUTHENTICATED');
-    expect(errorCode(await t.gql(RefreshTokenDocument, { input: { refreshToken: login.refreshToken } }))).toBe(
-      'UNAUTHENTICATED',
-    );
+    expect(
+      errorCode(await t.gql(RefreshTokenDocument, { input: { refreshToken: login.refreshToken } })),
+    ).toBe('UNAUTHENTICATED');
     await expect(wsRefused(login.accessToken)).resolves.toBe(4403);
     // Another session of the same member lives on.
     dataOf(await t.gql(MeDocument, {}, other.accessToken));
@@ -164,7 +189,9 @@ describe('sessions', () => {
 
   it('logoutAll ends every session of the member', async () => {
     const a = await verifiedMember();
-    const b = dataOf(await t.gql(LoginDocument, { input: { email: a.user.email, password: PASSWORD } })).login;
+    const b = dataOf(
+      await t.gql(LoginDocument, { input: { email: a.user.email, password: PASSWORD } }),
+    ).login;
     const ended = dataOf(await t.gql(LogoutAllDocument, {}, a.accessToken)).logoutAll;
     expect(ended.endedSessions).toBe(2);
     for (const s of [a, b]) {
@@ -193,7 +220,9 @@ async function wsRefused(token: string): Promise<number | 'open'> {
 describe('passwords', () => {
   it('changePassword needs the current password and ends other sessions', async () => {
     const a = await verifiedMember();
-    const b = dataOf(await t.gql(LoginDocument, { input: { email: a.user.email, password: PASSWORD } })).login;
+    const b = dataOf(
+      await t.gql(LoginDocument, { input: { email: a.user.email, password: PASSWORD } }),
+    ).login;
     const wrong = await t.gql(
       ChangePasswordDocument,
       { input: { currentPassword: 'not my password', newPassword: 'a brand new password' } },
@@ -211,10 +240,14 @@ describe('passwords', () => {
     );
     dataOf(await t.gql(MeDocument, {}, a.accessToken));
     expect(errorCode(await t.gql(MeDocument, {}, b.accessToken))).toBe('UNAUTHENTICATED');
-    expect(errorCode(await t.gql(LoginDocument, { input: { email: a.user.email, password: PASSWORD } }))).toBe(
-      'UNAUTHENTICATED',
+    expect(
+      errorCode(await t.gql(LoginDocument, { input: { email: a.user.email, password: PASSWORD } })),
+    ).toBe('UNAUTHENTICATED');
+    dataOf(
+      await t.gql(LoginDocument, {
+        input: { email: a.user.email, password: 'a brand new password' },
+      }),
     );
-    dataOf(await t.gql(LoginDocument, { input: { email: a.user.email, password: 'a brand new password' } }));
   });
 
   it('password reset end to end: one-time token, old sessions dead', async () => {
@@ -226,14 +259,18 @@ describe('passwords', () => {
 
     const token = tokenFromMail(await smtp.waitForMail(email, /reset/i), '/reset-password');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43,}$/);
-    dataOf(await t.gql(ResetPasswordDocument, { input: { token, newPassword: 'reset to this one' } }));
-    expect(errorCode(await t.gql(ResetPasswordDocument, { input: { token, newPassword: 'and again this' } }))).toBe(
-      'BAD_USER_INPUT',
+    dataOf(
+      await t.gql(ResetPasswordDocument, { input: { token, newPassword: 'reset to this one' } }),
     );
+    expect(
+      errorCode(
+        await t.gql(ResetPasswordDocument, { input: { token, newPassword: 'and again this' } }),
+      ),
+    ).toBe('BAD_USER_INPUT');
     expect(errorCode(await t.gql(MeDocument, {}, a.accessToken))).toBe('UNAUTHENTICATED');
-    expect(errorCode(await t.gql(RefreshTokenDocument, { input: { refreshToken: a.refreshToken } }))).toBe(
-      'UNAUTHENTICATED',
-    );
+    expect(
+      errorCode(await t.gql(RefreshTokenDocument, { input: { refreshToken: a.refreshToken } })),
+    ).toBe('UNAUTHENTICATED');
     dataOf(await t.gql(LoginDocument, { input: { email, password: 'reset to this one' } }));
   });
 });
@@ -248,7 +285,11 @@ describe('profile', () => {
         a.accessToken,
       ),
     ).updateProfile.user;
-    expect(updated).toMatchObject({ name: 'Kim Jun', phone: '010-1234-5678', address: '1 Gangnam-daero, Seoul' });
+    expect(updated).toMatchObject({
+      name: 'Kim Jun',
+      phone: '010-1234-5678',
+      address: '1 Gangnam-daero, Seoul',
+    });
 
     const [row] = await t.app.orm.em
       .fork()
@@ -264,7 +305,12 @@ describe('profile', () => {
     const me = dataOf(await t.gql(MeDocument, {}, a.accessToken)).me;
     expect(me).toMatchObject({ phone: '010-1234-5678', address: '1 Gangnam-daero, Seoul' });
 
-    const cleared = dataOf(await t.gql(UpdateProfileDocument, { input: { phone: null } }, a.accessToken));
-    expect(cleared.updateProfile.user).toMatchObject({ phone: null, address: '1 Gangnam-daero, Seoul' });
+    const cleared = dataOf(
+      await t.gql(UpdateProfileDocument, { input: { phone: null } }, a.accessToken),
+    );
+    expect(cleared.updateProfile.user).toMatchObject({
+      phone: null,
+      address: '1 Gangnam-daero, Seoul',
+    });
   });
 });

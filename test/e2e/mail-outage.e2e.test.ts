@@ -24,7 +24,9 @@ afterAll(async () => {
 
 it('SMTP down at sign-up: the account exists, and the mail arrives once SMTP is back', async () => {
   const email = `outage.${Date.now()}@example.com`;
-  const res = dataOf(await t.gql(SignUpDocument, { input: { email, password: 'long enough pw', name: 'O' } }));
+  const res = dataOf(
+    await t.gql(SignUpDocument, { input: { email, password: 'long enough pw', name: 'O' } }),
+  );
   expect(res.signUp.user.email).toBe(email);
 
   const em = t.app.orm.em.fork();
@@ -49,6 +51,8 @@ it('SMTP down at sign-up: the account exists, and the mail arrives once SMTP is 
   expect(smtp.count(email, /verify/i)).toBe(1);
 
   // The delayed link still works.
-  dataOf(await t.gql(VerifyEmailDocument, { input: { token: tokenFromMail(mail, '/verify-email') } }));
+  dataOf(
+    await t.gql(VerifyEmailDocument, { input: { token: tokenFromMail(mail, '/verify-email') } }),
+  );
   dataOf(await t.gql(LoginDocument, { input: { email, password: 'long enough pw' } }));
 });

@@ -53,7 +53,9 @@ export class CapturingSmtp {
   }
 
   count(to: string, subject: RegExp): number {
-    return this.mails.filter((m) => toAddresses(m).includes(to.toLowerCase()) && subject.test(m.subject ?? '')).length;
+    return this.mails.filter(
+      (m) => toAddresses(m).includes(to.toLowerCase()) && subject.test(m.subject ?? ''),
+    ).length;
   }
 }
 
@@ -64,7 +66,9 @@ function toAddresses(mail: ParsedMail): string[] {
 
 /** The token of the first link in a mail's text whose path is `path`. */
 export function tokenFromMail(mail: ParsedMail, path: string): string {
-  const match = new RegExp(`https?://[^\\s"]+${path}\\?token=([A-Za-z0-9_%-]+)`).exec(mail.text ?? '');
+  const match = new RegExp(`https?://[^\\s"]+${path}\\?token=([A-Za-z0-9_%-]+)`).exec(
+    mail.text ?? '',
+  );
   if (!match) throw new Error(`no ${path} link in mail: ${mail.text}`);
   return decodeURIComponent(match[1]);
 }

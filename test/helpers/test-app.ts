@@ -13,7 +13,11 @@ export interface TestApp {
   config: Config;
   url: string;
   wsUrl: string;
-  gql: <T, V>(doc: TypedDocumentNode<T, V>, variables?: V, token?: string) => ReturnType<typeof gqlRequest<T, V>>;
+  gql: <T, V>(
+    doc: TypedDocumentNode<T, V>,
+    variables?: V,
+    token?: string,
+  ) => ReturnType<typeof gqlRequest<T, V>>;
   ws: (token?: string) => ReturnType<typeof wsClient>;
   stop: () => Promise<void>;
 }
@@ -26,7 +30,13 @@ export async function resetState(config: Config): Promise<void> {
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.redis.keyPrefix}*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${config.redis.keyPrefix}*`,
+        'COUNT',
+        1000,
+      );
       cursor = next;
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');
