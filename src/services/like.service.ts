@@ -1,0 +1,111 @@
+import DataLoader from 'dataloader';
+import type { QueryResult } from '@mikro-orm/mysql';
+import { loader, type RequestContext, type Viewer } from '../context';
+import { Product } from '../entities/product.entity';
+import { ProductLike } from '../entities/product-like.entity';
+import { BadUserInputError, NotFoundError } from '../errors';
+import { decodeCursor, toConnection, type Connection } from '../schema/pagination';
+import { retryOnDeadlock } from './retry-deadlock';
+
+const LIKED_LOADER = 'like.likedByViewer';
+
+export interface LikeResult {
+  product: Product;
+  liked: boolean;
+}
+
+/**
+ * Likes: one row per (member, product) under a unique key. Each call locks the product row, then
+ * inserts or deletes the like and moves `likeCount` by the rows it changed, in one transaction,
+ * so the count always equals the rows. Idempotent; NOT_FOUND for unknown or deleted products.
+ */
+export class LikeService {
+  like(ctx: RequestContext, viewer: Viewer, productId: number): Promise<LikeResult> {
+    return this.change(ctx, viewer, productId, true);
+  }
+
+  unlike(ctx: RequestContext, viewer: Viewer, productId: number): Promise<LikeResult> {
+    return this.change(ctx, viewer, productId, false);
+  }
+
+  private async change(
+    ctx: RequestContext,
+    viewer: Viewer,
+    productId: number,
+    liked: boolean,
+  ): Promise<LikeResult> {
+    await retryOnDeadlock(() =>
+      ctx.em.transactional(async (em) => {
+        // Likes of one product queue on its row: one lock order for every call, no deadlock.
+        const found = await em.execute<{ id: number }[]>(
+          'select id from products where id = ? and deleted_at is null for update',
+          [productId],
+        );
+        if (found.length === 0) throw new NotFoundError('Product', productId);
+        const changed = liked
+          ? await em.execute<QueryResult>(
+              'insert ignore into product_likes (user_id, product_id, created_at) values (?, ?, now(3))',
+              [viewer.userId, productId],
+              'run',
+            )
+          : await em.execute<QueryResult>(
+              'delete from product_likes where user_id = ? and product_id = ?',
+              [viewer.userId, productId],
+              'run',
+            );
+        if (changed.affectedRows > 0) {
+          await em.execute(
+            `update products set like_count = like_count ${liked ? '+' : '-'} ? where id = ?`,
+            [changed.affectedRows, productId],
+            'run',
+          );
+        }
+      }),
+    );
+    ctx.loaders.delete(LIKED_LOADER);
+    const product = await ctx.em.findOne(Product, productId, { refresh: true });
+    if (!product) throw new NotFoundError('Product', productId);
+    return { product, liked };
+  }
+
+  /** Whether the viewer likes the product; batched per request into one query. */
+  likedByViewer(ctx: RequestContext, productId: number): Promise<boolean> {
+    const viewer = ctx.viewer;
+    if (!viewer) return Promise.resolve(false);
+    return loader(
+      ctx,
+      LIKED_LOADER,
+      () =>
+        new DataLoader<number, boolean>(async (ids) => {
+          const rows = await ctx.em.execute<{ product_id: number }[]>(
+            `select product_id from product_likes where user_id = ? and product_id in (${ids.map(() => '?').join(', ')})`,
+            [viewer.userId, ...ids],
+          );
+          const liked = new Set(rows.map((r) => Number(r.product_id)));
+          return ids.map((id) => liked.has(id));
+        }),
+    ).load(productId);
+  }
+
+  /** The viewer's likes of listed products, most recent first. */
+  async myLikes(
+    ctx: RequestContext,
+    viewer: Viewer,
+    page: { first: number; after?: string | null },
+  ): Promise<Connection<ProductLike>> {
+    const where = { user: viewer.userId, product: { deletedAt: null } };
+    let before = {};
+    if (page.after) {
+      const [id] = decodeCursor(page.after, 1);
+      if (!Number.isSafeInteger(id)) throw new BadUserInputError('Malformed cursor', 'after');
+      before = { id: { $lt: id as number } };
+    }
+    const rows = await ctx.em.find(
+      ProductLike,
+      { ...where, ...before },
+      { populate: ['product'], orderBy: { id: 'desc' }, limit: page.first + 1 },
+    );
+    const totalCount = await ctx.em.count(ProductLike, where);
+    return toConnection(rows, page.first, totalCount, (like) => [like.id]);
+  }
+}

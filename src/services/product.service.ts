@@ -1,0 +1,205 @@
+import DataLoader from 'dataloader';
+import type { EntityManager, FilterQuery } from '@mikro-orm/mysql';
+import { loader, type RequestContext } from '../context';
+import { Product, SaleState } from '../entities/product.entity';
+import { BadUserInputError, NotFoundError } from '../errors';
+import { decodeCursor, toConnection, type Connection } from '../schema/pagination';
+import type { StockService } from './stock.service';
+
+export enum ProductSort {
+  NEWEST = 'NEWEST',
+  PRICE_ASC = 'PRICE_ASC',
+  PRICE_DESC = 'PRICE_DESC',
+  LIKES = 'LIKES',
+}
+
+export interface ProductFields {
+  name: string;
+  description?: string | null;
+  price: number;
+  saleStartsAt?: Date | null;
+  saleEndsAt?: Date | null;
+  purchaseLimit?: number | null;
+}
+
+export interface NewProduct extends ProductFields {
+  stock: number;
+}
+
+export interface ProductQuery {
+  first: number;
+  after?: string | null;
+  sort: ProductSort;
+  saleState?: SaleState | null;
+  text?: string | null;
+}
+
+type SortKey = 'id' | 'price' | 'likeCount';
+const SORTS: Record<ProductSort, { key: SortKey; dir: 'asc' | 'desc' }> = {
+  // Ids grow with creation time, so newest first is id descending.
+  [ProductSort.NEWEST]: { key: 'id', dir: 'desc' },
+  [ProductSort.PRICE_ASC]: { key: 'price', dir: 'asc' },
+  [ProductSort.PRICE_DESC]: { key: 'price', dir: 'desc' },
+  [ProductSort.LIKES]: { key: 'likeCount', dir: 'desc' },
+};
+
+const REMAINING_LOADER = 'product.remainingStock';
+
+/** `%`, `_` and `\` match themselves in a LIKE pattern built from user text. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Where a product is in its sale, from its window and live remaining stock. */
+export function saleStateOf(product: Product, remaining: number, now = new Date()): SaleState {
+  if (product.saleStartsAt && now < product.saleStartsAt) return SaleState.UPCOMING;
+  if (product.saleEndsAt && now >= product.saleEndsAt) return SaleState.ENDED;
+  return remaining > 0 ? SaleState.LIVE : SaleState.SOLD_OUT;
+}
+
+/**
+ * The catalog: admin writes (create, update, restock through the stock counters) and member
+ * reads with keyset pagination. Throws NOT_FOUND for unknown or deleted products and
+ * BAD_USER_INPUT (with `field`) for invalid windows or cursors.
+ */
+export class ProductService {
+  constructor(private readonly stock: StockService) {}
+
+  async create(ctx: RequestContext, input: NewProduct): Promise<Product> {
+    checkWindow(input.saleStartsAt ?? null, input.saleEndsAt ?? null);
+    const product = ctx.em.create(Product, {
+      name: checkName(input.name),
+      description: input.description ?? '',
+      price: input.price,
+      stock: input.stock,
+      saleStartsAt: input.saleStartsAt ?? null,
+      saleEndsAt: input.saleEndsAt ?? null,
+      purchaseLimit: input.purchaseLimit ?? null,
+    });
+    await ctx.em.flush();
+    // The live counter exists from the start (overwriting any left under a reused id), so the
+    // first buyer never waits for a rebuild.
+    await this.stock.sync(ctx.em, product.id);
+    await this.stock.invalidate(product.id);
+    return product;
+  }
+
+  async update(
+    ctx: RequestContext,
+    id: number,
+    changes: { [K in keyof ProductFields]?: ProductFields[K] | null },
+  ): Promise<Product> {
+    const product = await this.require(ctx.em, id);
+    const startsAt =
+      changes.saleStartsAt === undefined ? product.saleStartsAt : changes.saleStartsAt;
+    const endsAt = changes.saleEndsAt === undefined ? product.saleEndsAt : changes.saleEndsAt;
+    checkWindow(startsAt ?? null, endsAt ?? null);
+    // null leaves a required field as it is; it clears only the nullable ones below.
+    if (changes.name != null) product.name = checkName(changes.name);
+    if (changes.description != null) product.description = changes.description;
+    if (changes.price != null) product.price = changes.price;
+    if (changes.purchaseLimit !== undefined) product.purchaseLimit = changes.purchaseLimit;
+    product.saleStartsAt = startsAt ?? null;
+    product.saleEndsAt = endsAt ?? null;
+    await ctx.em.flush();
+    // The reservation script reads window, limit and price from a cache of the product.
+    await this.stock.invalidate(product.id);
+    return product;
+  }
+
+  /** Adds (or with a negative figure removes) units in MySQL and the live counter together. */
+  async restock(ctx: RequestContext, id: number, quantity: number): Promise<Product> {
+    await this.require(ctx.em, id);
+    await this.stock.adjust(ctx.em, id, quantity);
+    ctx.loaders.delete(REMAINING_LOADER);
+    return (await ctx.em.findOne(Product, id, { refresh: true }))!;
+  }
+
+  /** A listed product (not deleted), or null. */
+  find(ctx: RequestContext, id: number): Promise<Product | null> {
+    return ctx.em.findOne(Product, { id, deletedAt: null });
+  }
+
+  /** A listed product; NOT_FOUND when it does not exist or was deleted. */
+  async require(em: EntityManager, id: number): Promise<Product> {
+    const product = await em.findOne(Product, { id, deletedAt: null });
+    if (!product) throw new NotFoundError('Product', id);
+    return product;
+  }
+
+  /**
+   * One page of listed products. Keyset pagination on (sort key, id): rows added while a client
+   * pages never shift later pages, so no product is skipped or repeated.
+   */
+  async list(ctx: RequestContext, query: ProductQuery): Promise<Connection<Product>> {
+    const { key, dir } = SORTS[query.sort];
+    const filters: FilterQuery<Product>[] = [{ deletedAt: null }];
+    if (query.text?.trim()) {
+      const pattern = `%${escapeLike(query.text.trim())}%`;
+      filters.push({ $or: [{ name: { $like: pattern } }, { description: { $like: pattern } }] });
+    }
+    if (query.saleState) filters.push(saleStateFilter(query.saleState, new Date()));
+    const where: FilterQuery<Product> = { $and: filters };
+
+    const page: FilterQuery<Product>[] = [...filters];
+    if (query.after) {
+      const [sort, value, id] = decodeCursor(query.after, 3);
+      if (sort !== query.sort || !Number.isSafeInteger(value) || !Number.isSafeInteger(id)) {
+        throw new BadUserInputError('Cursor does not belong to this sort order', 'after');
+      }
+      const beyond = dir === 'asc' ? '$gt' : '$lt';
+      page.push({ $or: [{ [key]: { [beyond]: value } }, { [key]: value, id: { [beyond]: id } }] });
+    }
+    const rows = await ctx.em.find(
+      Product,
+      { $and: page },
+      { orderBy: key === 'id' ? { id: dir } : { [key]: dir, id: dir }, limit: query.first + 1 },
+    );
+    const totalCount = await ctx.em.count(Product, where);
+    return toConnection(rows, query.first, totalCount, (p) => [query.sort, p[key], p.id]);
+  }
+
+  /** Live remaining units, batched per request into one counter read. */
+  remainingStock(ctx: RequestContext, productId: number): Promise<number> {
+    return loader(
+      ctx,
+      REMAINING_LOADER,
+      () => new DataLoader<number, number>((ids) => this.stock.remaining(ctx.em, [...ids])),
+    ).load(productId);
+  }
+
+  async saleState(ctx: RequestContext, product: Product): Promise<SaleState> {
+    return saleStateOf(product, await this.remainingStock(ctx, product.id));
+  }
+}
+
+function checkName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw new BadUserInputError('name must not be blank', 'name');
+  return trimmed;
+}
+
+function checkWindow(startsAt: Date | null, endsAt: Date | null) {
+  if (startsAt && endsAt && endsAt <= startsAt) {
+    throw new BadUserInputError('saleEndsAt must be after saleStartsAt', 'saleEndsAt');
+  }
+}
+
+/**
+ * SQL for a sale state. The window decides UPCOMING and ENDED; inside it, LIVE and SOLD_OUT split
+ * on the durable MySQL stock (the live Redis figure cannot be filtered and paged in SQL).
+ */
+function saleStateFilter(state: SaleState, now: Date): FilterQuery<Product> {
+  const open: FilterQuery<Product>[] = [
+    { $or: [{ saleStartsAt: null }, { saleStartsAt: { $lte: now } }] },
+    { $or: [{ saleEndsAt: null }, { saleEndsAt: { $gt: now } }] },
+  ];
+  switch (state) {
+    case SaleState.UPCOMING:
+      return { saleStartsAt: { $gt: now } };
+    case SaleState.ENDED:
+      return { saleEndsAt: { $lte: now } };
+    case SaleState.LIVE:
+      return { $and: [...open, { stock: { $gt: 0 } }] };
+    case SaleState.SOLD_OUT:
+      return { $and: [...open, { stock: 0 }] };
+  }
+}
