@@ -2,35 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import { Order, OrderItem, OrderStatus, OrderStatusChange } from '../../src/entities/order.entity';
 import { Product } from '../../src/entities/product.entity';
-import { Session } from '../../src/entities/session.entity';
-import { Role, User } from '../../src/entities/user.entity';
+import { topicFor } from '../../src/schema/topics';
 import { saleKeys } from '../../src/services/stock.service';
-
-export interface OrderMember {
-  id: number;
-  token: string;
-}
+import type { Member } from './members';
+import { waitFor } from './wait-for';
 
 let seq = 0;
-
-/** A verified member written straight to the database, with a session and an access token. */
-export async function orderMember(app: App, role = Role.USER): Promise<OrderMember> {
-  const em = app.orm.em.fork();
-  const user = em.create(User, {
-    email: `buyer${++seq}.${randomUUID().slice(0, 8)}@example.com`,
-    passwordHash: 'not used: tokens are signed directly',
-    name: `Buyer ${seq}`,
-    emailVerifiedAt: new Date(),
-    role,
-  });
-  const session = em.create(Session, {
-    id: randomUUID(),
-    user,
-    expiresAt: new Date(Date.now() + 3_600_000),
-  });
-  await em.flush();
-  return { id: user.id, token: app.services.tokens.signAccess(user.id, role, session.id).token };
-}
 
 /** A product on sale with `stock` units left (after the orders below were paid), live counter built. */
 export async function orderProduct(app: App, stock = 10, price = 1500): Promise<number> {
@@ -125,3 +102,28 @@ export async function historyOf(
 }
 
 export const secondsAgo = (s: number) => new Date(Date.now() - s * 1000);
+
+/** Order id of the probe events `untilListening` publishes: not an order, tests skip it. */
+export const PROBE = '0';
+
+/** Publishes a probe event to the member's topic until their subscription receives one. */
+export async function untilListening(
+  app: App,
+  member: Pick<Member, 'id'>,
+  events: { data?: { orderStatusChanged: { orderId: string } } | null }[],
+) {
+  await waitFor(
+    async () => {
+      if (events.some((e) => e.data?.orderStatusChanged.orderId === PROBE)) return true;
+      await app.services.pubSub.publishNow(topicFor('ORDER_STATUS_CHANGED', member.id), {
+        orderId: 0,
+        userId: member.id,
+        from: null,
+        to: OrderStatus.PLACED,
+        at: new Date().toISOString(),
+      });
+      return undefined;
+    },
+    { intervalMs: 100, what: 'subscription to be live' },
+  );
+}

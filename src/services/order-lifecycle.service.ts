@@ -1,0 +1,247 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/mysql';
+import type { Config } from '../config';
+import { Order, OrderItem, OrderStatus, OrderStatusChange } from '../entities/order.entity';
+import type { Logger } from '../logger';
+import type { OrderStatusNotifier } from './order-status-notifier';
+import type { StockService } from './stock.service';
+
+/** Who made a status change: the scheduler (or the order writer), the order's owner, an admin. */
+export type OrderActor = 'SYSTEM' | 'OWNER' | 'ADMIN';
+
+/** The step the scheduler applies once an order has sat in a status for its configured delay. */
+export const AUTOMATIC_NEXT: Partial<Record<OrderStatus, OrderStatus>> = {
+  [OrderStatus.PLACED]: OrderStatus.SHIPPING,
+  [OrderStatus.SHIPPING]: OrderStatus.DELIVERED,
+  [OrderStatus.DELIVERED]: OrderStatus.COMPLETED,
+  [OrderStatus.RETURN_REQUESTED]: OrderStatus.RETURNED,
+};
+
+/** What the owner may ask for from a status (while its automatic step is not due, for a return). */
+export const OWNER_NEXT: Partial<Record<OrderStatus, OrderStatus>> = {
+  [OrderStatus.PLACED]: OrderStatus.CANCELLED,
+  [OrderStatus.DELIVERED]: OrderStatus.RETURN_REQUESTED,
+};
+
+/** Entering one of these puts the order's units back on sale. */
+const RESTOCKING = new Set([OrderStatus.CANCELLED, OrderStatus.RETURNED]);
+
+/** The part of an order its status rules look at. */
+export interface OrderState {
+  status: OrderStatus;
+  nextTransitionAt?: Date | null;
+}
+
+/** One requested change; `from` and `version` are what the caller read, and what the update checks. */
+export interface TransitionRequest {
+  orderId: number;
+  userId: number;
+  from: OrderStatus;
+  version: number;
+  to: OrderStatus;
+  /** When the step takes effect: the due time for scheduled steps, now for owner requests. */
+  at: Date;
+  actor: OrderActor;
+  /**
+   * Scheduler claims: lock the row with `FOR UPDATE SKIP LOCKED` (another instance holding it
+   * means it is being handled) and apply only if the step is due by this instant.
+   */
+  claimDueBy?: Date;
+  /** Owner returns: apply only while the automatic step (the end of the window) is still ahead. */
+  beforeDue?: boolean;
+}
+
+export interface AppliedTransition {
+  orderId: number;
+  userId: number;
+  from: OrderStatus;
+  to: OrderStatus;
+  at: Date;
+  changeId: number;
+  nextTransitionAt: Date | null;
+}
+
+/**
+ * The order status machine. `transition` is the only way an order changes status: a guarded
+ * update (`status` and `version` as read) plus a history row in one transaction, then, after
+ * commit, the stock restore of a cancel or a return and the notifications. `applyDue` is one
+ * scheduler pass over the due steps stored in MySQL. A lost race returns null, never an error.
+ */
+export class OrderLifecycleService {
+  constructor(
+    private readonly config: Config['orders'],
+    private readonly stock: StockService,
+    private readonly notifier: OrderStatusNotifier,
+    private readonly logger: Logger,
+  ) {}
+
+  /** When the automatic step after entering `status` at `at` is due; null if none follows. */
+  dueAfter(status: OrderStatus, at: Date): Date | null {
+    const seconds = {
+      [OrderStatus.PLACED]: this.config.shippingAfterSeconds,
+      [OrderStatus.SHIPPING]: this.config.deliveredAfterSeconds,
+      [OrderStatus.DELIVERED]: this.config.returnWindowSeconds,
+      [OrderStatus.RETURN_REQUESTED]: this.config.returnCompletesAfterSeconds,
+    }[status as string];
+    return seconds === undefined ? null : new Date(at.getTime() + seconds * 1000);
+  }
+
+  /** What the owner may do with the order at `now`: a cancel while placed, a return inside the window. */
+  ownerOptions(order: OrderState, now = new Date()): OrderStatus[] {
+    const to = OWNER_NEXT[order.status];
+    if (!to) return [];
+    if (
+      to === OrderStatus.RETURN_REQUESTED &&
+      !(order.nextTransitionAt && order.nextTransitionAt > now)
+    )
+      return [];
+    return [to];
+  }
+
+  /** Why the owner may not move the order to `to` at `now`, or null when they may. */
+  ownerRefusal(order: OrderState, to: OrderStatus, now = new Date()): string | null {
+    if (this.ownerOptions(order, now).includes(to)) return null;
+    if (to === OrderStatus.RETURN_REQUESTED && order.status === OrderStatus.DELIVERED) {
+      return `The return window closed at ${order.nextTransitionAt?.toISOString() ?? 'delivery'}`;
+    }
+    if (to === OrderStatus.CANCELLED)
+      return `An order can be cancelled only before it ships; it is ${order.status}`;
+    if (to === OrderStatus.RETURN_REQUESTED)
+      return `Only a delivered order can be returned; it is ${order.status}`;
+    return `An order cannot go from ${order.status} to ${to}`;
+  }
+
+  /**
+   * Applies one status change: `UPDATE orders … WHERE id AND status AND version` and the history
+   * row in one transaction; after commit, restores stock (cancel, return) and notifies. Returns
+   * null when the order was no longer as read (another change won) or, for a scheduler claim,
+   * is locked by another instance or not due.
+   */
+  async transition(em: EntityManager, req: TransitionRequest): Promise<AppliedTransition | null> {
+    const allowed = req.actor === 'SYSTEM' ? AUTOMATIC_NEXT[req.from] : OWNER_NEXT[req.from];
+    if (allowed !== req.to)
+      throw new Error(`No ${req.actor} transition from ${req.from} to ${req.to}`);
+    const nextTransitionAt = this.dueAfter(req.to, req.at);
+
+    const applied = await em.fork().transactional(async (tem) => {
+      if (req.claimDueBy) {
+        const claimed = await tem.findOne(
+          Order,
+          {
+            id: req.orderId,
+            status: req.from,
+            version: req.version,
+            nextTransitionAt: { $lte: req.claimDueBy },
+          },
+          { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, fields: ['id'] },
+        );
+        if (!claimed) return null;
+      }
+      // The guard: nothing happens unless the order is still exactly as the caller read it.
+      const changed = await tem.nativeUpdate(
+        Order,
+        {
+          id: req.orderId,
+          status: req.from,
+          version: req.version,
+          ...(req.beforeDue ? { nextTransitionAt: { $gt: req.at } } : {}),
+        },
+        { status: req.to, version: req.version + 1, nextTransitionAt, updatedAt: new Date() },
+      );
+      if (changed !== 1) return null;
+      const changeId = await tem.insert(OrderStatusChange, {
+        order: req.orderId,
+        from: req.from,
+        to: req.to,
+        at: req.at,
+        actor: req.actor,
+        recordedAt: new Date(),
+      });
+      return { changeId: Number(changeId) };
+    });
+    if (!applied) return null;
+
+    const result: AppliedTransition = {
+      orderId: req.orderId,
+      userId: req.userId,
+      from: req.from,
+      to: req.to,
+      at: req.at,
+      changeId: applied.changeId,
+      nextTransitionAt,
+    };
+    if (RESTOCKING.has(req.to)) await this.restock(em, req.orderId);
+    await this.notifier
+      .notify([
+        {
+          orderId: result.orderId,
+          userId: result.userId,
+          from: result.from,
+          to: result.to,
+          at: result.at.toISOString(),
+          changeId: result.changeId,
+          actor: req.actor,
+        },
+      ])
+      .catch((err: unknown) =>
+        this.logger.warn({ err, orderId: req.orderId }, 'order status notification failed'),
+      );
+    return result;
+  }
+
+  /**
+   * One scheduler pass: applies up to `limit` due automatic steps, oldest due first. Each step is
+   * recorded at its due time, so a scheduler that was down catches up with the history it would
+   * have written, in order (an order several steps behind advances one step per pass). Returns
+   * how many steps this instance applied.
+   */
+  async applyDue(em: EntityManager, now = new Date(), limit = 100): Promise<number> {
+    const due = await em.fork().find(
+      Order,
+      {
+        status: { $in: Object.keys(AUTOMATIC_NEXT) as OrderStatus[] },
+        nextTransitionAt: { $lte: now },
+      },
+      {
+        orderBy: { nextTransitionAt: 'asc', id: 'asc' },
+        limit,
+        fields: ['id', 'user', 'status', 'version', 'nextTransitionAt'],
+      },
+    );
+    let applied = 0;
+    for (const order of due) {
+      const done = await this.transition(em, {
+        orderId: order.id,
+        userId: order.user.id,
+        from: order.status,
+        version: order.version,
+        to: AUTOMATIC_NEXT[order.status as OrderStatus]!,
+        at: order.nextTransitionAt!,
+        actor: 'SYSTEM',
+        claimDueBy: now,
+      });
+      if (done) applied++;
+    }
+    return applied;
+  }
+
+  /** Puts a cancelled or returned order's units back, in MySQL and in the live counters. */
+  private async restock(em: EntityManager, orderId: number): Promise<void> {
+    const fem = em.fork();
+    const items = await fem.find(
+      OrderItem,
+      { order: orderId },
+      { fields: ['product', 'quantity'], orderBy: { id: 'asc' } },
+    );
+    for (const item of items) {
+      try {
+        await this.stock.adjust(fem, item.product.id, item.quantity);
+      } catch (err) {
+        this.logger.error(
+          { err, orderId, productId: item.product.id, quantity: item.quantity },
+          'order restock failed',
+        );
+      }
+    }
+  }
+}
