@@ -16,6 +16,11 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   // e2e tests start the real app and talk to real services.
   testTimeout: 60000,
+  // One file at a time: files share one Kafka broker, and the outage test stops it.
+  maxWorkers: 1,
+  // A Kafka client whose broker was restarted can keep a socket open after its disconnect; the
+  // run ends when the last file does rather than when the broker times the socket out.
+  forceExit: true,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     {

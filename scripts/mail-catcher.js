@@ -17,7 +17,14 @@ const server = new SMTPServer({
       .then((mail) => {
         const entry = [
           `--- ${new Date().toISOString()}`,
-          `To: ${mail.to ? [].concat(mail.to).map((a) => a.text).join(', ') : ''}`,
+          `To: ${
+            mail.to
+              ? []
+                  .concat(mail.to)
+                  .map((a) => a.text)
+                  .join(', ')
+              : ''
+          }`,
           `Subject: ${mail.subject ?? ''}`,
           '',
           (mail.text ?? '').trim(),
@@ -29,4 +36,6 @@ const server = new SMTPServer({
       .catch(callback);
   },
 });
-server.listen(port, '127.0.0.1', () => console.log(`mail catcher on 127.0.0.1:${port}, writing ${logFile}`));
+server.listen(port, '127.0.0.1', () =>
+  console.log(`mail catcher on 127.0.0.1:${port}, writing ${logFile}`),
+);

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext, type Viewer } from './context';
-import { createKafka } from './clients/kafka';
+import { createKafka, topicName } from './clients/kafka';
 import { createMailer } from './clients/mailer';
 import { createOrm, type Orm } from './clients/orm';
 import { createPubSub } from './clients/pubsub';
@@ -12,20 +12,39 @@ import { createHttpServer, type HttpServer } from './http/server';
 import { verifyEmailPage } from './http/pages';
 import { createLogger, type Logger } from './logger';
 import { AuthResolver } from './resolvers/auth.resolver';
+import { CartResolver } from './resolvers/cart.resolver';
+import { LikeResolver } from './resolvers/like.resolver';
+import { ProductResolver } from './resolvers/product.resolver';
 import { OrderStatusResolver } from './resolvers/order-status.resolver';
+import { OrderItemResolver, OrderResolver } from './resolvers/order.resolver';
 import { SystemResolver } from './resolvers/system.resolver';
 import { UserResolver } from './resolvers/user.resolver';
+import { PurchaseResolver } from './resolvers/purchase.resolver';
+import { StockResolver } from './resolvers/stock.resolver';
 import { buildAppSchema } from './schema/build-schema';
 import { AuthService } from './services/auth.service';
+import { CartService } from './services/cart.service';
+import { LikeService } from './services/like.service';
+import { ProductService } from './services/product.service';
 import { FieldCipher } from './services/field-cipher';
 import { MailService } from './services/mail.service';
 import { OrderStatusNotifier } from './services/order-status-notifier';
+import { OrderLifecycleService } from './services/order-lifecycle.service';
+import { OrderService } from './services/order.service';
 import { PasswordHasher } from './services/password-hasher';
 import { RateLimitService } from './services/rate-limit.service';
+import { PaymentEventPublisher } from './services/payment-events.service';
+import { SimulatedPaymentProvider } from './services/payment-provider.service';
+import { PaymentService } from './services/payment.service';
+import { ReservationService } from './services/reservation.service';
 import { StockService } from './services/stock.service';
 import { TokenService } from './services/token.service';
 import { UserService } from './services/user.service';
 import { createMailWorker } from './workers/mail.worker';
+import { createOrderWriter } from './workers/order-writer.worker';
+import { createPaymentRelay } from './workers/payment-relay.worker';
+import { createExpirySweeper } from './workers/sweeper.worker';
+import { createOrderSchedulerWorker } from './workers/order-scheduler.worker';
 import type { Worker } from './workers/poller';
 
 export interface AppOverrides {
@@ -55,10 +74,47 @@ async function createServices(config: Config, logger: Logger) {
   const mail = new MailService(config, cipher, mailer, logger.child({ component: 'mail' }));
   const rateLimits = new RateLimitService(redis, config.rateLimit);
   const hasher = new PasswordHasher(config.auth.argon2);
-  const auth = new AuthService(config, hasher, tokens, mail, rateLimits, logger.child({ component: 'auth' }));
+  const auth = new AuthService(
+    config,
+    hasher,
+    tokens,
+    mail,
+    rateLimits,
+    logger.child({ component: 'auth' }),
+  );
   const users = new UserService(cipher);
-  const orderStatus = new OrderStatusNotifier(pubSub);
-  const stock = new StockService(redis);
+  const orderStatus = new OrderStatusNotifier(pubSub, {
+    kafka,
+    topic: topicName(config.kafka, 'order.status-changed'),
+    em: orm.em,
+    logger: logger.child({ component: 'order-events' }),
+  });
+  const stock = new StockService(redis, config.redis.keyPrefix, config.sale.stockFrameMs);
+  const reservations = new ReservationService(redis, stock, pubSub, config.sale);
+  const paymentProvider = new SimulatedPaymentProvider({ ...config.payment });
+  const paymentEvents = new PaymentEventPublisher(
+    kafka,
+    orm.em,
+    config,
+    logger.child({ component: 'payment-events' }),
+  );
+  const payments = new PaymentService(
+    redis,
+    reservations,
+    paymentProvider,
+    paymentEvents,
+    logger.child({ component: 'payments' }),
+  );
+  const orderLifecycle = new OrderLifecycleService(
+    config.orders,
+    stock,
+    orderStatus,
+    logger.child({ component: 'orders' }),
+  );
+  const orders = new OrderService(orderLifecycle);
+  const products = new ProductService(stock);
+  const likes = new LikeService();
+  const carts = new CartService();
 
   return {
     orm,
@@ -75,6 +131,15 @@ async function createServices(config: Config, logger: Logger) {
     users,
     orderStatus,
     stock,
+    reservations,
+    paymentProvider,
+    paymentEvents,
+    payments,
+    orderLifecycle,
+    orders,
+    products,
+    likes,
+    carts,
   };
 }
 
@@ -91,7 +156,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const workers: Worker[] = [];
   if (runWorkers) {
-    workers.push(createMailWorker({ em: orm.em, mail: services.mail, logger }, config.mail.pollIntervalMs));
+    workers.push(
+      createMailWorker({ em: orm.em, mail: services.mail, logger }, config.mail.pollIntervalMs),
+    );
+    workers.push(
+      createOrderWriter({
+        kafka,
+        em: orm.em,
+        redis,
+        orderStatus: services.orderStatus,
+        config,
+        logger,
+      }),
+      createExpirySweeper(services.reservations, config.sale.sweeperIntervalMs, logger),
+      createPaymentRelay(services.paymentEvents, config.sale.outboxPollIntervalMs, logger),
+    );
+    workers.push(
+      createOrderSchedulerWorker(
+        { em: orm.em, lifecycle: services.orderLifecycle, notifier: services.orderStatus, logger },
+        config.orders.schedulerIntervalMs,
+      ),
+    );
   }
 
   const context = (viewer: Viewer | null, ip: string): RequestContext =>
@@ -124,6 +209,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
               new AuthResolver(services.auth),
               new UserResolver(services.users),
               new OrderStatusResolver(),
+              new PurchaseResolver(services.reservations, services.payments),
+              new StockResolver(services.stock),
+              new OrderResolver(services.orders),
+              new OrderItemResolver(),
+              new ProductResolver(services.products, services.likes),
+              new CartResolver(services.carts),
+              new LikeResolver(services.likes),
             ]),
             pubSub,
           }),
@@ -136,7 +228,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           app.get('/verify-email', async (req, res) => {
             const token = typeof req.query.token === 'string' ? req.query.token : '';
             try {
-              const user = await services.auth.verifyEmail(context(null, req.ip ?? 'unknown'), token);
+              const user = await services.auth.verifyEmail(
+                context(null, req.ip ?? 'unknown'),
+                token,
+              );
               res.type('html').send(verifyEmailPage(true, user.email));
             } catch (err) {
               if (!(err instanceof AppError)) logger.error({ err }, 'verify-email page failed');
@@ -156,7 +251,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     async start(port = config.http.port) {
       for (const worker of workers) await worker.start();
       const bound = await http!.listen(port);
-      logger.info({ port: bound, role: config.role }, 'rocket mart started');
+      logger.info({ port: bound }, 'rocket mart started');
       return { port: bound };
     },
     async stop() {
@@ -166,6 +261,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await http?.close();
       http = undefined;
       await Promise.all(workers.map((w) => w.stop()));
+      services.stock.stop();
+      await services.paymentEvents.stop();
+      await services.orderStatus.close().catch(() => undefined);
       await kafkaAdmin?.disconnect().catch(() => undefined);
       await pubSub.close().catch(() => undefined);
       await redis.quit().catch(() => undefined);
@@ -181,7 +279,8 @@ function registry(instances: object[]) {
   return {
     get(cls: unknown) {
       const found = byClass.get(cls);
-      if (!found) throw new Error(`No instance registered for ${String((cls as { name?: string }).name)}`);
+      if (!found)
+        throw new Error(`No instance registered for ${String((cls as { name?: string }).name)}`);
       return found;
     },
   };

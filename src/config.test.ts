@@ -12,9 +12,9 @@ describe('config', () => {
   });
 
   it('lists every bad variable in one error', () => {
-    expect(() => loadConfig({ HTTP_PORT: 'eighty', PUBLIC_URL: 'not a url', DATA_ENCRYPTION_KEY: 'short' })).toThrow(
-      /HTTP_PORT[\s\S]*PUBLIC_URL|PUBLIC_URL[\s\S]*HTTP_PORT/,
-    );
+    expect(() =>
+      loadConfig({ HTTP_PORT: 'eighty', PUBLIC_URL: 'not a url', DATA_ENCRYPTION_KEY: 'short' }),
+    ).toThrow(/HTTP_PORT[\s\S]*PUBLIC_URL|PUBLIC_URL[\s\S]*HTTP_PORT/);
     try {
       loadConfig({ HTTP_PORT: 'eighty', PUBLIC_URL: 'not a url', DATA_ENCRYPTION_KEY: 'short' });
     } catch (err) {

@@ -25,7 +25,7 @@ export const envSchema = z.object({
   HTTP_PORT: int(4000),
   HTTP_BODY_LIMIT: z.string().default('2mb'),
   HTTP_TRUST_PROXY: bool.default('false'),
-  GRAPHQL_MAX_COMPLEXITY: int(2000),
+  GRAPHQL_MAX_COMPLEXITY: int(5000),
   GRAPHQL_MAX_DEPTH: int(12),
 
   MYSQL_HOST: z.string().default('127.0.0.1'),

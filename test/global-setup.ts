@@ -15,7 +15,9 @@ export default async function globalSetup(): Promise<void> {
     try {
       await Promise.race([
         probe(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer in 10 s')), 10_000).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('no answer in 10 s')), 10_000).unref(),
+        ),
       ]);
     } catch (err) {
       problems.push(`${name} at ${where}: ${(err as Error).message}`);
@@ -29,7 +31,12 @@ export default async function globalSetup(): Promise<void> {
       await conn.end();
     }),
     attempt('Redis', `${config.redis.host}:${config.redis.port}`, async () => {
-      const redis = new Redis({ host: config.redis.host, port: config.redis.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+      const redis = new Redis({
+        host: config.redis.host,
+        port: config.redis.port,
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+      });
       try {
         await redis.connect();
         await redis.ping();
@@ -38,7 +45,11 @@ export default async function globalSetup(): Promise<void> {
       }
     }),
     attempt('Kafka', config.kafka.brokers.join(','), async () => {
-      const admin = new Kafka({ brokers: config.kafka.brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+      const admin = new Kafka({
+        brokers: config.kafka.brokers,
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 2 },
+      }).admin();
       try {
         await admin.connect();
         await admin.describeCluster();

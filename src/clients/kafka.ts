@@ -60,10 +60,16 @@ export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<voi
         const existing = new Set(await admin.listTopics());
         const missing = names.filter((t) => !existing.has(t));
         if (missing.length) {
-          await admin.createTopics({
-            waitForLeaders: true,
-            topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS })),
-          });
+          await admin
+            .createTopics({
+              waitForLeaders: true,
+              topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS })),
+            })
+            .catch(async (err: unknown) => {
+              // Another instance may have created them at the same moment.
+              const now = new Set(await admin.listTopics());
+              if (!missing.every((t) => now.has(t))) throw err;
+            });
         }
       } finally {
         await admin.disconnect();

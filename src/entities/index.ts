@@ -1,7 +1,10 @@
+import { CartItem } from './cart-item.entity';
 import { EmailToken } from './email-token.entity';
 import { MailOutbox } from './mail-outbox.entity';
 import { Order, OrderItem, OrderStatusChange } from './order.entity';
+import { Payment } from './payment.entity';
 import { Product } from './product.entity';
+import { ProductLike } from './product-like.entity';
 import { RefreshToken, Session } from './session.entity';
 import { User } from './user.entity';
 
@@ -16,4 +19,7 @@ export const entities = [
   Order,
   OrderItem,
   OrderStatusChange,
+  Payment,
+  ProductLike,
+  CartItem,
 ];

@@ -35,6 +35,7 @@ registerEnumType(OrderStatus, { name: 'OrderStatus' });
 @Entity({ tableName: 'orders' })
 @Index({ properties: ['status', 'nextTransitionAt'] })
 @Index({ properties: ['user', 'id'] })
+@Index({ properties: ['user', 'placedAt', 'id'] })
 export class Order extends BaseEntity {
   @ManyToOne(() => User)
   user!: User;
@@ -94,9 +95,13 @@ export class OrderItem {
   unitPrice!: number;
 }
 
-/** One step of an order's status history. */
+/**
+ * One step of an order's status history. A row is also the outbox of its `order.status-changed`
+ * Kafka event: `publishedAt` stays null until the broker has acknowledged it.
+ */
 @ObjectType('OrderStatusChange')
 @Entity({ tableName: 'order_status_changes' })
+@Index({ properties: ['publishedAt', 'recordedAt'] })
 export class OrderStatusChange {
   @PrimaryKey({ type: 'integer', unsigned: true, autoincrement: true })
   id!: number;
@@ -119,4 +124,11 @@ export class OrderStatusChange {
   @Field({ description: 'SYSTEM (scheduler or order writer), OWNER or ADMIN.' })
   @Property({ type: 'string', length: 16 })
   actor!: string;
+
+  // When the row was written (`at` is when the step took effect, which may be earlier).
+  @Property({ type: 'datetime', length: 3 })
+  recordedAt: Date & Opt = new Date();
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  publishedAt?: Date | null;
 }

@@ -8,7 +8,10 @@ export enum SaleState {
   SOLD_OUT = 'SOLD_OUT',
   ENDED = 'ENDED',
 }
-registerEnumType(SaleState, { name: 'SaleState', description: 'Where a product is in its sale window.' });
+registerEnumType(SaleState, {
+  name: 'SaleState',
+  description: 'Where a product is in its sale window.',
+});
 
 /**
  * A product. `stock` is the durable MySQL figure (units not yet sold by a written order); the
@@ -27,6 +30,7 @@ export class Product extends BaseEntity {
   description: string & Opt = '';
 
   @Field(() => Int, { description: 'Price in minor currency units.' })
+  @Index()
   @Property({ type: 'integer', unsigned: true })
   price!: number;
 
@@ -42,10 +46,14 @@ export class Product extends BaseEntity {
   @Property({ type: 'datetime', length: 3, nullable: true })
   saleEndsAt?: Date | null;
 
-  @Field(() => Int, { nullable: true, description: 'Lifetime units one member may buy; null: no limit.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Lifetime units one member may buy; null: no limit.',
+  })
   @Property({ type: 'integer', unsigned: true, nullable: true })
   purchaseLimit?: number | null;
 
+  @Field(() => Int, { description: 'How many members like the product.' })
   @Index()
   @Property({ type: 'integer', unsigned: true })
   likeCount: number & Opt = 0;

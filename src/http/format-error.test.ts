@@ -56,5 +56,13 @@ describe('error formatting', () => {
       'Variable "$input" got invalid value 42 at "input.name"; String cannot represent a non string value: 42';
     const err = new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
     expect(format(err.toJSON(), err).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+    const top = new GraphQLError(
+      'Variable "$first" got invalid value 2147483648; Int cannot represent non 32-bit signed integer value: 2147483648',
+      { extensions: { code: 'BAD_USER_INPUT' } },
+    );
+    expect(format(top.toJSON(), top).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'first',
+    });
   });
 });

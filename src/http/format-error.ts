@@ -25,7 +25,9 @@ function fieldOf(message: string): string | undefined {
   const notDefined = /Field "([^"]+)" is not defined by type/.exec(message);
   if (notDefined) return notDefined[1];
   const at = /at "[^".]+\.([^"]+)"/.exec(message);
-  return at?.[1];
+  if (at) return at[1];
+  // A top-level variable, e.g. `$first` of a connection.
+  return /^Variable "\$([^"]+)" got invalid value/.exec(message)?.[1];
 }
 
 /**

@@ -6,15 +6,48 @@ import type Redis from 'ioredis';
  * Every Lua script, by command name. ioredis runs each with EVALSHA and reloads it on NOSCRIPT.
  * Every key a script touches arrives through KEYS, so the key prefix and Redis Cluster slots hold.
  */
-const SCRIPTS: Record<string, { file: string; keys: number }> = {};
+const SCRIPTS: Record<string, { file: string; keys?: number }> = {
+  // Variable key counts (one group of keys per product): the caller passes numkeys first.
+  saleReserve: { file: 'reserve.lua' },
+  salePay: { file: 'pay.lua' },
+  saleRelease: { file: 'release.lua' },
+  saleMeta: { file: 'sale-meta.lua', keys: 2 },
+  stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
+  stockFrame: { file: 'stock-frame.lua', keys: 4 },
+};
 
 /** Typed signatures of the registered scripts; see each .lua file's header. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ScriptCommands {}
+export interface ScriptCommands {
+  /** reserve.lua: `saleReserve(numkeys, ...keys, ...argv)`. */
+  saleReserve(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
+  /** pay.lua: `salePay(numkeys, ...keys, ...argv)`. */
+  salePay(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
+  /** release.lua: `saleRelease(numkeys, ...keys, ...argv)`. */
+  saleRelease(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
+  saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
+  stockRebuild(
+    stock: string,
+    holdQty: string,
+    paidQty: string,
+    ...argv: (string | number)[]
+  ): Promise<number>;
+  stockFrame(
+    stock: string,
+    meta: string,
+    lock: string,
+    last: string,
+    frameMs: number,
+    channel: string,
+    productId: number,
+  ): Promise<number>;
+}
 
 export function registerScripts<R extends Redis>(redis: R): R & ScriptCommands {
   for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { numberOfKeys: keys, lua: readFileSync(join(__dirname, file), 'utf8') });
+    redis.defineCommand(name, {
+      ...(keys === undefined ? {} : { numberOfKeys: keys }),
+      lua: readFileSync(join(__dirname, file), 'utf8'),
+    });
   }
   return redis as R & ScriptCommands;
 }

@@ -1,9 +1,21 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123234521_Initial } from './Migration20261123234521_Initial';
 import { Migration20261123234754_CatalogAndOrders } from './Migration20261123234754_CatalogAndOrders';
+import { Migration20261123235250_CatalogCartLikes } from './Migration20261123235250_CatalogCartLikes';
+import { Migration20261123235352_OrderLifecycle } from './Migration20261123235352_OrderLifecycle';
+import { Migration20261124000500_Payments } from './Migration20261124000500_Payments';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123234521_Initial', class: Migration20261123234521_Initial },
-  { name: 'Migration20261123234754_CatalogAndOrders', class: Migration20261123234754_CatalogAndOrders },
+  {
+    name: 'Migration20261123234754_CatalogAndOrders',
+    class: Migration20261123234754_CatalogAndOrders,
+  },
+  {
+    name: 'Migration20261123235250_CatalogCartLikes',
+    class: Migration20261123235250_CatalogCartLikes,
+  },
+  { name: 'Migration20261123235352_OrderLifecycle', class: Migration20261123235352_OrderLifecycle },
+  { name: 'Migration20261124000500_Payments', class: Migration20261124000500_Payments },
 ];

@@ -12,7 +12,10 @@ export class OrderStatusResolver {
     // The topic is scoped by the viewer's id: other members' orders never reach this socket.
     topicId: ({ context }: { context: RequestContext }) => context.viewer?.userId,
   })
-  orderStatusChanged(@Root() event: OrderStatusEventPayload, @Ctx() _ctx: RequestContext): OrderStatusChangedEvent {
+  orderStatusChanged(
+    @Root() event: OrderStatusEventPayload,
+    @Ctx() _ctx: RequestContext,
+  ): OrderStatusChangedEvent {
     return { orderId: event.orderId, from: event.from, to: event.to, at: new Date(event.at) };
   }
 }

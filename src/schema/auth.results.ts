@@ -1,7 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { User } from '../entities/user.entity';
 
-@ObjectType({ description: 'Tokens of a session: send `accessToken` as `Authorization: Bearer …`.' })
+@ObjectType({
+  description: 'Tokens of a session: send `accessToken` as `Authorization: Bearer …`.',
+})
 export class AuthPayload {
   @Field()
   accessToken!: string;

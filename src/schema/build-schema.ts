@@ -1,10 +1,16 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AuthResolver } from '../resolvers/auth.resolver';
+import { CartResolver } from '../resolvers/cart.resolver';
+import { LikeResolver } from '../resolvers/like.resolver';
+import { ProductResolver } from '../resolvers/product.resolver';
 import { OrderStatusResolver } from '../resolvers/order-status.resolver';
+import { OrderItemResolver, OrderResolver } from '../resolvers/order.resolver';
 import { authChecker } from '../resolvers/auth-checker';
 import { SystemResolver } from '../resolvers/system.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
+import { PurchaseResolver } from '../resolvers/purchase.resolver';
+import { StockResolver } from '../resolvers/stock.resolver';
 import type { AppPubSub } from '../clients/pubsub';
 import { ErrorResult } from './error-result';
 import { scalarsMap } from './scalars';
@@ -15,10 +21,20 @@ export const resolverClasses = [
   AuthResolver,
   UserResolver,
   OrderStatusResolver,
+  OrderResolver,
+  OrderItemResolver,
+  ProductResolver,
+  CartResolver,
+  LikeResolver,
+  PurchaseResolver,
+  StockResolver,
 ] as const;
 
 /** Builds the executable schema. Does no I/O, so the schema can be emitted without services. */
-export function buildAppSchema(options: { container: ContainerType; pubSub: AppPubSub }): Promise<GraphQLSchema> {
+export function buildAppSchema(options: {
+  container: ContainerType;
+  pubSub: AppPubSub;
+}): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [...resolverClasses],
     orphanedTypes: [ErrorResult],

@@ -185,15 +185,13 @@ export class AuthService {
       const user = await em.findOne(User, { email });
       if (!user) return;
       await this.expireTokens(em, user, EmailTokenPurpose.RESET_PASSWORD);
-      const token = newToken();
-      const expiresAt = new Date(Date.now() + this.config.auth.resetTokenTtlMinutes * 60_000);
-      em.create(EmailToken, {
+      const { link, expiresAt } = this.issueEmailToken(
+        em,
         user,
-        purpose: EmailTokenPurpose.RESET_PASSWORD,
-        tokenHash: hashToken(token),
-        expiresAt,
-      });
-      const link = this.mail.link('/reset-password', token);
+        EmailTokenPurpose.RESET_PASSWORD,
+        this.config.auth.resetTokenTtlMinutes * 60_000,
+        '/reset-password',
+      );
       const minutes = this.config.auth.resetTokenTtlMinutes;
       this.mail.enqueue(
         em,
@@ -227,15 +225,13 @@ export class AuthService {
   }
 
   private issueVerification(em: EntityManager, user: User): void {
-    const token = newToken();
-    const expiresAt = new Date(Date.now() + this.config.auth.verifyTokenTtlHours * 3_600_000);
-    em.create(EmailToken, {
+    const { link, expiresAt } = this.issueEmailToken(
+      em,
       user,
-      purpose: EmailTokenPurpose.VERIFY_EMAIL,
-      tokenHash: hashToken(token),
-      expiresAt,
-    });
-    const link = this.mail.link('/verify-email', token);
+      EmailTokenPurpose.VERIFY_EMAIL,
+      this.config.auth.verifyTokenTtlHours * 3_600_000,
+      '/verify-email',
+    );
     this.mail.enqueue(
       em,
       user.email,
@@ -246,6 +242,20 @@ export class AuthService {
       },
       expiresAt,
     );
+  }
+
+  /** Stores a new single-use token (only its hash) and returns the link that carries it. */
+  private issueEmailToken(
+    em: EntityManager,
+    user: User,
+    purpose: EmailTokenPurpose,
+    ttlMs: number,
+    path: string,
+  ): { link: string; expiresAt: Date } {
+    const token = newToken();
+    const expiresAt = new Date(Date.now() + ttlMs);
+    em.create(EmailToken, { user, purpose, tokenHash: hashToken(token), expiresAt });
+    return { link: this.mail.link(path, token), expiresAt };
   }
 
   /** Marks a live token used, exactly once; throws BAD_USER_INPUT for anything else. */

@@ -4,12 +4,7 @@ import type { Config } from '../config';
 import { RateLimitedError } from '../errors';
 
 export type RateBucket =
-  | 'login:account'
-  | 'login:ip'
-  | 'signup:ip'
-  | 'mail:account'
-  | 'mail:ip'
-  | 'reset:ip';
+  'login:account' | 'login:ip' | 'signup:ip' | 'mail:account' | 'mail:ip' | 'reset:ip';
 
 /**
  * Fixed-window counters in Redis (rate-limiter-flexible), shared by every API instance.

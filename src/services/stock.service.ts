@@ -1,19 +1,58 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { AppRedis } from '../clients/redis';
-import { Product } from '../entities/product.entity';
+import { Payment, paymentItems, type PaymentItem } from '../entities/payment.entity';
+import { Product, SaleState } from '../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
-
-/** Redis keys of one product's sale; the `{id}` hash tag keeps them in one Cluster slot. */
-export const saleKeys = (productId: number) => ({
-  stock: `sale:{${productId}}:stock`,
-});
+import { topicFor } from '../schema/topics';
 
 /**
- * The live stock counters buyers race for. A missing counter (new product, Redis restarted) is
- * rebuilt from MySQL. `adjust` changes MySQL and Redis together (restock, cancel, return).
+ * Redis keys of one product's sale. The `{id}` hash tag keeps them all in one Cluster slot, so
+ * one script can check and change them atomically.
+ */
+export const saleKeys = (productId: number) => {
+  const tag = `sale:{${productId}}`;
+  return {
+    /** Live remaining units. */
+    stock: `${tag}:stock`,
+    /** Sale window, limit, price and deleted flag, cached from MySQL with a short TTL. */
+    meta: `${tag}:meta`,
+    /** Member id → lifetime units held or bought (for the per-member limit). */
+    bought: `${tag}:bought`,
+    /** Reservation id → units held (live holds). */
+    holdQty: `${tag}:holdqty`,
+    /** Reservation id scored by its hold expiry (epoch ms), for the sweeper. */
+    holds: `${tag}:holds`,
+    /** Reservation id → units paid but not yet written as an order. */
+    paidQty: `${tag}:paidqty`,
+    frameLock: `${tag}:frame`,
+    frameLast: `${tag}:frame:last`,
+    reservation: (reservationId: string) => `${tag}:res:${reservationId}`,
+    idempotency: (userId: number, key: string) => `${tag}:idem:${userId}:${key}`,
+  };
+};
+
+/** Products that have had sale keys built; the sweeper walks their holds. */
+export const SALE_PRODUCTS_KEY = 'sale:products';
+
+const META_TTL_MS = 60_000;
+
+/**
+ * The live stock counters buyers race for, and the sale metadata the reservation script reads.
+ * A missing counter (new product, Redis restarted or flushed) is rebuilt from MySQL: durable stock
+ * minus live holds minus paid units not yet written as orders. `adjust` changes MySQL and Redis
+ * together (restock, cancel, return). `stockChanged` frames are coalesced across instances.
  */
 export class StockService {
-  constructor(private readonly redis: AppRedis) {}
+  private readonly rebuilding = new Map<number, Promise<number | null>>();
+  private readonly metaLoading = new Map<number, Promise<void>>();
+  private readonly frameTimers = new Map<number, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly redis: AppRedis,
+    private readonly keyPrefix = '',
+    private readonly frameMs = 100,
+  ) {}
 
   /** Live remaining units of each product, in order; one Redis round trip when all keys exist. */
   async remaining(em: EntityManager, productIds: number[]): Promise<number[]> {
@@ -24,19 +63,157 @@ export class StockService {
     if (missing.length) {
       for (const [id, units] of await this.rebuild(em, missing)) rebuilt.set(id, units);
     }
-    return productIds.map((id, i) => (values[i] === null ? (rebuilt.get(id) ?? 0) : Number(values[i])));
+    return productIds.map((id, i) =>
+      values[i] === null ? (rebuilt.get(id) ?? 0) : Number(values[i]),
+    );
   }
 
-  /** Sets missing counters from MySQL (`SET NX`: a counter that exists is never overwritten). */
+  /** Builds missing counters from MySQL (a counter that exists is never overwritten). */
   async rebuild(em: EntityManager, productIds: number[]): Promise<Map<number, number>> {
-    const rows = await em.find(Product, { id: { $in: productIds } }, { fields: ['id', 'stock'] });
     const result = new Map<number, number>();
-    for (const row of rows) {
-      await this.redis.set(saleKeys(row.id).stock, row.stock, 'NX');
-      const current = await this.redis.get(saleKeys(row.id).stock);
-      result.set(row.id, Number(current ?? row.stock));
+    for (const id of productIds) {
+      const units = await this.reconcile(em, id, false);
+      if (units !== null) result.set(id, units);
     }
     return result;
+  }
+
+  /**
+   * Sets a product's counter to MySQL stock − live holds − paid units not yet written as orders.
+   * `force` overwrites a counter that exists (the admin `syncStock`); otherwise only a missing one
+   * is built. Returns null for an unknown product. Concurrent calls for one product share a run.
+   */
+  reconcile(em: EntityManager, productId: number, force: boolean): Promise<number | null> {
+    const running = this.rebuilding.get(productId);
+    if (running && !force) return running;
+    const run = this.computeAndSet(em.fork(), productId, force).finally(() => {
+      if (this.rebuilding.get(productId) === run) this.rebuilding.delete(productId);
+    });
+    this.rebuilding.set(productId, run);
+    return run;
+  }
+
+  private async computeAndSet(
+    em: EntityManager,
+    productId: number,
+    force: boolean,
+  ): Promise<number | null> {
+    const keys = saleKeys(productId);
+    const paidInRedis = await this.redis.hkeys(keys.paidQty);
+    // One transaction: a consistent snapshot of stock and payments (an order written in between
+    // moves units from "unwritten" to "out of stock" together).
+    const snapshot = await em.transactional(async (tem) => {
+      const product = await tem.findOne(Product, { id: productId }, { fields: ['id', 'stock'] });
+      if (!product) return null;
+      const unwritten = await tem.execute<
+        { reservation_id: string; items: string | PaymentItem[] }[]
+      >(
+        `select p.reservation_id, p.items from payments p left join orders o on o.payment_id = p.id
+         where o.id is null`,
+      );
+      const written = paidInRedis.length
+        ? await tem.execute<{ reservation_id: string }[]>(
+            `select p.reservation_id from payments p join orders o on o.payment_id = p.id
+             where p.reservation_id in (${paidInRedis.map(() => '?').join(',')})`,
+            paidInRedis,
+          )
+        : [];
+      return { stock: product.stock, unwritten, written: written.map((w) => w.reservation_id) };
+    });
+    if (!snapshot) return null;
+    const pairs: (string | number)[] = [];
+    for (const row of snapshot.unwritten) {
+      const units = paymentItems(row.items)
+        .filter((i) => i.productId === productId)
+        .reduce((sum, i) => sum + i.quantity, 0);
+      if (units > 0) pairs.push(row.reservation_id, units);
+    }
+    const value = await this.redis.stockRebuild(
+      keys.stock,
+      keys.holdQty,
+      keys.paidQty,
+      force ? '1' : '0',
+      snapshot.stock,
+      pairs.length / 2,
+      ...pairs,
+      ...snapshot.written,
+    );
+    this.touch(productId);
+    return Number(value);
+  }
+
+  /**
+   * Caches a product's sale metadata for the reservation script, and rebuilds its buyers'
+   * lifetime unit counts from MySQL payments if Redis lost them. NOT_FOUND for an unknown product.
+   */
+  ensureSaleMeta(em: EntityManager, productId: number): Promise<void> {
+    const running = this.metaLoading.get(productId);
+    if (running) return running;
+    const run = this.loadMeta(em.fork(), productId).finally(() =>
+      this.metaLoading.delete(productId),
+    );
+    this.metaLoading.set(productId, run);
+    return run;
+  }
+
+  private async loadMeta(em: EntityManager, productId: number): Promise<void> {
+    const product = await em.findOne(Product, { id: productId });
+    if (!product) throw new NotFoundError('Product', productId);
+    const keys = saleKeys(productId);
+    const bought: (string | number)[] = [];
+    if (product.purchaseLimit != null && !(await this.redis.exists(keys.bought))) {
+      const perUser = new Map<number, number>();
+      const payments = await em.find(Payment, {}, { fields: ['user', 'items'] });
+      for (const p of payments) {
+        const units = paymentItems(p.items)
+          .filter((i) => i.productId === productId)
+          .reduce((s, i) => s + i.quantity, 0);
+        if (units) perUser.set(p.user.id, (perUser.get(p.user.id) ?? 0) + units);
+      }
+      for (const [user, units] of perUser) bought.push(user, units);
+    }
+    await this.redis.saleMeta(
+      keys.meta,
+      keys.bought,
+      META_TTL_MS,
+      product.saleStartsAt ? product.saleStartsAt.getTime() : '',
+      product.saleEndsAt ? product.saleEndsAt.getTime() : '',
+      product.purchaseLimit ?? '',
+      product.price,
+      product.deletedAt ? '1' : '0',
+      ...bought,
+    );
+    await this.redis.sadd(SALE_PRODUCTS_KEY, productId);
+  }
+
+  /** Drops the cached sale metadata (after a product's window, limit, price or deletion changes). */
+  async invalidate(productId: number): Promise<void> {
+    await this.redis.del(saleKeys(productId).meta);
+    this.touch(productId);
+  }
+
+  /** A product's live level and sale state (NOT_FOUND for an unknown product). */
+  async level(em: EntityManager, productId: number) {
+    const product = await em.findOne(Product, { id: productId, deletedAt: null });
+    if (!product) throw new NotFoundError('Product', productId);
+    const [remaining] = await this.remaining(em, [productId]);
+    const now = Date.now();
+    const saleState =
+      product.saleStartsAt && now < product.saleStartsAt.getTime()
+        ? SaleState.UPCOMING
+        : product.saleEndsAt && now >= product.saleEndsAt.getTime()
+          ? SaleState.ENDED
+          : remaining <= 0
+            ? SaleState.SOLD_OUT
+            : SaleState.LIVE;
+    return { productId, remaining, saleState, soldOut: remaining <= 0 };
+  }
+
+  /** Sets a product's counter from MySQL and live state, overwriting it (admin `syncStock`). */
+  async sync(em: EntityManager, productId: number): Promise<number> {
+    const value = await this.reconcile(em, productId, true);
+    if (value === null) throw new NotFoundError('Product', productId);
+    return value;
   }
 
   /**
@@ -44,17 +221,66 @@ export class StockService {
    * either below zero (BAD_USER_INPUT). Returns the new live figure.
    */
   async adjust(em: EntityManager, productId: number, delta: number): Promise<number> {
-    if (!Number.isSafeInteger(delta)) throw new BadUserInputError('Quantity out of range', 'quantity');
+    if (!Number.isSafeInteger(delta))
+      throw new BadUserInputError('Quantity out of range', 'quantity');
     await this.remaining(em, [productId]);
-    const changed = await em.getConnection().execute<{ affectedRows: number }>(
-      'update products set stock = stock + ?, updated_at = now(3) where id = ? and stock + ? >= 0',
-      [delta, productId, delta],
-      'run',
-    );
+    const changed = await em
+      .getConnection()
+      .execute<{ affectedRows: number }>(
+        'update products set stock = stock + ?, updated_at = now(3) where id = ? and cast(stock as signed) + ? >= 0',
+        [delta, productId, delta],
+        'run',
+      );
     if (changed.affectedRows === 0) {
-      if (!(await em.count(Product, { id: productId }))) throw new NotFoundError('Product', productId);
+      if (!(await em.count(Product, { id: productId })))
+        throw new NotFoundError('Product', productId);
       throw new BadUserInputError('Stock cannot go below zero', 'quantity');
     }
-    return this.redis.incrby(saleKeys(productId).stock, delta);
+    const value = await this.redis.incrby(saleKeys(productId).stock, delta);
+    this.touch(productId);
+    return value;
+  }
+
+  /**
+   * Notes that a product's live stock changed. Frames go out at most once per `frameMs` per
+   * product across all instances (a Redis lock decides who sends); the sender looks again after
+   * the frame, so the last frame carries the final value.
+   */
+  touch(productId: number): void {
+    if (this.stopped || this.frameTimers.has(productId)) return;
+    void this.frame(productId);
+  }
+
+  private async frame(productId: number): Promise<void> {
+    const keys = saleKeys(productId);
+    // ioredis prefixes keys but not channels; the pub/sub client listens on the prefixed name.
+    const channel = `${this.keyPrefix}ps:${topicFor('STOCK_CHANGED', productId)}`;
+    let result: number;
+    try {
+      result = await this.redis.stockFrame(
+        keys.stock,
+        keys.meta,
+        keys.frameLock,
+        keys.frameLast,
+        this.frameMs,
+        channel,
+        productId,
+      );
+    } catch {
+      return;
+    }
+    if (result === -2 || this.stopped || this.frameTimers.has(productId)) return;
+    const timer = setTimeout(() => {
+      this.frameTimers.delete(productId);
+      void this.frame(productId);
+    }, this.frameMs + 5);
+    timer.unref();
+    this.frameTimers.set(productId, timer);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.frameTimers.values()) clearTimeout(t);
+    this.frameTimers.clear();
   }
 }

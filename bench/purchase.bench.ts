@@ -1,0 +1,366 @@
+/**
+ * Flash-sale load test: `npm run bench:purchase`. Starts the built API (all roles) as a child
+ * process against the local MySQL, Redis and Kafka, and drives it over keep-alive HTTP.
+ *
+ * Run 1 (the original system's test): 10,000 members fire a purchase at once at a 10-unit
+ * product; 20% of the winners abandon, the rest pay with 20% of charges declined.
+ * Run 2: 10,000 units, everyone succeeds and pays; reports paid → order lag and orders/s, and the
+ * ratio of purchase throughput to `{ __typename }` throughput on the same server.
+ */
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { ensureDatabase } from '../src/cli/database';
+import { createOrm, migrateUp } from '../src/clients/orm';
+import { loadConfig } from '../src/config';
+import { Role } from '../src/entities/user.entity';
+import { TokenService } from '../src/services/token.service';
+
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 128);
+const PORT = Number(process.env.BENCH_PORT ?? 4410);
+const ORIGINAL_TPS = 235.38;
+const stamp = new Date().toISOString().slice(0, 10);
+const env = {
+  // Production mode (graphql-js and Apollo skip development checks), so real secrets are needed.
+  NODE_ENV: 'production',
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  MYSQL_DATABASE: 'rm_bench',
+  REDIS_KEY_PREFIX: 'bench:',
+  KAFKA_TOPIC_PREFIX: `bench.${Date.now()}.`,
+  KAFKA_GROUP_PREFIX: 'bench',
+  LOG_LEVEL: 'warn',
+  HTTP_PORT: String(PORT),
+  HTTP_HOST: '127.0.0.1',
+};
+const config = loadConfig({ ...process.env, ...env });
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+function post(body: string, token: string): Promise<{ ms: number; json: string }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port: PORT,
+        path: '/graphql',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            ms: performance.now() - started,
+            json: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const PURCHASE = `mutation($input: PurchaseInput!) { purchase(input: $input) { __typename ... on Reservation { id } } }`;
+const PAY = `mutation($input: PayInput!) { pay(input: $input) { __typename } }`;
+const TYPENAME = `{ __typename }`;
+
+/** Fires every request at once (bounded by the agent's sockets); returns latencies and bodies. */
+async function blast(bodies: { body: string; token: string }[]) {
+  const started = performance.now();
+  const results = await Promise.all(bodies.map((b) => post(b.body, b.token)));
+  const seconds = (performance.now() - started) / 1000;
+  const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+  const q = (p: number) =>
+    Number(ms[Math.min(ms.length - 1, Math.floor(p * ms.length))].toFixed(1));
+  return {
+    results,
+    seconds: Number(seconds.toFixed(3)),
+    rps: Math.round(results.length / seconds),
+    latencyMs: { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(0.9999) },
+  };
+}
+
+/** The API process, plus (by default) a separate worker process as deployed: `api` and `worker` roles. */
+async function startServer(extra: Record<string, string>): Promise<ChildProcess[]> {
+  const split = process.env.BENCH_SPLIT !== '0';
+  const roles = split ? ['api', 'worker'] : ['all'];
+  const children: ChildProcess[] = [];
+  for (const [i, role] of roles.entries()) {
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=bench/results/prof'] : []),
+        join(__dirname, '../src/main.js'),
+      ],
+      {
+        env: { ...process.env, ...env, APP_ROLE: role, HTTP_PORT: String(PORT + i), ...extra },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    await waitReady(PORT + i);
+    children.push(child);
+  }
+  return children;
+}
+
+async function waitReady(port: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      http
+        .get({ host: '127.0.0.1', port, path: '/readyz' }, (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        })
+        .on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become ready');
+}
+
+async function stopServer(children: ChildProcess[]) {
+  for (const child of children) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function createMembers(db: Connection, tokens: TokenService, n: number) {
+  const members: { userId: number; token: string }[] = [];
+  const tag = randomUUID().slice(0, 8);
+  for (let start = 0; start < n; start += 1000) {
+    const emails = Array.from(
+      { length: Math.min(1000, n - start) },
+      (_, i) => `b${start + i}.${tag}@bench.test`,
+    );
+    await db.query(
+      `insert into users (created_at, updated_at, email, password_hash, name, role, email_verified_at) values ?`,
+      [emails.map((e) => [new Date(), new Date(), e, 'x', 'Bench', Role.USER, new Date()])],
+    );
+    const [rows] = await db.query<RowDataPacket[]>(
+      'select id from users where email in (?) order by id',
+      [emails],
+    );
+    const sessions = rows.map(
+      (r) => [randomUUID(), r.id as number, new Date(), new Date(Date.now() + 86400_000)] as const,
+    );
+    await db.query('insert into sessions (id, user_id, created_at, expires_at) values ?', [
+      sessions,
+    ]);
+    for (const [sid, userId] of sessions)
+      members.push({ userId, token: tokens.signAccess(userId, Role.USER, sid).token });
+  }
+  return members;
+}
+
+async function createProduct(db: Connection, stock: number): Promise<number> {
+  const [res] = await db.query<import('mysql2').ResultSetHeader>(
+    `insert into products (created_at, updated_at, name, description, price, stock, like_count) values (now(3), now(3), 'Bench rocket', '', 4900, ?, 0)`,
+    [stock],
+  );
+  return res.insertId;
+}
+
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function count(db: Connection, sql: string, params: unknown[] = []): Promise<number> {
+  const [rows] = await db.query<RowDataPacket[]>(sql, params);
+  return Number(Object.values(rows[0])[0] ?? 0);
+}
+
+async function main() {
+  // Fresh database and Redis keys for the bench.
+  await ensureDatabase(config.mysql, { recreate: true });
+  const orm = await createOrm(config.mysql);
+  await migrateUp(orm);
+  await orm.close(true);
+  const redis = new Redis({
+    host: config.redis.host,
+    port: config.redis.port,
+    db: config.redis.db,
+  });
+  const stale = await redis.keys(`${config.redis.keyPrefix}*`);
+  for (let i = 0; i < stale.length; i += 1000) await redis.del(...stale.slice(i, i + 1000));
+  const db = await createConnection({ ...config.mysql, database: config.mysql.dbName });
+  const tokens = new TokenService(config.auth, redis);
+  const members = await createMembers(db, tokens, MEMBERS);
+  const warm = async () => {
+    await blast(
+      members
+        .slice(0, 2000)
+        .map((m) => ({ body: JSON.stringify({ query: TYPENAME }), token: m.token })),
+    );
+  };
+
+  // ---- Run 1: 10,000 members, 10 units, 20% abandon, 20% declined.
+  let server = await startServer({ PAYMENT_DECLINE_RATE: '0.2' });
+  await warm();
+  const p1 = await createProduct(db, 10);
+  const purchase = (productId: number) =>
+    members.map((m) => ({
+      body: JSON.stringify({
+        query: PURCHASE,
+        variables: {
+          input: { productId: String(productId), idempotencyKey: `bench-${productId}` },
+        },
+      }),
+      token: m.token,
+    }));
+  const run1 = await blast(purchase(p1));
+  const winners = run1.results.flatMap((r, i) => {
+    const p = JSON.parse(r.json).data?.purchase;
+    return p?.__typename === 'Reservation' ? [{ id: p.id as string, token: members[i].token }] : [];
+  });
+  const payers = winners.filter((_, i) => i % 5 !== 0); // every fifth abandons
+  const pays = await Promise.all(
+    payers.map((w) =>
+      post(JSON.stringify({ query: PAY, variables: { input: { reservationId: w.id } } }), w.token),
+    ),
+  );
+  const paidCount = pays.filter(
+    (p) => JSON.parse(p.json).data?.pay?.__typename === 'Payment',
+  ).length;
+  await waitUntil(
+    async () =>
+      (await count(db, 'select count(*) from order_items where product_id = ?', [p1])) >= paidCount,
+    30_000,
+  );
+  const unitsSold1 = await count(
+    db,
+    'select coalesce(sum(quantity),0) from order_items where product_id = ?',
+    [p1],
+  );
+  const orders1 = await count(db, 'select count(*) from order_items where product_id = ?', [p1]);
+  const stock1 = await count(db, 'select stock from products where id = ?', [p1]);
+  await stopServer(server);
+
+  // ---- Run 2: 10,000 units, everyone buys and pays; lag and throughput ratio.
+  server = await startServer({ PAYMENT_DECLINE_RATE: '0' });
+  await warm();
+  const typename = await blast(
+    members.map((m) => ({ body: JSON.stringify({ query: TYPENAME }), token: m.token })),
+  );
+  const p2 = await createProduct(db, MEMBERS);
+  const run2 = await blast(purchase(p2));
+  const held2 = run2.results.map((r, i) => ({
+    id: JSON.parse(r.json).data?.purchase?.id as string,
+    token: members[i].token,
+  }));
+  const payStarted = performance.now();
+  const pay2 = await blast(
+    held2.map((h) => ({
+      body: JSON.stringify({ query: PAY, variables: { input: { reservationId: h.id } } }),
+      token: h.token,
+    })),
+  );
+  await waitUntil(
+    async () =>
+      (await count(db, 'select count(*) from order_items where product_id = ?', [p2])) >= MEMBERS,
+    120_000,
+  );
+  const writeSeconds = (performance.now() - payStarted) / 1000;
+  const [lags] = await db.query<RowDataPacket[]>(
+    `select timestampdiff(microsecond, p.paid_at, o.placed_at) / 1000 as lag from orders o join payments p on p.id = o.payment_id
+     join order_items i on i.order_id = o.id where i.product_id = ? order by lag`,
+    [p2],
+  );
+  const lag = (q: number) =>
+    Number(Number(lags[Math.min(lags.length - 1, Math.floor(q * lags.length))].lag).toFixed(1));
+  const [span] = await db.query<RowDataPacket[]>(
+    `select timestampdiff(microsecond, min(o.placed_at), max(o.placed_at)) / 1e6 as s from orders o join order_items i on i.order_id = o.id where i.product_id = ?`,
+    [p2],
+  );
+  const stock2 = await count(db, 'select stock from products where id = ?', [p2]);
+  await stopServer(server);
+
+  const result = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      loadavg: loadavg().map((l) => Number(l.toFixed(2))),
+    },
+    setup: {
+      members: MEMBERS,
+      connections: CONNECTIONS,
+      paymentLatencyMs: config.payment.latencyMs,
+      processes:
+        process.env.BENCH_SPLIT !== '0'
+          ? 'API process + worker process (order writer, sweeper, relay); load generator in a third'
+          : 'one API+workers process; load generator in another',
+    },
+    original: { tps: ORIGINAL_TPS },
+    run1: {
+      units: 10,
+      totalSeconds: run1.seconds,
+      tps: run1.rps,
+      latencyMs: run1.latencyMs,
+      reserved: winners.length,
+      abandoned: winners.length - payers.length,
+      paid: paidCount,
+      declined: payers.length - paidCount,
+      unitsSold: unitsSold1,
+      ordersInMysql: orders1,
+      mysqlStockAfter: stock1,
+      oversell: Math.max(0, unitsSold1 - 10),
+    },
+    run2: {
+      units: MEMBERS,
+      purchase: { totalSeconds: run2.seconds, tps: run2.rps, latencyMs: run2.latencyMs },
+      typename: {
+        totalSeconds: typename.seconds,
+        rps: typename.rps,
+        latencyMs: typename.latencyMs,
+      },
+      purchaseToTypenameRatio: Number((run2.rps / typename.rps).toFixed(3)),
+      pay: { totalSeconds: pay2.seconds, rps: pay2.rps, latencyMs: pay2.latencyMs },
+      ordersInMysql: lags.length,
+      mysqlStockAfter: stock2,
+      oversell: Math.max(0, lags.length - MEMBERS),
+      paidToOrderLagMs: { p50: lag(0.5), p95: lag(0.95), p99: lag(0.99), max: lag(0.9999) },
+      ordersPerSecond: Math.round(lags.length / Math.max(Number(span[0].s), 0.001)),
+      payStartToLastOrderSeconds: Number(writeSeconds.toFixed(2)),
+    },
+  };
+  mkdirSync(join(__dirname, '../../bench/results'), { recursive: true });
+  const file = join(__dirname, `../../bench/results/${stamp}-purchase.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  console.log(
+    `\npurchase tps ${run1.rps} (original ${ORIGINAL_TPS}, ×${(run1.rps / ORIGINAL_TPS).toFixed(1)}), ` +
+      `p99 ${run1.latencyMs.p99} ms, oversell ${result.run1.oversell}; run 2: ratio ${result.run2.purchaseToTypenameRatio}, ` +
+      `lag p99 ${result.run2.paidToOrderLagMs.p99} ms, ${result.run2.ordersPerSecond} orders/s\nwrote ${file}`,
+  );
+  await db.end();
+  redis.disconnect();
+  agent.destroy();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

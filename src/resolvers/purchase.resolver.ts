@@ -1,0 +1,186 @@
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import type { RequestContext } from '../context';
+import { BadUserInputError } from '../errors';
+import { ErrorResultCode } from '../schema/error-result';
+import {
+  PayInput,
+  PayResult,
+  Payment,
+  PaymentDeclinedError,
+  PurchaseInput,
+  PurchaseLimitExceededError,
+  PurchaseResult,
+  Reservation,
+  ReservationExpiredError,
+  ReservationStatus,
+  SaleNotActiveError,
+  SoldOutError,
+  errorResult,
+} from '../schema/purchase.types';
+import { TOPICS } from '../schema/topics';
+import type { PaymentService } from '../services/payment.service';
+import type {
+  ReservationEventPayload,
+  ReservationService,
+  ReservationView,
+} from '../services/reservation.service';
+import { viewerOf } from './viewer';
+
+/** A positive integer id from a GraphQL ID; BAD_USER_INPUT naming `field` otherwise. */
+export function parseId(value: unknown, field: string): number {
+  const s = String(value ?? '');
+  if (!/^[1-9]\d{0,9}$/.test(s) || Number(s) > 4_294_967_295)
+    throw new BadUserInputError(`Invalid ${field}`, field);
+  return Number(s);
+}
+
+function toReservation(view: ReservationView): Reservation {
+  return Object.assign(new Reservation(), { ...view, status: view.status as ReservationStatus });
+}
+
+@Resolver()
+export class PurchaseResolver {
+  constructor(
+    private readonly reservations: ReservationService,
+    private readonly payments: PaymentService,
+  ) {}
+
+  @Authorized()
+  @Mutation(() => PurchaseResult, {
+    description:
+      'Reserves units (one product, or several lines such as the cart’s) until paid or the hold expires.',
+  })
+  async purchase(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { validate: false }) input: PurchaseInput,
+  ): Promise<typeof PurchaseResult> {
+    const viewer = viewerOf(ctx);
+    let items: { productId: number; quantity: number }[];
+    if (input.items?.length) {
+      if (input.productId != null)
+        throw new BadUserInputError('Give productId or items, not both', 'items');
+      items = input.items.map((i) => ({
+        productId: parseId(i.productId, 'productId'),
+        quantity: i.quantity,
+      }));
+    } else {
+      if (input.productId == null)
+        throw new BadUserInputError('Give productId or items', 'productId');
+      items = [{ productId: parseId(input.productId, 'productId'), quantity: input.quantity ?? 1 }];
+    }
+    const outcome = await this.reservations.purchase(ctx.em, viewer.userId, {
+      items,
+      idempotencyKey: input.idempotencyKey,
+    });
+    switch (outcome.kind) {
+      case 'reserved':
+        return toReservation(outcome.reservation);
+      case 'soldOut':
+        return errorResult(SoldOutError, ErrorResultCode.SOLD_OUT, 'Not enough units left', {
+          productId: outcome.productId,
+          remaining: outcome.remaining,
+        });
+      case 'notStarted':
+      case 'ended':
+        return errorResult(
+          SaleNotActiveError,
+          outcome.kind === 'notStarted'
+            ? ErrorResultCode.SALE_NOT_STARTED
+            : ErrorResultCode.SALE_ENDED,
+          outcome.kind === 'notStarted' ? 'The sale has not started' : 'The sale has ended',
+          {
+            productId: outcome.productId,
+            saleStartsAt: outcome.startsAt,
+            saleEndsAt: outcome.endsAt,
+          },
+        );
+      case 'limit':
+        return errorResult(
+          PurchaseLimitExceededError,
+          ErrorResultCode.PURCHASE_LIMIT_EXCEEDED,
+          'Purchase limit reached',
+          {
+            productId: outcome.productId,
+            remainingAllowance: outcome.left,
+          },
+        );
+    }
+  }
+
+  @Authorized()
+  @Mutation(() => PayResult, {
+    description: 'Pays a held reservation; the order follows from the payment event.',
+  })
+  async pay(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { validate: false }) input: PayInput,
+  ): Promise<typeof PayResult> {
+    const outcome = await this.payments.pay(
+      ctx.em,
+      viewerOf(ctx).userId,
+      String(input.reservationId),
+    );
+    switch (outcome.kind) {
+      case 'paid':
+        return Object.assign(new Payment(), {
+          ...outcome.payment,
+          reservation: toReservation(outcome.reservation),
+        });
+      case 'declined':
+        return errorResult(PaymentDeclinedError, ErrorResultCode.PAYMENT_DECLINED, outcome.reason, {
+          reservationId: outcome.reservationId,
+        });
+      case 'expired':
+        return errorResult(
+          ReservationExpiredError,
+          ErrorResultCode.RESERVATION_EXPIRED,
+          'The reservation is no longer held',
+          {
+            reservationId: outcome.reservationId,
+            status: outcome.status as ReservationStatus,
+          },
+        );
+    }
+  }
+
+  @Authorized()
+  @Query(() => Reservation, {
+    description: 'One of the viewer’s reservations (NOT_FOUND for anyone else’s).',
+  })
+  async reservation(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<Reservation> {
+    return toReservation(await this.reservations.get(viewerOf(ctx).userId, String(id)));
+  }
+
+  @Authorized()
+  @Subscription(() => Reservation, {
+    description: 'Changes of one of the viewer’s reservations (paid, expired, declined).',
+    topics: TOPICS.RESERVATION_CHANGED,
+    topicId: ({ args }: { args: { id: string } }) => args.id,
+    // Another member's reservation id never yields events.
+    filter: ({ payload, context }: { payload: ReservationEventPayload; context: RequestContext }) =>
+      payload.userId === context.viewer?.userId,
+  })
+  reservationChanged(
+    @Arg('id', () => ID) _id: string,
+    @Root() event: ReservationEventPayload,
+  ): Reservation {
+    return toReservation({
+      ...event,
+      holdExpiresAt: new Date(event.holdExpiresAt),
+      createdAt: new Date(event.createdAt),
+    });
+  }
+}

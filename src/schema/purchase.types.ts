@@ -1,0 +1,213 @@
+import {
+  Field,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  createUnionType,
+  registerEnumType,
+} from 'type-graphql';
+import { SaleState } from '../entities/product.entity';
+import { ErrorResult, ErrorResultCode } from './error-result';
+
+export enum ReservationStatus {
+  HELD = 'HELD',
+  PAID = 'PAID',
+  EXPIRED = 'EXPIRED',
+  DECLINED = 'DECLINED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(ReservationStatus, {
+  name: 'ReservationStatus',
+  description:
+    'HELD until paid or released; EXPIRED, DECLINED and CANCELLED gave their units back.',
+});
+
+@InputType()
+export class PurchaseItemInput {
+  @Field(() => ID)
+  productId!: string;
+
+  @Field(() => Int)
+  quantity!: number;
+}
+
+@InputType({ description: 'Either productId and quantity, or items (e.g. the cart’s lines).' })
+export class PurchaseInput {
+  @Field(() => ID, { nullable: true })
+  productId?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Units of productId; 1 when omitted.' })
+  quantity?: number | null;
+
+  @Field(() => [PurchaseItemInput], { nullable: true })
+  items?: PurchaseItemInput[] | null;
+
+  @Field({
+    description:
+      'Client-chosen key: a retry with the same key and input returns the same reservation.',
+  })
+  idempotencyKey!: string;
+}
+
+@InputType()
+export class PayInput {
+  @Field(() => ID)
+  reservationId!: string;
+}
+
+@InputType()
+export class SyncStockInput {
+  @Field(() => ID)
+  productId!: string;
+}
+
+@ObjectType()
+export class ReservationItem {
+  @Field(() => ID)
+  productId!: number;
+
+  @Field(() => Int)
+  quantity!: number;
+
+  @Field(() => Int, { description: 'Price of one unit when reserved, minor units.' })
+  unitPrice!: number;
+}
+
+@ObjectType({ description: 'Units held for a member until paid or until the hold expires.' })
+export class Reservation {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ReservationStatus)
+  status!: ReservationStatus;
+
+  @Field(() => [ReservationItem])
+  items!: ReservationItem[];
+
+  @Field(() => Int, { description: 'Minor units.' })
+  totalAmount!: number;
+
+  @Field(() => Date)
+  holdExpiresAt!: Date;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => ID, { nullable: true })
+  paymentId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The order, once the order writer has written it.',
+  })
+  orderId?: number | null;
+
+  userId!: number;
+}
+
+@ObjectType({ implements: ErrorResult })
+export class SoldOutError extends ErrorResult {
+  @Field(() => ID)
+  productId!: number;
+
+  @Field(() => Int, { description: 'Units still available (fewer than asked for).' })
+  remaining!: number;
+}
+
+@ObjectType({
+  implements: ErrorResult,
+  description: 'The sale has not started (SALE_NOT_STARTED) or has ended (SALE_ENDED).',
+})
+export class SaleNotActiveError extends ErrorResult {
+  @Field(() => ID)
+  productId!: number;
+
+  @Field(() => Date, { nullable: true })
+  saleStartsAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  saleEndsAt?: Date | null;
+}
+
+@ObjectType({ implements: ErrorResult })
+export class PurchaseLimitExceededError extends ErrorResult {
+  @Field(() => ID)
+  productId!: number;
+
+  @Field(() => Int, { description: 'Units this member may still buy of the product.' })
+  remainingAllowance!: number;
+}
+
+@ObjectType({
+  implements: ErrorResult,
+  description: 'The charge was declined; the reservation’s units went back.',
+})
+export class PaymentDeclinedError extends ErrorResult {
+  @Field(() => ID)
+  reservationId!: string;
+}
+
+@ObjectType({
+  implements: ErrorResult,
+  description: 'The reservation is no longer held (expired or released).',
+})
+export class ReservationExpiredError extends ErrorResult {
+  @Field(() => ID)
+  reservationId!: string;
+
+  @Field(() => ReservationStatus)
+  status!: ReservationStatus;
+}
+
+@ObjectType({
+  description: 'A completed payment; the order follows asynchronously (see Reservation.orderId).',
+})
+export class Payment {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  amount!: number;
+
+  @Field(() => Date)
+  paidAt!: Date;
+
+  @Field(() => Reservation)
+  reservation!: Reservation;
+}
+
+@ObjectType({ description: 'Live stock of a product.' })
+export class StockLevel {
+  @Field(() => ID)
+  productId!: number;
+
+  @Field(() => Int)
+  remaining!: number;
+
+  @Field(() => SaleState)
+  saleState!: SaleState;
+
+  @Field()
+  soldOut!: boolean;
+}
+
+export const PurchaseResult = createUnionType({
+  name: 'PurchaseResult',
+  types: () => [Reservation, SoldOutError, SaleNotActiveError, PurchaseLimitExceededError] as const,
+});
+
+export const PayResult = createUnionType({
+  name: 'PayResult',
+  types: () => [Payment, PaymentDeclinedError, ReservationExpiredError] as const,
+});
+
+/** Builds an error result member with its code and message. */
+export function errorResult<T extends ErrorResult>(
+  Type: new () => T,
+  code: ErrorResultCode,
+  message: string,
+  fields: Omit<T, 'code' | 'message'>,
+): T {
+  return Object.assign(new Type(), { code, message }, fields);
+}

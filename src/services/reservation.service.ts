@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/mysql';
+import type { AppPubSub } from '../clients/pubsub';
+import type { AppRedis } from '../clients/redis';
+import type { Config } from '../config';
+import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
+import { topicFor } from '../schema/topics';
+import { SALE_PRODUCTS_KEY, saleKeys, type StockService } from './stock.service';
+
+export type ReservationState = 'HELD' | 'PAID' | 'EXPIRED' | 'DECLINED' | 'CANCELLED';
+export type ReleaseReason = 'EXPIRED' | 'DECLINED' | 'CANCELLED';
+
+export interface ReservationLine {
+  productId: number;
+  quantity: number;
+  unitPrice: number;
+}
+
+/** A reservation as the service sees it (read from its Redis record). */
+export interface ReservationView {
+  id: string;
+  userId: number;
+  status: ReservationState;
+  items: ReservationLine[];
+  totalAmount: number;
+  holdExpiresAt: Date;
+  createdAt: Date;
+  paymentId: string | null;
+  orderId: number | null;
+}
+
+/** What crosses Redis pub/sub when a reservation changes (dates as ISO strings). */
+export interface ReservationEventPayload extends Omit<
+  ReservationView,
+  'holdExpiresAt' | 'createdAt'
+> {
+  holdExpiresAt: string;
+  createdAt: string;
+}
+
+export type PurchaseOutcome =
+  | { kind: 'reserved'; reservation: ReservationView }
+  | { kind: 'soldOut'; productId: number; remaining: number }
+  | { kind: 'notStarted' | 'ended'; productId: number; startsAt: Date | null; endsAt: Date | null }
+  | { kind: 'limit'; productId: number; left: number };
+
+export interface PurchaseRequest {
+  items: { productId: number; quantity: number }[];
+  idempotencyKey: string;
+}
+
+/** Largest quantity of one product in one purchase. */
+export const MAX_UNITS_PER_ITEM = 1000;
+const MAX_ITEMS = 20;
+const KEEP_RECORD_MS = 7 * 24 * 3600 * 1000;
+const IDEMPOTENCY_MS = 24 * 3600 * 1000;
+const ID_PATTERN = /^(\d{1,10})\.([A-Za-z0-9_-]{16})$/;
+
+/**
+ * Reservations: `purchase` holds units atomically in Redis (reserve.lua: sale window, per-member
+ * limit, stock, hold, idempotency), `release` gives a held reservation's units back once, and
+ * `sweep` releases expired holds. A reservation's keys live in its first product's hash slot;
+ * a multi-product purchase therefore needs its products in one slot on Redis Cluster.
+ * Business outcomes come back as `PurchaseOutcome`; bad input throws BAD_USER_INPUT / NOT_FOUND,
+ * a reused key with other input throws CONFLICT.
+ */
+export class ReservationService {
+  constructor(
+    private readonly redis: AppRedis,
+    private readonly stock: StockService,
+    private readonly pubSub: AppPubSub,
+    private readonly sale: Config['sale'],
+  ) {}
+
+  async purchase(
+    em: EntityManager,
+    userId: number,
+    request: PurchaseRequest,
+  ): Promise<PurchaseOutcome> {
+    const items = normaliseItems(request.items);
+    const key = request.idempotencyKey;
+    if (typeof key !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(key)) {
+      throw new BadUserInputError(
+        'idempotencyKey must be 1-100 printable characters',
+        'idempotencyKey',
+      );
+    }
+    const fingerprint = items.map((i) => `${i.productId}x${i.quantity}`).join(',');
+    const first = items[0].productId;
+    const id = `${first}.${randomBytes(12).toString('base64url')}`;
+    const keys = [saleKeys(first).idempotency(userId, key), saleKeys(first).reservation(id)];
+    const argv: (string | number)[] = [
+      userId,
+      id,
+      fingerprint,
+      this.sale.holdSeconds * 1000,
+      KEEP_RECORD_MS,
+      IDEMPOTENCY_MS,
+    ];
+    for (const item of items) {
+      const k = saleKeys(item.productId);
+      keys.push(k.stock, k.meta, k.bought, k.holdQty, k.holds);
+      argv.push(item.productId, item.quantity);
+    }
+
+    for (let attempt = 0; ; attempt++) {
+      const reply = await this.redis.saleReserve(keys.length, ...keys, ...argv);
+      const status = String(reply[0]);
+      const productAt = (i: unknown) => items[Number(i) - 1].productId;
+      switch (status) {
+        case 'OK': {
+          const reservation: ReservationView = {
+            id,
+            userId,
+            status: 'HELD',
+            items: parseLines(String(reply[4])),
+            totalAmount: Number(reply[3]),
+            holdExpiresAt: new Date(Number(reply[2])),
+            createdAt: new Date(Number(reply[2]) - this.sale.holdSeconds * 1000),
+            paymentId: null,
+            orderId: null,
+          };
+          for (const item of items) this.stock.touch(item.productId);
+          return { kind: 'reserved', reservation };
+        }
+        case 'DUP': {
+          const earlier = await this.find(String(reply[1]));
+          if (!earlier)
+            throw new ConflictError('The earlier reservation of this key is gone; use a new key');
+          return { kind: 'reserved', reservation: earlier };
+        }
+        case 'IDEM_CONFLICT':
+          throw new ConflictError('This idempotency key was used for a different purchase');
+        case 'GONE':
+          throw new NotFoundError('Product', productAt(reply[1]));
+        case 'NOT_STARTED':
+        case 'ENDED':
+          return {
+            kind: status === 'NOT_STARTED' ? 'notStarted' : 'ended',
+            productId: productAt(reply[1]),
+            startsAt: Number(reply[2]) >= 0 ? new Date(Number(reply[2])) : null,
+            endsAt: Number(reply[3]) >= 0 ? new Date(Number(reply[3])) : null,
+          };
+        case 'LIMIT':
+          return { kind: 'limit', productId: productAt(reply[1]), left: Number(reply[2]) };
+        case 'SOLD_OUT':
+          return { kind: 'soldOut', productId: productAt(reply[1]), remaining: Number(reply[2]) };
+        case 'NO_META':
+        case 'NO_STOCK': {
+          if (attempt > 2 * items.length + 1)
+            throw new Error(`sale state of product ${productAt(reply[1])} could not be built`);
+          const productId = productAt(reply[1]);
+          if (status === 'NO_META') await this.stock.ensureSaleMeta(em, productId);
+          else if ((await this.stock.reconcile(em, productId, false)) === null)
+            throw new NotFoundError('Product', productId);
+          continue;
+        }
+        default:
+          throw new Error(`unexpected reserve reply ${status}`);
+      }
+    }
+  }
+
+  /** The viewer's reservation; NOT_FOUND for an unknown id or someone else's. */
+  async get(userId: number, id: string): Promise<ReservationView> {
+    const found = ID_PATTERN.test(id) ? await this.find(id) : null;
+    if (!found || found.userId !== userId) throw new NotFoundError('Reservation', id);
+    return found;
+  }
+
+  /** Reads a reservation's record, or null when there is none. */
+  async find(id: string): Promise<ReservationView | null> {
+    const match = ID_PATTERN.exec(id);
+    if (!match) return null;
+    const rec = await this.redis.hgetall(saleKeys(Number(match[1])).reservation(id));
+    if (!rec.user) return null;
+    return {
+      id,
+      userId: Number(rec.user),
+      status: rec.status as ReservationState,
+      items: parseLines(rec.items),
+      totalAmount: Number(rec.total),
+      holdExpiresAt: new Date(Number(rec.exp)),
+      createdAt: new Date(Number(rec.created)),
+      paymentId: rec.paymentId ?? null,
+      orderId: rec.orderId ? Number(rec.orderId) : null,
+    };
+  }
+
+  /**
+   * Gives a held reservation's units back (once; later calls and calls after payment are no-ops).
+   * `onlyIfDue` releases only a hold whose time is over (by Redis time). True when it released.
+   */
+  async release(
+    reservation: ReservationView,
+    reason: ReleaseReason,
+    onlyIfDue = false,
+  ): Promise<boolean> {
+    const keys = [saleKeys(reservation.items[0].productId).reservation(reservation.id)];
+    for (const item of reservation.items) {
+      const k = saleKeys(item.productId);
+      keys.push(k.stock, k.bought, k.holdQty, k.holds);
+    }
+    const reply = await this.redis.saleRelease(
+      keys.length,
+      ...keys,
+      reservation.id,
+      reason,
+      onlyIfDue ? '1' : '0',
+    );
+    if (reply[0] !== 'OK') return false;
+    for (const item of reservation.items) this.stock.touch(item.productId);
+    this.notify({ ...reservation, status: reason });
+    return true;
+  }
+
+  /**
+   * Releases holds whose time is over, on every product with sale keys. Safe on several instances
+   * at once: release.lua re-checks the hold under Redis' single-threaded execution.
+   */
+  async sweep(limit = 500): Promise<number> {
+    const products = await this.redis.smembers(SALE_PRODUCTS_KEY);
+    let released = 0;
+    for (const productId of products.map(Number)) {
+      const due = await this.redis.zrangebyscore(
+        saleKeys(productId).holds,
+        '-inf',
+        Date.now(),
+        'LIMIT',
+        0,
+        limit,
+      );
+      for (const id of due) {
+        const reservation = await this.find(id);
+        if (!reservation) {
+          await this.redis.zrem(saleKeys(productId).holds, id);
+          continue;
+        }
+        if (await this.release(reservation, 'EXPIRED', true)) released++;
+      }
+    }
+    return released;
+  }
+
+  /** Tells the owner's `reservationChanged` subscribers (fire and forget). */
+  notify(reservation: ReservationView): void {
+    const payload: ReservationEventPayload = {
+      ...reservation,
+      holdExpiresAt: reservation.holdExpiresAt.toISOString(),
+      createdAt: reservation.createdAt.toISOString(),
+    };
+    this.pubSub.publish(topicFor('RESERVATION_CHANGED', reservation.id), payload);
+  }
+}
+
+/** Validates lines, merges repeated products and sorts by product id (a canonical input). */
+function normaliseItems(
+  items: { productId: number; quantity: number }[],
+): { productId: number; quantity: number }[] {
+  if (!Array.isArray(items) || items.length === 0)
+    throw new BadUserInputError('Nothing to purchase', 'items');
+  if (items.length > MAX_ITEMS)
+    throw new BadUserInputError(`At most ${MAX_ITEMS} lines per purchase`, 'items');
+  const merged = new Map<number, number>();
+  for (const { productId, quantity } of items) {
+    if (!Number.isSafeInteger(productId) || productId <= 0 || productId > 4_294_967_295) {
+      throw new BadUserInputError('Unknown product id', 'productId');
+    }
+    if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_UNITS_PER_ITEM) {
+      throw new BadUserInputError(
+        `Quantity must be between 1 and ${MAX_UNITS_PER_ITEM}`,
+        'quantity',
+      );
+    }
+    merged.set(productId, (merged.get(productId) ?? 0) + quantity);
+  }
+  const result = [...merged].map(([productId, quantity]) => ({ productId, quantity }));
+  if (result.some((i) => i.quantity > MAX_UNITS_PER_ITEM)) {
+    throw new BadUserInputError(`Quantity must be between 1 and ${MAX_UNITS_PER_ITEM}`, 'quantity');
+  }
+  return result.sort((a, b) => a.productId - b.productId);
+}
+
+function parseLines(encoded: string | undefined): ReservationLine[] {
+  if (!encoded) return [];
+  return encoded.split(',').map((line) => {
+    const [productId, quantity, unitPrice] = line.split(':').map(Number);
+    return { productId, quantity, unitPrice };
+  });
+}

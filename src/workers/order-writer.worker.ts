@@ -1,0 +1,305 @@
+import {
+  DriverException,
+  ForeignKeyConstraintViolationException,
+  NotNullConstraintViolationException,
+} from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/mysql';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { AppRedis } from '../clients/redis';
+import { ensureTopics, groupId, topicName } from '../clients/kafka';
+import type { Config } from '../config';
+import { OrderStatus } from '../entities/order.entity';
+import type { Logger } from '../logger';
+import type { OrderStatusEventPayload } from '../schema/order.events';
+import type { OrderStatusNotifier } from '../services/order-status-notifier';
+import { PAYMENT_COMPLETED, type PaymentCompletedEvent } from '../services/payment-events.service';
+import { saleKeys } from '../services/stock.service';
+import type { Worker } from './poller';
+
+export interface OrderWriterDeps {
+  kafka: Kafka;
+  em: EntityManager;
+  redis: AppRedis;
+  orderStatus: OrderStatusNotifier;
+  config: Config;
+  logger: Logger;
+}
+
+interface Parsed {
+  message: KafkaMessage;
+  event: PaymentCompletedEvent;
+}
+
+/** Why a message cannot be written, ever (it goes to the dead-letter topic). */
+class PoisonMessage extends Error {}
+
+/**
+ * The order writer: a Kafka consumer group on `payment.completed`. Each batch becomes one MySQL
+ * transaction — orders, items, the first status change and the durable stock decrement — made
+ * idempotent by the unique payment id, and offsets are committed only after it commits. A message
+ * that can never be written goes to `payment.completed.dlq` (never dropped); a transient failure
+ * (database down, deadlock) retries the batch. New orders are published to `orderStatusChanged`.
+ */
+export function createOrderWriter(
+  deps: OrderWriterDeps,
+): Worker & { writeEvents(events: PaymentCompletedEvent[]): Promise<number> } {
+  const { kafka, config, logger: parent } = deps;
+  const logger = parent.child({ worker: 'order-writer' });
+  const topic = topicName(config.kafka, PAYMENT_COMPLETED);
+  const dlqTopic = topicName(config.kafka, `${PAYMENT_COMPLETED}.dlq`);
+  let consumer: Consumer | undefined;
+  let dlq: Producer | undefined;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
+
+  async function deadLetter(messages: KafkaMessage[], reason: string, partition: number) {
+    if (!messages.length) return;
+    await dlq!.send({
+      topic: dlqTopic,
+      acks: -1,
+      messages: messages.map((m) => ({
+        key: m.key,
+        value: m.value,
+        headers: {
+          reason,
+          sourceTopic: topic,
+          sourcePartition: String(partition),
+          sourceOffset: m.offset,
+        },
+      })),
+    });
+    logger.error({ count: messages.length, reason }, 'payment events dead-lettered');
+  }
+
+  /** Writes orders for the events not yet written; returns how many it created. */
+  async function writeEvents(events: PaymentCompletedEvent[]): Promise<number> {
+    const written: OrderStatusEventPayload[] = [];
+    const settle: PaymentCompletedEvent[] = [];
+    const orderOf = new Map<string, number>();
+    await deps.em.fork().transactional(async (em) => {
+      const ids = [...new Set(events.map((e) => e.paymentId))];
+      const existing = new Set(
+        (
+          await em.execute<{ payment_id: string }[]>(
+            `select payment_id from orders where payment_id in (${ids.map(() => '?').join(',')})`,
+            ids,
+          )
+        ).map((o) => o.payment_id),
+      );
+      const now = new Date();
+      const next = new Date(now.getTime() + config.orders.shippingAfterSeconds * 1000);
+      const fresh: PaymentCompletedEvent[] = [];
+      const units = new Map<number, number>();
+      for (const event of events) {
+        settle.push(event);
+        if (existing.has(event.paymentId)) continue;
+        existing.add(event.paymentId);
+        fresh.push(event);
+        for (const item of event.items)
+          units.set(item.productId, (units.get(item.productId) ?? 0) + item.quantity);
+      }
+      if (!fresh.length) return;
+      // Stock first, products in id order: the row locks are taken before the order rows' foreign
+      // key checks, in one order across writers, so concurrent batches queue instead of deadlocking.
+      for (const [productId, qty] of [...units].sort((a, b) => a[0] - b[0])) {
+        const res = await em.execute<{ affectedRows: number }>(
+          'update products set stock = stock - ?, updated_at = now(3) where id = ? and stock >= ?',
+          [qty, productId, qty],
+          'run',
+        );
+        if (res.affectedRows !== 1)
+          throw new PoisonMessage(`product ${productId} has fewer than ${qty} units`);
+      }
+      // Plain multi-row inserts (this is the sale's write path). One INSERT of n rows gets n
+      // consecutive auto-increment ids (innodb_autoinc_lock_mode ≤ 1), as MikroORM also assumes.
+      const inserted = await em.execute<{ insertId: number; affectedRows: number }>(
+        `insert into orders (created_at, updated_at, user_id, payment_id, reservation_id, status, total_amount, placed_at, next_transition_at, version)
+         values ${fresh.map(() => `(?, ?, ?, ?, ?, 'PLACED', ?, ?, ?, 1)`).join(',')}`,
+        fresh.flatMap((e) => [
+          now,
+          now,
+          e.userId,
+          e.paymentId,
+          e.reservationId,
+          e.totalAmount,
+          now,
+          next,
+        ]),
+        'run',
+      );
+      const orderIds = fresh.map((_, i) => Number(inserted.insertId) + i);
+      const lines = fresh.flatMap((e, i) =>
+        e.items.map((item) => [orderIds[i], item.productId, item.quantity, item.unitPrice]),
+      );
+      await em.execute(
+        `insert into order_items (order_id, product_id, quantity, unit_price) values ${lines.map(() => '(?, ?, ?, ?)').join(',')}`,
+        lines.flat(),
+        'run',
+      );
+      const changes = await em.execute<{ insertId: number }>(
+        `insert into order_status_changes (order_id, \`from\`, \`to\`, \`at\`, actor, recorded_at)
+         values ${fresh.map(() => `(?, null, 'PLACED', ?, 'SYSTEM', ?)`).join(',')}`,
+        orderIds.flatMap((id) => [id, now, now]),
+        'run',
+      );
+      fresh.forEach((event, i) => {
+        written.push({
+          orderId: orderIds[i],
+          userId: event.userId,
+          from: null,
+          to: OrderStatus.PLACED,
+          at: now.toISOString(),
+          changeId: Number(changes.insertId) + i,
+          actor: 'SYSTEM',
+        });
+        orderOf.set(event.reservationId, orderIds[i]);
+      });
+    });
+    // After the commit: settle the live counters' "paid, not yet written" entries and tell subscribers.
+    const pipeline = deps.redis.pipeline();
+    for (const event of settle) {
+      for (const item of event.items)
+        pipeline.hdel(saleKeys(item.productId).paidQty, event.reservationId);
+    }
+    for (const [reservationId, orderId] of orderOf) {
+      const key = saleKeys(Number(reservationId.split('.')[0])).reservation(reservationId);
+      pipeline.hset(key, 'orderId', orderId);
+      pipeline.pexpire(key, 30 * 24 * 3600 * 1000);
+    }
+    await pipeline
+      .exec()
+      .catch((err: unknown) => logger.warn({ err }, 'could not settle paid units in Redis'));
+    if (written.length)
+      await deps.orderStatus
+        .notify(written)
+        .catch((err: unknown) => logger.warn({ err }, 'order notify failed'));
+    return written.length;
+  }
+
+  function parse(message: KafkaMessage): PaymentCompletedEvent | null {
+    try {
+      const e = JSON.parse(message.value?.toString('utf8') ?? '') as PaymentCompletedEvent;
+      const id = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 64;
+      const uint = (v: unknown, min = 0) =>
+        Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= 4_294_967_295;
+      const ok =
+        e &&
+        id(e.paymentId) &&
+        id(e.reservationId) &&
+        uint(e.userId, 1) &&
+        uint(e.totalAmount) &&
+        Array.isArray(e.items) &&
+        e.items.length > 0 &&
+        e.items.every((i) => i && uint(i.productId, 1) && uint(i.quantity, 1) && uint(i.unitPrice));
+      return ok ? e : null;
+    } catch {
+      return null;
+    }
+  }
+
+  const isPoison = (err: unknown) =>
+    err instanceof PoisonMessage ||
+    err instanceof ForeignKeyConstraintViolationException ||
+    err instanceof NotNullConstraintViolationException ||
+    (err instanceof DriverException && [1264, 1406, 1690, 3140].includes(Number(err.errno)));
+
+  return {
+    writeEvents,
+    async start() {
+      await ensureTopics(kafka, config.kafka);
+      dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await dlq.connect();
+      await runConsumer();
+    },
+    async stop() {
+      stopping = true;
+      clearTimeout(restartTimer);
+      await restarting;
+      await consumer?.disconnect().catch(() => undefined);
+      await dlq?.disconnect().catch(() => undefined);
+    },
+  };
+
+  /**
+   * Starts a fresh consumer. After a crash (e.g. the broker went away) the old consumer is
+   * disconnected and a new one started, rather than kafkajs' in-place restart, which could leave
+   * the old group member behind holding partitions.
+   */
+  async function runConsumer(): Promise<void> {
+    const c = kafka.consumer({
+      groupId: groupId(config.kafka, 'order-writer'),
+      // A killed writer's partitions move to another member within about this long.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxBytesPerPartition: 1_048_576,
+      retry: { initialRetryTime: 300, retries: 8, restartOnFailure: async () => false },
+    });
+    consumer = c;
+    c.on(c.events.CRASH, ({ payload }) => {
+      if (stopping || c !== consumer) return;
+      logger.error({ err: payload.error }, 'order writer consumer crashed; starting a new one');
+      restartTimer = setTimeout(() => {
+        restarting = (async () => {
+          await c.disconnect().catch(() => undefined);
+          if (stopping) return;
+          await runConsumer();
+        })().catch((err: unknown) => {
+          logger.error({ err }, 'order writer restart failed; retrying');
+          if (!stopping)
+            restartTimer = setTimeout(() => void runConsumer().catch(() => undefined), 2000);
+        });
+      }, 1000);
+    });
+    await c.connect();
+    await c.subscribe({ topic, fromBeginning: true });
+    await c.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 2,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (!batch.messages.length || !isRunning() || isStale()) return;
+        const good: Parsed[] = [];
+        const poison: KafkaMessage[] = [];
+        for (const message of batch.messages) {
+          const event = parse(message);
+          if (event) good.push({ message, event });
+          else poison.push(message);
+        }
+        await deadLetter(poison, 'malformed payment.completed event', batch.partition);
+        if (good.length) {
+          try {
+            await writeEvents(good.map((g) => g.event));
+          } catch (err) {
+            if (!isPoison(err)) throw err;
+            // One bad event spoils the batch: write one by one, dead-letter the bad ones.
+            for (const g of good) {
+              try {
+                await writeEvents([g.event]);
+              } catch (inner) {
+                if (!isPoison(inner)) throw inner;
+                await deadLetter(
+                  [g.message],
+                  (inner as Error).message.slice(0, 200),
+                  batch.partition,
+                );
+              }
+              await heartbeat();
+            }
+          }
+        }
+        const last = batch.messages[batch.messages.length - 1].offset;
+        resolveOffset(last);
+        // Committed only now, after the database commit: a crash before this replays the batch.
+        await c.commitOffsets([
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: (BigInt(last) + 1n).toString(),
+          },
+        ]);
+        await heartbeat();
+      },
+    });
+  }
+}

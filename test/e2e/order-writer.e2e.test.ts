@@ -1,0 +1,171 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Producer } from 'kafkajs';
+import { topicName } from '../../src/clients/kafka';
+import type { PaymentCompletedEvent } from '../../src/services/payment-events.service';
+import { createOrderWriter } from '../../src/workers/order-writer.worker';
+import { createMembers, createProduct, durableState } from '../helpers/sale-fixtures';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+import { waitFor } from '../helpers/wait-for';
+
+// The API role only: each test decides where the order writer runs.
+let t: TestApp;
+let producer: Producer;
+let topic: string;
+
+beforeAll(async () => {
+  t = await startTestApp(__filename, { APP_ROLE: 'api' });
+  topic = topicName(t.config.kafka, 'payment.completed');
+  await t.app.services.paymentEvents.relay(); // creates the topics
+  producer = t.app.services.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+});
+afterAll(async () => {
+  await producer?.disconnect();
+  await t?.stop();
+});
+
+const event = (userId: number, productId: number, quantity = 1): PaymentCompletedEvent => ({
+  paymentId: randomUUID(),
+  reservationId: `${productId}.${randomUUID().replace(/-/g, '').slice(0, 16)}`,
+  userId,
+  items: [{ productId, quantity, unitPrice: 500 }],
+  totalAmount: 500 * quantity,
+  paidAt: new Date().toISOString(),
+});
+
+const send = (events: (PaymentCompletedEvent | string)[], key = 'k') =>
+  producer.send({
+    topic,
+    acks: -1,
+    messages: events.map((e) => ({
+      key: typeof e === 'string' ? key : e.reservationId,
+      value: typeof e === 'string' ? e : JSON.stringify(e),
+    })),
+  });
+
+function startWorkerProcess(): ChildProcess {
+  // The built app in its worker role, against this file's database, Redis prefix and topics.
+  const c = t.config;
+  return spawn(process.execPath, [join(__dirname, '../../dist/src/main.js')], {
+    env: {
+      ...process.env,
+      APP_ROLE: 'worker',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      HTTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      MYSQL_DATABASE: c.mysql.dbName,
+      REDIS_KEY_PREFIX: c.redis.keyPrefix,
+      KAFKA_TOPIC_PREFIX: c.kafka.topicPrefix,
+      KAFKA_GROUP_PREFIX: c.kafka.groupPrefix,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+describe('order writer', () => {
+  it('writes one order for an event delivered 3 times, and dead-letters poison messages', async () => {
+    const writer = createOrderWriter({
+      kafka: t.app.services.kafka,
+      em: t.app.orm.em,
+      redis: t.app.services.redis,
+      orderStatus: t.app.services.orderStatus,
+      config: t.config,
+      logger: t.app.logger,
+    });
+    await writer.start();
+    try {
+      const [member] = await createMembers(t.app, 1);
+      const productId = await createProduct(t.app, { stock: 10 });
+      const once = event(member.userId, productId, 2);
+      const unknownProduct = event(member.userId, 999_999);
+      // Same key → same partition: the sentinel is processed after everything before it.
+      const sentinel = { ...event(member.userId, productId), reservationId: once.reservationId };
+      await send([once, once, once]);
+      await send(['{not json', JSON.stringify({ paymentId: 'x' })], once.reservationId);
+      await send([{ ...unknownProduct, reservationId: once.reservationId }]);
+      await send([sentinel]);
+      await waitFor(async () => (await durableState(t.app, productId)).orders === 2, {
+        timeoutMs: 30_000,
+        what: 'the sentinel order',
+      });
+      expect(await durableState(t.app, productId)).toEqual({ stock: 7, orders: 2, units: 3 });
+      const rows = await t.app.orm.em
+        .getConnection()
+        .execute<{ n: number }[]>('select count(*) as n from orders where payment_id = ?', [
+          once.paymentId,
+        ]);
+      expect(Number(rows[0].n)).toBe(1);
+
+      // The three bad messages are on the dead-letter topic, not dropped.
+      const dlq = t.app.services.kafka.consumer({ groupId: `dlq-check-${randomUUID()}` });
+      const seen: string[] = [];
+      await dlq.connect();
+      await dlq.subscribe({
+        topic: topicName(t.config.kafka, 'payment.completed.dlq'),
+        fromBeginning: true,
+      });
+      await dlq.run({
+        eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? ''),
+      });
+      try {
+        await waitFor(() => seen.length >= 3, {
+          timeoutMs: 30_000,
+          what: 'dead-lettered messages',
+        });
+      } finally {
+        await dlq.disconnect();
+      }
+      expect(seen).toEqual(
+        expect.arrayContaining(['{not json', JSON.stringify({ paymentId: 'x' })]),
+      );
+      expect(seen.some((s) => s.includes(unknownProduct.paymentId))).toBe(true);
+    } finally {
+      await writer.stop();
+    }
+  });
+
+  it('a writer killed mid-batch and restarted loses and duplicates nothing', async () => {
+    const members = await createMembers(t.app, 50);
+    const productId = await createProduct(t.app, { stock: 3000 });
+    const events = Array.from({ length: 3000 }, (_, i) => event(members[i % 50].userId, productId));
+    for (let i = 0; i < events.length; i += 500) await send(events.slice(i, i + 500));
+
+    const first = startWorkerProcess();
+    const exited = new Promise((r) => first.once('exit', r));
+    await waitFor(async () => (await durableState(t.app, productId)).orders > 0, {
+      timeoutMs: 40_000,
+      intervalMs: 10,
+      what: 'the first orders',
+    });
+    first.kill('SIGKILL');
+    await exited;
+    const atKill = await durableState(t.app, productId);
+    expect(atKill.orders).toBeLessThan(3000);
+
+    const second = startWorkerProcess();
+    try {
+      const done = await waitFor(
+        async () => {
+          const s = await durableState(t.app, productId);
+          return s.orders === 3000 ? s : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 200, what: 'every order after the restart' },
+      );
+      expect(done).toEqual({ stock: 0, orders: 3000, units: 3000 });
+      const [dups] = await t.app.orm.em.getConnection().execute<{ n: number; d: number }[]>(
+        `select count(*) as n, count(distinct payment_id) as d from orders o
+         where exists (select 1 from order_items i where i.order_id = o.id and i.product_id = ?)`,
+        [productId],
+      );
+      expect([Number(dups.n), Number(dups.d)]).toEqual([3000, 3000]);
+    } finally {
+      const gone = new Promise((r) => second.once('exit', r));
+      second.kill('SIGTERM');
+      await gone;
+    }
+  });
+});

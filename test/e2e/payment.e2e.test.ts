@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { saleKeys } from '../../src/services/stock.service';
+import { dataOf, subscribe } from '../helpers/gql-client';
+import {
+  createMembers,
+  createProduct,
+  durableState,
+  pool,
+  waitForSubscribers,
+} from '../helpers/sale-fixtures';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+import { waitFor } from '../helpers/wait-for';
+import {
+  PayDocument,
+  PurchaseDocument,
+  ReservationChangedDocument,
+  ReservationByIdDocument,
+} from '../graphql/generated';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp(__filename, {
+    PAYMENT_LATENCY_MS: '0',
+    PAYMENT_DECLINE_RATE: '0',
+    SALE_HOLD_SECONDS: '2',
+    SWEEPER_INTERVAL_MS: '100',
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const live = (productId: number) =>
+  t.app.services.redis.get(saleKeys(productId).stock).then(Number);
+
+async function reserve(productId: number, token: string, quantity = 1) {
+  const res = dataOf(
+    await t.gql(
+      PurchaseDocument,
+      { input: { productId: String(productId), quantity, idempotencyKey: `k${Math.random()}` } },
+      token,
+    ),
+  ).purchase;
+  if (res.__typename !== 'Reservation') throw new Error(`not reserved: ${res.__typename}`);
+  return res;
+}
+
+describe('payment', () => {
+  it('a declined payment gives exactly this reservation’s units back, once', async () => {
+    const productId = await createProduct(t.app, { stock: 10 });
+    const [member, other] = await createMembers(t.app, 2);
+    const mine = await reserve(productId, member.token, 3);
+    await reserve(productId, other.token, 2);
+    expect(await live(productId)).toBe(5);
+
+    const client = t.ws(member.token);
+    const sub = subscribe(client, ReservationChangedDocument, { id: mine.id });
+    await waitForSubscribers(t.app, `RESERVATION_CHANGED:${mine.id}`);
+    t.app.services.paymentProvider.options.declineRate = 1;
+    try {
+      const declined = dataOf(
+        await t.gql(PayDocument, { input: { reservationId: mine.id } }, member.token),
+      ).pay;
+      expect(declined).toMatchObject({
+        __typename: 'PaymentDeclinedError',
+        code: 'PAYMENT_DECLINED',
+        reservationId: mine.id,
+      });
+    } finally {
+      t.app.services.paymentProvider.options.declineRate = 0;
+    }
+    expect(await live(productId)).toBe(8);
+    const again = dataOf(
+      await t.gql(PayDocument, { input: { reservationId: mine.id } }, member.token),
+    ).pay;
+    expect(again).toMatchObject({ __typename: 'ReservationExpiredError', status: 'DECLINED' });
+    const view = await t.app.services.reservations.get(member.userId, mine.id);
+    expect(await t.app.services.reservations.release(view, 'CANCELLED')).toBe(false);
+    expect(await live(productId)).toBe(8);
+    const event = await waitFor(() => sub.events[0], { what: 'reservationChanged' });
+    expect(event.data?.reservationChanged).toMatchObject({ id: mine.id, status: 'DECLINED' });
+    sub.dispose();
+    await client.dispose();
+  });
+
+  it('an expired hold is swept back once, and paying it afterwards is refused', async () => {
+    const productId = await createProduct(t.app, { stock: 4 });
+    const [member] = await createMembers(t.app, 1);
+    const held = await reserve(productId, member.token, 3);
+    expect(await live(productId)).toBe(1);
+    await waitFor(async () => (await live(productId)) === 4, {
+      what: 'the sweeper to release the hold',
+    });
+    const r = dataOf(
+      await t.gql(ReservationByIdDocument, { id: held.id }, member.token),
+    ).reservation;
+    expect(r.status).toBe('EXPIRED');
+    const late = dataOf(
+      await t.gql(PayDocument, { input: { reservationId: held.id } }, member.token),
+    ).pay;
+    expect(late).toMatchObject({
+      __typename: 'ReservationExpiredError',
+      code: 'RESERVATION_EXPIRED',
+      status: 'EXPIRED',
+    });
+    const view = await t.app.services.reservations.get(member.userId, held.id);
+    expect(await t.app.services.reservations.release(view, 'EXPIRED')).toBe(false);
+    expect(await t.app.services.reservations.sweep()).toBe(0);
+    expect(await live(productId)).toBe(4);
+    expect((await durableState(t.app, productId)).stock).toBe(4);
+  });
+
+  it('a release racing a payment: exactly one wins, every charge ends as an order or a refund', async () => {
+    const productId = await createProduct(t.app, { stock: 40 });
+    const members = await createMembers(t.app, 40);
+    const held = await pool(members, 40, (m) => reserve(productId, m.token));
+    expect(await live(productId)).toBe(0);
+    const provider = t.app.services.paymentProvider;
+    provider.options.latencyMs = 3;
+    let outcomes: { paid: boolean; released: boolean }[];
+    try {
+      outcomes = await Promise.all(
+        held.map(async (r, i) => {
+          const view = await t.app.services.reservations.get(members[i].userId, r.id);
+          const [pay, released] = await Promise.all([
+            t.gql(PayDocument, { input: { reservationId: r.id } }, members[i].token),
+            new Promise((res) => setTimeout(res, i % 7)).then(() =>
+              t.app.services.reservations.release(view, 'CANCELLED'),
+            ),
+          ]);
+          return { paid: dataOf(pay).pay.__typename === 'Payment', released };
+        }),
+      );
+    } finally {
+      provider.options.latencyMs = 0;
+    }
+    for (const o of outcomes) expect(o.paid !== o.released).toBe(true);
+    const paid = outcomes.filter((o) => o.paid).length;
+    expect(await live(productId)).toBe(40 - paid);
+    const paymentIds = new Set(
+      (await t.app.orm.em.getConnection().execute<{ id: string }[]>('select id from payments')).map(
+        (p) => p.id,
+      ),
+    );
+    for (const [id] of provider.charged)
+      expect(paymentIds.has(id) !== provider.refunded.has(id)).toBe(true);
+    const state = await waitFor(
+      async () => {
+        const s = await durableState(t.app, productId);
+        return s.orders === paid ? s : undefined;
+      },
+      { what: `${paid} orders` },
+    );
+    expect(state.stock).toBe(40 - paid);
+  });
+});

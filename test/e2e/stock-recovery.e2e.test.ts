@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { createRedis } from '../../src/clients/redis';
+import { createOrderWriter } from '../../src/workers/order-writer.worker';
+import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
+import { dataOf } from '../helpers/gql-client';
+import { createMembers, createProduct, durableState } from '../helpers/sale-fixtures';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+import { waitFor } from '../helpers/wait-for';
+import { PayDocument, PurchaseDocument } from '../graphql/generated';
+
+// API role: the order writer starts only when the test says, so paid units can be "not yet written".
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp(__filename, {
+    APP_ROLE: 'api',
+    PAYMENT_LATENCY_MS: '0',
+    PAYMENT_DECLINE_RATE: '0',
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** Deletes every Redis key of this app, as a flush or a Redis restart without persistence would. */
+async function flushRedis() {
+  const raw = createRedis({ ...t.config.redis, keyPrefix: '' });
+  await raw.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await raw.scan(
+        cursor,
+        'MATCH',
+        `${t.config.redis.keyPrefix}*`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      if (keys.length) await raw.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    raw.disconnect();
+  }
+}
+
+it('Redis flushed mid-sale: counters are rebuilt from MySQL, nothing is oversold', async () => {
+  const productId = await createProduct(t.app, { stock: 50, purchaseLimit: 1 });
+  const members = await createMembers(t.app, 150);
+  const buy = (i: number) =>
+    t
+      .gql(
+        PurchaseDocument,
+        { input: { productId: String(productId), idempotencyKey: `b${i}` } },
+        members[i].token,
+      )
+      .then((r) => dataOf(r).purchase);
+
+  // First wave: 20 holds, 10 of them paid (no order writer yet: paid but not written).
+  const wave1 = await Promise.all(Array.from({ length: 20 }, (_, i) => buy(i)));
+  const held = wave1.flatMap((r) => (r.__typename === 'Reservation' ? [r] : []));
+  expect(held).toHaveLength(20);
+  for (const [i, r] of held.slice(0, 10).entries()) {
+    expect(
+      dataOf(await t.gql(PayDocument, { input: { reservationId: r.id } }, members[i].token)).pay
+        .__typename,
+    ).toBe('Payment');
+  }
+
+  await flushRedis();
+
+  // The unpaid holds went with Redis; the 10 paid units are still sold. Members who already paid
+  // stay over their limit (rebuilt from MySQL payments).
+  const again = dataOf(
+    await t.gql(
+      PurchaseDocument,
+      { input: { productId: String(productId), idempotencyKey: 'again' } },
+      members[0].token,
+    ),
+  ).purchase;
+  expect(again.__typename).toBe('PurchaseLimitExceededError');
+  const wave2 = await Promise.all(Array.from({ length: 130 }, (_, i) => buy(20 + i)));
+  const reserved = wave2.flatMap((r, i) =>
+    r.__typename === 'Reservation' ? [{ r, m: members[20 + i] }] : [],
+  );
+  expect(reserved).toHaveLength(40);
+  expect(wave2.filter((r) => r.__typename === 'SoldOutError')).toHaveLength(90);
+  for (const { r, m } of reserved) {
+    expect(
+      dataOf(await t.gql(PayDocument, { input: { reservationId: r.id } }, m.token)).pay.__typename,
+    ).toBe('Payment');
+  }
+
+  const writer = createOrderWriter({
+    kafka: t.app.services.kafka,
+    em: t.app.orm.em,
+    redis: t.app.services.redis,
+    orderStatus: t.app.services.orderStatus,
+    config: t.config,
+    logger: t.app.logger,
+  });
+  // The relay too: events the fast path could not send (another test may be restarting Kafka).
+  const relay = createPaymentRelay(t.app.services.paymentEvents, 200, t.app.logger);
+  await writer.start();
+  await relay.start();
+  try {
+    const done = await waitFor(
+      async () => {
+        const s = await durableState(t.app, productId);
+        return s.orders === 50 ? s : undefined;
+      },
+      { timeoutMs: 30_000, what: '50 orders' },
+    );
+    expect(done).toEqual({ stock: 0, orders: 50, units: 50 });
+    expect(await t.app.services.stock.sync(t.app.orm.em.fork(), productId)).toBe(0);
+  } finally {
+    await relay.stop();
+    await writer.stop();
+  }
+});
