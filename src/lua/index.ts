@@ -14,6 +14,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   saleMeta: { file: 'sale-meta.lua', keys: 2 },
   stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
   stockFrame: { file: 'stock-frame.lua', keys: 4 },
+  counterAdd: { file: 'counter-add.lua', keys: 1 },
 };
 
 /** Typed signatures of the registered scripts; see each .lua file's header. */
@@ -24,6 +25,8 @@ export interface ScriptCommands {
   salePay(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
   /** release.lua: `saleRelease(numkeys, ...keys, ...argv)`. */
   saleRelease(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
+  /** counter-add.lua: the new value, or -1 when the counter is missing. */
+  counterAdd(counter: string, delta: number): Promise<number>;
   saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
   stockRebuild(
     stock: string,

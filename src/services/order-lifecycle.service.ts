@@ -157,7 +157,9 @@ export class OrderLifecycleService {
         actor: req.actor,
         recordedAt: new Date(),
       });
-      return { changeId: Number(changeId) };
+      // Units come back in the same transaction as the status change: both or neither.
+      const restocked = RESTOCKING.has(req.to) ? await this.restockDurable(tem, req.orderId) : [];
+      return { changeId: Number(changeId), restocked };
     });
     if (!applied) return null;
 
@@ -170,7 +172,12 @@ export class OrderLifecycleService {
       changeId: applied.changeId,
       nextTransitionAt,
     };
-    if (RESTOCKING.has(req.to)) await this.restock(em, req.orderId);
+    for (const { productId, quantity } of applied.restocked) {
+      await this.stock.adjustLive(productId, quantity).catch((err: unknown) =>
+        // The counter is rebuilt from MySQL (which has the units) by syncStock or when missing.
+        this.logger.error({ err, orderId: req.orderId, productId }, 'live stock restore failed'),
+      );
+    }
     await this.notifier
       .notify([
         {
@@ -225,23 +232,20 @@ export class OrderLifecycleService {
     return applied;
   }
 
-  /** Puts a cancelled or returned order's units back, in MySQL and in the live counters. */
-  private async restock(em: EntityManager, orderId: number): Promise<void> {
-    const fem = em.fork();
-    const items = await fem.find(
+  /** Puts a cancelled or returned order's units back in MySQL, in product order (lock order). */
+  private async restockDurable(
+    em: EntityManager,
+    orderId: number,
+  ): Promise<{ productId: number; quantity: number }[]> {
+    const items = await em.find(
       OrderItem,
       { order: orderId },
-      { fields: ['product', 'quantity'], orderBy: { id: 'asc' } },
+      { fields: ['product', 'quantity'], orderBy: { product: 'asc', id: 'asc' } },
     );
-    for (const item of items) {
-      try {
-        await this.stock.adjust(fem, item.product.id, item.quantity);
-      } catch (err) {
-        this.logger.error(
-          { err, orderId, productId: item.product.id, quantity: item.quantity },
-          'order restock failed',
-        );
-      }
+    const units = items.map((item) => ({ productId: item.product.id, quantity: item.quantity }));
+    for (const { productId, quantity } of units) {
+      await this.stock.adjustDurable(em, productId, quantity);
     }
+    return units;
   }
 }

@@ -221,24 +221,40 @@ export class StockService {
    * either below zero (BAD_USER_INPUT). Returns the new live figure.
    */
   async adjust(em: EntityManager, productId: number, delta: number): Promise<number> {
+    await this.remaining(em, [productId]);
+    await this.adjustDurable(em, productId, delta);
+    const value = await this.redis.incrby(saleKeys(productId).stock, delta);
+    this.touch(productId);
+    return value;
+  }
+
+  /**
+   * The MySQL half of `adjust`, on `em`'s connection: inside the caller's transaction when `em`
+   * is transactional, so the stock change commits or rolls back with it. Pair it with
+   * `adjustLive` after the commit.
+   */
+  async adjustDurable(em: EntityManager, productId: number, delta: number): Promise<void> {
     if (!Number.isSafeInteger(delta))
       throw new BadUserInputError('Quantity out of range', 'quantity');
-    await this.remaining(em, [productId]);
-    const changed = await em
-      .getConnection()
-      .execute<{ affectedRows: number }>(
-        'update products set stock = stock + ?, updated_at = now(3) where id = ? and cast(stock as signed) + ? >= 0',
-        [delta, productId, delta],
-        'run',
-      );
+    const changed = await em.execute<{ affectedRows: number }>(
+      'update products set stock = stock + ?, updated_at = now(3) where id = ? and cast(stock as signed) + ? >= 0',
+      [delta, productId, delta],
+      'run',
+    );
     if (changed.affectedRows === 0) {
       if (!(await em.count(Product, { id: productId })))
         throw new NotFoundError('Product', productId);
       throw new BadUserInputError('Stock cannot go below zero', 'quantity');
     }
-    const value = await this.redis.incrby(saleKeys(productId).stock, delta);
+  }
+
+  /**
+   * The Redis half: moves the live counter by `delta` if it exists (a missing one is rebuilt
+   * from MySQL, which already has the change) and sends a stock frame.
+   */
+  async adjustLive(productId: number, delta: number): Promise<void> {
+    await this.redis.counterAdd(saleKeys(productId).stock, delta);
     this.touch(productId);
-    return value;
   }
 
   /**
