@@ -6,7 +6,9 @@ import type { Logger } from '../logger';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
+  // kafkajs logs retriable protocol errors (rebalances, a restarting broker) as ERROR; our own
+  // code logs what finally fails at error level.
+  [logLevel.ERROR]: 'warn',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',

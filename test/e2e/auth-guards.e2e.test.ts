@@ -213,4 +213,19 @@ describe('bad input', () => {
     expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.errors?.[0].message).toMatch(/too complex/);
   });
+
+  it('costs each page size on its own: a cached small page never lets a big one through', async () => {
+    const low = await startTestApp(`${__filename}-cost`, { GRAPHQL_MAX_COMPLEXITY: '300' });
+    try {
+      const query =
+        'query Page($first: Int!) { products(first: $first) { edges { node { id name price } } } }';
+      const page = (first: number) => gqlRequest(low.url, query, { first });
+      expect((await page(10)).errors).toBeUndefined();
+      expect(errorCode(await page(100))).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect((await page(10)).errors).toBeUndefined();
+      expect(errorCode(await page(100))).toBe('GRAPHQL_VALIDATION_FAILED');
+    } finally {
+      await low.stop();
+    }
+  });
 });
