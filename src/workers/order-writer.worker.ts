@@ -221,6 +221,18 @@ export function createOrderWriter(
     },
   };
 
+  /** Starts a new consumer after `delayMs`, again and again (up to 10 s apart) until one runs. */
+  function restartIn(delayMs: number): void {
+    if (stopping) return;
+    restartTimer = setTimeout(() => {
+      restarting = runConsumer().catch((err: unknown) => {
+        const next = Math.min(delayMs * 2, 10_000);
+        logger.error({ err, retryInMs: next }, 'order writer restart failed; retrying');
+        restartIn(next);
+      });
+    }, delayMs);
+  }
+
   /**
    * Starts a fresh consumer. After a crash (e.g. the broker went away) the old consumer is
    * disconnected and a new one started, rather than kafkajs' in-place restart, which could leave
@@ -239,20 +251,18 @@ export function createOrderWriter(
     c.on(c.events.CRASH, ({ payload }) => {
       if (stopping || c !== consumer) return;
       logger.error({ err: payload.error }, 'order writer consumer crashed; starting a new one');
-      restartTimer = setTimeout(() => {
-        restarting = (async () => {
-          await c.disconnect().catch(() => undefined);
-          if (stopping) return;
-          await runConsumer();
-        })().catch((err: unknown) => {
-          logger.error({ err }, 'order writer restart failed; retrying');
-          if (!stopping)
-            restartTimer = setTimeout(() => void runConsumer().catch(() => undefined), 2000);
-        });
-      }, 1000);
+      restarting = c.disconnect().then(
+        () => restartIn(1000),
+        () => restartIn(1000),
+      );
     });
-    await c.connect();
-    await c.subscribe({ topic, fromBeginning: true });
+    try {
+      await c.connect();
+      await c.subscribe({ topic, fromBeginning: true });
+    } catch (err) {
+      await c.disconnect().catch(() => undefined);
+      throw err;
+    }
     await c.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

@@ -80,10 +80,10 @@ describe('order writer', () => {
     try {
       const [member] = await createMembers(t.app, 1);
       const productId = await createProduct(t.app, { stock: 10 });
-      const once = event(member.userId, productId, 2);
-      const unknownProduct = event(member.userId, 999_999);
+      const once = event(member.id, productId, 2);
+      const unknownProduct = event(member.id, 999_999);
       // Same key → same partition: the sentinel is processed after everything before it.
-      const sentinel = { ...event(member.userId, productId), reservationId: once.reservationId };
+      const sentinel = { ...event(member.id, productId), reservationId: once.reservationId };
       await send([once, once, once]);
       await send(['{not json', JSON.stringify({ paymentId: 'x' })], once.reservationId);
       await send([{ ...unknownProduct, reservationId: once.reservationId }]);
@@ -131,7 +131,7 @@ describe('order writer', () => {
   it('a writer killed mid-batch and restarted loses and duplicates nothing', async () => {
     const members = await createMembers(t.app, 50);
     const productId = await createProduct(t.app, { stock: 3000 });
-    const events = Array.from({ length: 3000 }, (_, i) => event(members[i % 50].userId, productId));
+    const events = Array.from({ length: 3000 }, (_, i) => event(members[i % 50].id, productId));
     for (let i = 0; i < events.length; i += 500) await send(events.slice(i, i + 500));
 
     const first = startWorkerProcess();

@@ -75,7 +75,7 @@ describe('payment', () => {
       await t.gql(PayDocument, { input: { reservationId: mine.id } }, member.token),
     ).pay;
     expect(again).toMatchObject({ __typename: 'ReservationExpiredError', status: 'DECLINED' });
-    const view = await t.app.services.reservations.get(member.userId, mine.id);
+    const view = await t.app.services.reservations.get(member.id, mine.id);
     expect(await t.app.services.reservations.release(view, 'CANCELLED')).toBe(false);
     expect(await live(productId)).toBe(8);
     const event = await waitFor(() => sub.events[0], { what: 'reservationChanged' });
@@ -104,7 +104,7 @@ describe('payment', () => {
       code: 'RESERVATION_EXPIRED',
       status: 'EXPIRED',
     });
-    const view = await t.app.services.reservations.get(member.userId, held.id);
+    const view = await t.app.services.reservations.get(member.id, held.id);
     expect(await t.app.services.reservations.release(view, 'EXPIRED')).toBe(false);
     expect(await t.app.services.reservations.sweep()).toBe(0);
     expect(await live(productId)).toBe(4);
@@ -122,7 +122,7 @@ describe('payment', () => {
     try {
       outcomes = await Promise.all(
         held.map(async (r, i) => {
-          const view = await t.app.services.reservations.get(members[i].userId, r.id);
+          const view = await t.app.services.reservations.get(members[i].id, r.id);
           const [pay, released] = await Promise.all([
             t.gql(PayDocument, { input: { reservationId: r.id } }, members[i].token),
             new Promise((res) => setTimeout(res, i % 7)).then(() =>

@@ -26,7 +26,7 @@ it('2,000 members on 2 instances race for 100 units: exactly 100 reservations, t
   const results = await pool(members, 400, (m, i) =>
     (i % 2 ? second : first).gql(
       PurchaseDocument,
-      { input: { productId: String(productId), quantity: 1, idempotencyKey: `rush-${m.userId}` } },
+      { input: { productId: String(productId), quantity: 1, idempotencyKey: `rush-${m.id}` } },
       m.token,
     ),
   );

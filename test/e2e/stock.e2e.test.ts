@@ -65,8 +65,8 @@ describe('live stock', () => {
     const [alice, bob] = await createMembers(t.app, 2);
     const clients = [t.ws(alice.token), t.ws(bob.token)];
     const subs = clients.map((c) => subscribe(c, MyOrderPlacedDocument));
-    await waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${alice.userId}`);
-    await waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${bob.userId}`);
+    await waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${alice.id}`);
+    await waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${bob.id}`);
     const orderIds: string[] = [];
     for (const m of [alice, bob]) {
       const r = dataOf(

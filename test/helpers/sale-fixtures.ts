@@ -1,56 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import { Product } from '../../src/entities/product.entity';
-import { Role } from '../../src/entities/user.entity';
 
-export interface Member {
-  userId: number;
-  token: string;
-}
-
-/**
- * Verified members created straight in MySQL (no argon2: the hash is never checked) with a
- * session each and an access token for it. Fast enough for thousands.
- */
-export async function createMembers(
-  app: App,
-  count: number,
-  role: Role = Role.USER,
-  tag = randomUUID().slice(0, 8),
-): Promise<Member[]> {
-  const conn = app.orm.em.getConnection();
-  const members: Member[] = [];
-  for (let start = 0; start < count; start += 1000) {
-    const n = Math.min(1000, count - start);
-    const emails = Array.from({ length: n }, (_, i) => `m${start + i}.${tag}@buyers.test`);
-    await conn.execute(
-      `insert into users (created_at, updated_at, email, password_hash, name, role, email_verified_at) values ${emails
-        .map(() => `(now(3), now(3), ?, 'x', 'Buyer', ?, now(3))`)
-        .join(',')}`,
-      emails.flatMap((e) => [e, role]),
-      'run',
-    );
-    const rows = await conn.execute<{ id: number; email: string }[]>(
-      `select id, email from users where email in (${emails.map(() => '?').join(',')}) order by id`,
-      emails,
-    );
-    const sessions = rows.map((r) => ({ id: randomUUID(), userId: r.id }));
-    await conn.execute(
-      `insert into sessions (id, user_id, created_at, expires_at) values ${sessions
-        .map(() => `(?, ?, now(3), now(3) + interval 1 day)`)
-        .join(',')}`,
-      sessions.flatMap((s) => [s.id, s.userId]),
-      'run',
-    );
-    for (const s of sessions) {
-      members.push({
-        userId: s.userId,
-        token: app.services.tokens.signAccess(s.userId, role, s.id).token,
-      });
-    }
-  }
-  return members;
-}
+// Buyers are ordinary verified members.
+export { createMembers, type Member } from './members';
 
 /** A product on sale now (unless a window is given) with `stock` units. */
 export async function createProduct(
