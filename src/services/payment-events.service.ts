@@ -181,7 +181,8 @@ export class PaymentEventPublisher {
         );
         return rows.length;
       } catch (err) {
-        const backoffMs = Math.min(30_000, 500 * 2 ** Math.min(rows[0].attempts, 6));
+        // Short, capped backoff: once the broker is back, waiting payments go out within seconds.
+        const backoffMs = Math.min(5_000, 500 * 2 ** Math.min(rows[0].attempts, 4));
         await em.execute(
           `update payments set attempts = attempts + 1, last_error = ?,
              next_attempt_at = now(3) + interval ? microsecond where id in (${marks})`,
