@@ -11,6 +11,14 @@ export interface AppPubSub extends PubSub {
 }
 
 /**
+ * The Redis channel of a routing key (and id). Anything that publishes from outside this client,
+ * such as a Lua script, must use this name.
+ */
+export function pubSubChannel(keyPrefix: string, routingKey: string, id?: unknown): string {
+  return `${keyPrefix}ps:${routingKey}${id === undefined ? '' : `:${String(id)}`}`;
+}
+
+/**
  * Redis-backed pub/sub for GraphQL subscriptions, so every API instance sees every event.
  * Channels carry the Redis key prefix: ioredis prefixes keys but not channel names.
  */
@@ -25,8 +33,7 @@ export function createPubSub(config: Config['redis']): AppPubSub {
   const publisher = new Redis({ ...options, connectionName: 'rocket-mart:pub' });
   const subscriber = new Redis({ ...options, connectionName: 'rocket-mart:sub' });
   const pubsub = new RedisPubSub({ publisher, subscriber });
-  const channel = (key: string, id?: unknown) =>
-    `${config.keyPrefix}ps:${key}${id === undefined ? '' : `:${String(id)}`}`;
+  const channel = (key: string, id?: unknown) => pubSubChannel(config.keyPrefix, key, id);
 
   return {
     publish(routingKey, payload) {

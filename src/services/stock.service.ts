@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/mysql';
+import { pubSubChannel } from '../clients/pubsub';
 import type { AppRedis } from '../clients/redis';
 import { Payment, paymentItems, type PaymentItem } from '../entities/payment.entity';
 import { Product, SaleState } from '../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
-import { topicFor } from '../schema/topics';
+import { TOPICS } from '../schema/topics';
 
 /**
  * Redis keys of one product's sale. The `{id}` hash tag keeps them all in one Cluster slot, so
@@ -269,8 +270,8 @@ export class StockService {
 
   private async frame(productId: number): Promise<void> {
     const keys = saleKeys(productId);
-    // ioredis prefixes keys but not channels; the pub/sub client listens on the prefixed name.
-    const channel = `${this.keyPrefix}ps:${topicFor('STOCK_CHANGED', productId)}`;
+    // The frame script publishes itself, on the channel the pub/sub client listens to.
+    const channel = pubSubChannel(this.keyPrefix, TOPICS.STOCK_CHANGED, productId);
     let result: number;
     try {
       result = await this.redis.stockFrame(
