@@ -112,10 +112,17 @@ describe('order writer', () => {
         eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? ''),
       });
       try {
-        await waitFor(() => seen.length >= 3, {
-          timeoutMs: 30_000,
-          what: 'dead-lettered messages',
-        });
+        // Dead-lettering is at least once (a retried batch may send one twice): wait for all three.
+        await waitFor(
+          () =>
+            seen.includes('{not json') &&
+            seen.includes(JSON.stringify({ paymentId: 'x' })) &&
+            seen.some((m) => m.includes(unknownProduct.paymentId)),
+          {
+            timeoutMs: 30_000,
+            what: 'dead-lettered messages',
+          },
+        );
       } finally {
         await dlq.disconnect();
       }
