@@ -42,7 +42,7 @@ import { TokenService } from './services/token.service';
 import { UserService } from './services/user.service';
 import { createMailWorker } from './workers/mail.worker';
 import { createOrderWriter } from './workers/order-writer.worker';
-import { createPaymentRelay } from './workers/payment-relay.worker';
+import { createPaymentRecovery, createPaymentRelay } from './workers/payment-relay.worker';
 import { createExpirySweeper } from './workers/sweeper.worker';
 import { createOrderSchedulerWorker } from './workers/order-scheduler.worker';
 import type { Worker } from './workers/poller';
@@ -91,7 +91,10 @@ async function createServices(config: Config, logger: Logger) {
   });
   const stock = new StockService(redis, config.redis.keyPrefix, config.sale.stockFrameMs);
   const reservations = new ReservationService(redis, stock, pubSub, config.sale);
-  const paymentProvider = new SimulatedPaymentProvider({ ...config.payment });
+  const paymentProvider = new SimulatedPaymentProvider(
+    { declineRate: config.payment.declineRate, latencyMs: config.payment.latencyMs },
+    redis,
+  );
   const paymentEvents = new PaymentEventPublisher(
     kafka,
     orm.em,
@@ -103,6 +106,7 @@ async function createServices(config: Config, logger: Logger) {
     reservations,
     paymentProvider,
     paymentEvents,
+    config,
     logger.child({ component: 'payments' }),
   );
   const orderLifecycle = new OrderLifecycleService(
@@ -170,6 +174,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }),
       createExpirySweeper(services.reservations, config.sale.sweeperIntervalMs, logger),
       createPaymentRelay(services.paymentEvents, config.sale.outboxPollIntervalMs, logger),
+      createPaymentRecovery(services.payments, orm.em, config.payment.recoveryIntervalMs, logger),
     );
     workers.push(
       createOrderSchedulerWorker(

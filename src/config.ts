@@ -88,6 +88,9 @@ export const envSchema = z.object({
   PAYMENT_DECLINE_RATE: num(0),
   PAYMENT_LATENCY_MS: int(50),
   OUTBOX_POLL_INTERVAL_MS: int(500),
+  PAYMENT_RELAY_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  PAYMENT_RECOVERY_AFTER_SECONDS: z.coerce.number().int().min(1).default(60),
+  PAYMENT_RECOVERY_INTERVAL_MS: int(5000),
 
   ORDER_SHIPPING_AFTER_SECONDS: int(86400),
   ORDER_DELIVERED_AFTER_SECONDS: int(86400),
@@ -194,7 +197,13 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       stockFrameMs: e.STOCK_FRAME_MS,
       outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
     },
-    payment: { declineRate: e.PAYMENT_DECLINE_RATE, latencyMs: e.PAYMENT_LATENCY_MS },
+    payment: {
+      declineRate: e.PAYMENT_DECLINE_RATE,
+      latencyMs: e.PAYMENT_LATENCY_MS,
+      relayLeaseSeconds: e.PAYMENT_RELAY_LEASE_SECONDS,
+      recoveryAfterSeconds: e.PAYMENT_RECOVERY_AFTER_SECONDS,
+      recoveryIntervalMs: e.PAYMENT_RECOVERY_INTERVAL_MS,
+    },
     orders: {
       shippingAfterSeconds: e.ORDER_SHIPPING_AFTER_SECONDS,
       deliveredAfterSeconds: e.ORDER_DELIVERED_AFTER_SECONDS,

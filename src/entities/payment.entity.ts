@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { User } from './user.entity';
 
 /** One unit line of a payment: what the order writer turns into an order item. */
@@ -14,18 +14,34 @@ export function paymentItems(value: PaymentItem[] | string): PaymentItem[] {
 }
 
 /**
- * A completed payment of a reservation, and the outbox row of its `payment.completed` event.
- * Written when the charge succeeds; `publishedAt` stays null until Kafka acknowledged the event,
- * and the relay worker retries it until then, so a paid reservation is never lost.
+ * Where a payment attempt stands. PENDING: recorded before the charge, outcome not yet known.
+ * PAID: charged and the reservation marked paid in Redis (the only status that counts as sold).
+ * DECLINED: the provider refused the charge. VOID: the reservation could not be paid with it
+ * (hold expired or released, or paid by another attempt); any charge was refunded.
+ */
+export enum PaymentStatus {
+  PENDING = 'PENDING',
+  PAID = 'PAID',
+  DECLINED = 'DECLINED',
+  VOID = 'VOID',
+}
+
+/**
+ * One payment attempt of a reservation, and the outbox row of its `payment.completed` event.
+ * Written PENDING before the provider is charged, so no charge is ever without a durable record;
+ * marked PAID once Redis has the reservation paid. `nextAttemptAt` is when a worker looks at the
+ * row next: for a PENDING row, the recovery (a crashed or failed `pay`), for a PAID one, the relay
+ * (an event not yet acknowledged by Kafka); `publishedAt` stays null until Kafka has the event.
  */
 @Entity({ tableName: 'payments' })
-@Index({ properties: ['publishedAt', 'nextAttemptAt'] })
+@Index({ properties: ['status', 'publishedAt', 'nextAttemptAt'] })
 export class Payment {
   // Random id given to the payment provider; the order's unique `paymentId`.
   @PrimaryKey({ type: 'string', length: 64 })
   id!: string;
 
-  @Unique()
+  // Several attempts may share a reservation; at most one of them is PAID (pay.lua decides).
+  @Index()
   @Property({ type: 'string', length: 64 })
   reservationId!: string;
 
@@ -39,8 +55,15 @@ export class Payment {
   @Property({ type: 'text' })
   items!: string;
 
-  @Property({ type: 'datetime', length: 3 })
-  paidAt!: Date;
+  @Enum({ items: () => PaymentStatus })
+  status: PaymentStatus & Opt = PaymentStatus.PENDING;
+
+  @Property({ type: 'datetime', length: 3, defaultRaw: 'current_timestamp(3)' })
+  createdAt: Date & Opt = new Date();
+
+  // Set when the payment becomes PAID.
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  paidAt?: Date | null;
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   publishedAt?: Date | null;

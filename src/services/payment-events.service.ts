@@ -29,8 +29,8 @@ interface OutboxRow {
 
 /**
  * Sends `payment.completed` to Kafka with an idempotent producer (acks from all in-sync replicas,
- * one request in flight). The payment row is the durable record: a send that fails leaves
- * `publishedAt` null and `relay()` sends it again until Kafka acknowledges it.
+ * one request in flight), for payments marked PAID. The payment row is the durable record: a send
+ * that fails leaves `publishedAt` null and `relay()` sends it again until Kafka acknowledges it.
  * Events are keyed by reservation id: one payment's event stays in one partition, and a flash
  * sale of one product still spreads over every partition and order-writer instance.
  */
@@ -158,44 +158,62 @@ export class PaymentEventPublisher {
   }
 
   /**
-   * Sends unpublished payments whose next attempt is due (rows the fast path could not send).
-   * Rows are claimed with SKIP LOCKED, so several relays never send the same batch at once.
+   * Sends paid payments whose event is unpublished and due (rows the fast path could not send).
+   * A short transaction claims a batch (SKIP LOCKED) and leases it by moving `next_attempt_at`
+   * `relayLeaseSeconds` ahead, then commits: the send runs with no transaction or row lock open,
+   * so a slow or absent broker never blocks the fast path's `markPublished`, and another relay
+   * skips the batch until the lease is over. Success marks the rows published; failure sets a
+   * short, capped backoff. (A lease that runs out during a send lets another relay send the rows
+   * again: the order writer dedupes by payment id.)
    */
   async relay(limit = 500): Promise<number> {
-    return this.em.fork().transactional(async (em) => {
-      const rows = await em.execute<OutboxRow[]>(
+    const leaseMicros = this.config.payment.relayLeaseSeconds * 1_000_000;
+    const rows = await this.em.fork().transactional(async (em) => {
+      const due = await em.execute<OutboxRow[]>(
         `select id, reservation_id, user_id, amount, items, paid_at, attempts from payments
-         where published_at is null and next_attempt_at <= now(3)
+         where status = 'PAID' and published_at is null and next_attempt_at <= now(3)
          order by next_attempt_at limit ? for update skip locked`,
         [limit],
       );
-      if (!rows.length) return 0;
-      const ids = rows.map((r) => r.id);
-      const marks = ids.map(() => '?').join(',');
-      try {
-        await this.send(rows);
+      if (due.length) {
         await em.execute(
-          `update payments set published_at = now(3), attempts = attempts + 1 where id in (${marks})`,
-          ids,
+          `update payments set next_attempt_at = now(3) + interval ? microsecond
+           where id in (${due.map(() => '?').join(',')})`,
+          [leaseMicros, ...due.map((r) => r.id)],
           'run',
         );
-        return rows.length;
-      } catch (err) {
-        // Short, capped backoff: once the broker is back, waiting payments go out within seconds.
-        const backoffMs = Math.min(5_000, 500 * 2 ** Math.min(rows[0].attempts, 4));
-        await em.execute(
-          `update payments set attempts = attempts + 1, last_error = ?,
-             next_attempt_at = now(3) + interval ? microsecond where id in (${marks})`,
-          [String((err as Error).message).slice(0, 500), backoffMs * 1000, ...ids],
-          'run',
-        );
-        this.logger.warn(
-          { err, count: rows.length },
-          'payment relay: Kafka did not take the events; retrying later',
-        );
-        return 0;
       }
+      return due;
     });
+    if (!rows.length) return 0;
+    const ids = rows.map((r) => r.id);
+    const marks = ids.map(() => '?').join(',');
+    const conn = this.em.fork().getConnection();
+    try {
+      await this.send(rows);
+    } catch (err) {
+      // Short, capped backoff: once the broker is back, waiting payments go out within seconds.
+      const backoffMs = Math.min(5_000, 500 * 2 ** Math.min(rows[0].attempts, 4));
+      await conn.execute(
+        `update payments set attempts = attempts + 1, last_error = ?,
+           next_attempt_at = now(3) + interval ? microsecond
+         where id in (${marks}) and published_at is null`,
+        [String((err as Error).message).slice(0, 500), backoffMs * 1000, ...ids],
+        'run',
+      );
+      this.logger.warn(
+        { err, count: rows.length },
+        'payment relay: Kafka did not take the events; retrying later',
+      );
+      return 0;
+    }
+    await conn.execute(
+      `update payments set published_at = coalesce(published_at, now(3)), attempts = attempts + 1
+       where id in (${marks})`,
+      ids,
+      'run',
+    );
+    return rows.length;
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { AppRedis } from '../clients/redis';
-import { Payment } from '../entities/payment.entity';
+import type { Config } from '../config';
+import { PaymentStatus, paymentItems, type PaymentItem } from '../entities/payment.entity';
 import { NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 import type { PaymentEventPublisher } from './payment-events.service';
@@ -18,24 +19,67 @@ export type PayOutcome =
   | { kind: 'declined'; reservationId: string; reason: string }
   | { kind: 'expired'; reservationId: string; status: ReservationState };
 
+/** What the recovery did with the payments it claimed. */
+export interface RecoveryOutcome {
+  /** Redis had the reservation paid with this payment: now PAID, its event on its way. */
+  paid: number;
+  /** The reservation can no longer be paid with it: refunded at the provider, now VOID. */
+  voided: number;
+  /** Its reservation can still be paid (hold not over): looked at again after the hold. */
+  waiting: number;
+}
+
+interface PaymentRow {
+  id: string;
+  reservation_id: string;
+  user_id: number;
+  amount: number;
+  items: string | PaymentItem[];
+  status: PaymentStatus;
+  created_at: Date;
+  paid_at: Date | null;
+}
+
 const KEEP_PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
 /** The fast path sends at once; the relay only picks up rows still unsent after this delay. */
 const RELAY_GRACE_MS = 3000;
+/** Slack past a hold's end before the recovery looks at its payment again. */
+const AFTER_HOLD_MS = 1000;
+
+const ROW_COLUMNS = 'id, reservation_id, user_id, amount, items, status, created_at, paid_at';
 
 /**
- * Pays a held reservation through the payment provider. Decline → the reservation's units go
- * back (release.lua, once). Approval → pay.lua moves it HELD → PAID atomically against a racing
- * release; if the release won, the charge is refunded. A paid reservation is recorded in MySQL
- * (the `payments` row doubles as the outbox of its `payment.completed` event) before returning.
+ * Pays a held reservation through the payment provider, without ever leaving a charge unrecorded:
+ *
+ * 1. a `payments` row is written PENDING (it is also the outbox of the `payment.completed` event);
+ * 2. the provider is charged (idempotent by payment id);
+ * 3. decline → the reservation's units go back (release.lua, once), the row becomes DECLINED;
+ *    approval → pay.lua moves the reservation HELD → PAID atomically against a racing release
+ *    (if the release won, the charge is refunded and the row becomes VOID);
+ * 4. the row is marked PAID and the event is sent at once (the relay retries it if that fails).
+ *
+ * A crash or a MySQL error between 2 and 4 leaves a PENDING row; `recover` settles it once its
+ * `pay` cannot be in flight any more (`PAYMENT_RECOVERY_AFTER_SECONDS`): PAID if Redis has the
+ * reservation paid with it, otherwise refunded and VOID once pay.lua can no longer succeed.
  */
 export class PaymentService {
+  private readonly holdMs: number;
+  private readonly recoveryAfterMs: number;
+  private readonly leaseMicros: number;
+
   constructor(
     private readonly redis: AppRedis,
     private readonly reservations: ReservationService,
     private readonly provider: PaymentProvider,
     private readonly events: PaymentEventPublisher,
+    settings: { sale: Config['sale']; payment: Config['payment'] },
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.holdMs = settings.sale.holdSeconds * 1000;
+    this.recoveryAfterMs = settings.payment.recoveryAfterSeconds * 1000;
+    // A claimed row is left alone by other instances while one settles it.
+    this.leaseMicros = Math.max(30_000, this.recoveryAfterMs) * 1000;
+  }
 
   async pay(em: EntityManager, userId: number, reservationId: string): Promise<PayOutcome> {
     const reservation = await this.reservations.get(userId, reservationId);
@@ -47,7 +91,37 @@ export class PaymentService {
       return { kind: 'expired', reservationId, status: 'EXPIRED' };
     }
 
+    const conn = em.getConnection();
     const paymentId = randomUUID();
+    const createdAt = new Date();
+    const row: PaymentRow = {
+      id: paymentId,
+      reservation_id: reservationId,
+      user_id: userId,
+      amount: reservation.totalAmount,
+      items: reservation.items,
+      status: PaymentStatus.PENDING,
+      created_at: createdAt,
+      paid_at: null,
+    };
+    // Recorded before any money moves; the recovery looks at it only once this pay() is over.
+    await conn.execute(
+      `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, attempts, next_attempt_at)
+       values (?, ?, ?, ?, ?, 'PENDING', ?, 0, ?)`,
+      [
+        paymentId,
+        reservationId,
+        userId,
+        row.amount,
+        JSON.stringify(reservation.items),
+        createdAt,
+        new Date(createdAt.getTime() + this.recoveryAfterMs),
+      ],
+      'run',
+    );
+
+    // A charge that throws may or may not have taken money: the row stays PENDING and the
+    // recovery refunds it once the hold can no longer be paid.
     const outcome = await this.provider.charge({
       paymentId,
       userId,
@@ -55,6 +129,7 @@ export class PaymentService {
     });
     if (!outcome.approved) {
       await this.reservations.release(reservation, 'DECLINED');
+      await this.settle(em, paymentId, PaymentStatus.DECLINED);
       return { kind: 'declined', reservationId, reason: outcome.reason };
     }
 
@@ -74,6 +149,7 @@ export class PaymentService {
     if (result !== 'OK') {
       // A release (expiry) or another payment won the race: this charge is given back.
       await this.provider.refund(paymentId, reservation.totalAmount);
+      await this.settle(em, paymentId, PaymentStatus.VOID);
       if (result === 'EXPIRED') await this.reservations.release(reservation, 'EXPIRED', true);
       const now = await this.reservations.find(reservationId);
       if (now?.status === 'PAID') return this.alreadyPaid(em, now);
@@ -81,55 +157,183 @@ export class PaymentService {
     }
 
     const paidAt = new Date();
-    const payment = {
-      id: paymentId,
-      reservationId,
-      userId,
-      amount: reservation.totalAmount,
-      items: reservation.items,
-      paidAt,
-    };
     try {
-      // One plain insert: this is the hot path of a sale (the row is also the event's outbox entry).
-      await em.getConnection().execute(
-        `insert into payments (id, reservation_id, user_id, amount, items, paid_at, attempts, next_attempt_at)
-         values (?, ?, ?, ?, ?, ?, 0, ?)`,
-        [
-          paymentId,
-          reservationId,
-          userId,
-          payment.amount,
-          JSON.stringify(payment.items),
-          paidAt,
-          new Date(paidAt.getTime() + RELAY_GRACE_MS),
-        ],
-        'run',
-      );
+      await this.markPaid(em, row, paidAt);
     } catch (err) {
-      // Charged and marked paid in Redis, but not recorded: needs an operator (refund or replay).
+      // Charged and paid in Redis; the PENDING row is marked PAID by the recovery, the order follows.
       this.logger.error(
         { err, paymentId, reservationId },
-        'paid reservation could not be recorded',
+        'paid payment not marked yet; the recovery completes it',
       );
-      throw err;
     }
-    this.events.enqueue(payment);
 
     const paid: ReservationView = { ...reservation, status: 'PAID', paymentId };
     this.reservations.notify(paid);
     return {
       kind: 'paid',
-      payment: { id: paymentId, amount: payment.amount, paidAt },
+      payment: { id: paymentId, amount: row.amount, paidAt },
       reservation: paid,
     };
   }
 
+  /**
+   * Settles PENDING payments left behind by a crashed or failed `pay`, up to `limit` per call.
+   * Only rows whose `next_attempt_at` is due are looked at: `PAYMENT_RECOVERY_AFTER_SECONDS` after
+   * the attempt started, so a `pay` still in flight is never touched. A short transaction claims
+   * them (SKIP LOCKED) and leases them; each is then settled outside any transaction, with
+   * guarded updates (`status = 'PENDING'`), so several instances can run this at once.
+   */
+  async recover(em: EntityManager, limit = 100): Promise<RecoveryOutcome> {
+    const outcome: RecoveryOutcome = { paid: 0, voided: 0, waiting: 0 };
+    const rows = await em.fork().transactional(async (tem) => {
+      const due = await tem.execute<PaymentRow[]>(
+        `select ${ROW_COLUMNS} from payments
+         where status = 'PENDING' and next_attempt_at <= now(3)
+         order by next_attempt_at limit ? for update skip locked`,
+        [limit],
+      );
+      if (due.length) {
+        await tem.execute(
+          `update payments set next_attempt_at = now(3) + interval ? microsecond
+           where id in (${due.map(() => '?').join(',')})`,
+          [this.leaseMicros, ...due.map((r) => r.id)],
+          'run',
+        );
+      }
+      return due;
+    });
+    if (!rows.length) return outcome;
+    const fork = em.fork();
+    for (const row of rows) {
+      try {
+        outcome[await this.recoverOne(fork, row)]++;
+      } catch (err) {
+        // Left PENDING: claimed again when its lease is over.
+        this.logger.warn(
+          { err, paymentId: row.id, reservationId: row.reservation_id },
+          'pending payment not settled yet',
+        );
+      }
+    }
+    return outcome;
+  }
+
+  private async recoverOne(em: EntityManager, row: PaymentRow): Promise<keyof RecoveryOutcome> {
+    const reservation = await this.reservations.find(row.reservation_id);
+    if (reservation?.status === 'PAID' && reservation.paymentId === row.id) {
+      await this.markPaid(em, row, await this.paidAtOf(reservation));
+      this.logger.warn(
+        { paymentId: row.id, reservationId: row.reservation_id },
+        'pending payment recovered as paid',
+      );
+      return 'paid';
+    }
+    // Can pay.lua still succeed with this payment? Only while the reservation is HELD and its hold
+    // (by Redis time, as pay.lua reads it) is not over. A missing record is given the whole hold
+    // time from the attempt's start, plus a margin.
+    let payableUntil = 0;
+    if (reservation?.status === 'HELD') {
+      const [seconds, micros] = await this.redis.time();
+      const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const left = reservation.holdExpiresAt.getTime() - redisNow;
+      if (left > 0) payableUntil = Date.now() + left;
+    } else if (!reservation) {
+      const until = new Date(row.created_at).getTime() + this.holdMs + this.recoveryAfterMs;
+      if (until > Date.now()) payableUntil = until;
+    }
+    if (payableUntil) {
+      await em
+        .getConnection()
+        .execute(
+          `update payments set next_attempt_at = ? where id = ? and status = 'PENDING'`,
+          [new Date(payableUntil + AFTER_HOLD_MS), row.id],
+          'run',
+        );
+      return 'waiting';
+    }
+    // Never paid with it, and it never will be: give back whatever the provider took (a refund
+    // of a charge that never happened does nothing), then close the attempt.
+    await this.provider.refund(row.id, Number(row.amount));
+    await this.settle(em, row.id, PaymentStatus.VOID);
+    if (reservation?.status === 'HELD')
+      await this.reservations.release(reservation, 'EXPIRED', true);
+    this.logger.warn(
+      { paymentId: row.id, reservationId: row.reservation_id, reservation: reservation?.status },
+      'pending payment refunded and voided',
+    );
+    return 'voided';
+  }
+
+  /**
+   * PENDING → PAID (guarded, so exactly one caller wins), then the event goes out at once; the
+   * relay picks it up after a short grace if that send fails.
+   */
+  private async markPaid(em: EntityManager, row: PaymentRow, paidAt: Date): Promise<boolean> {
+    const res = await em.getConnection().execute<{ affectedRows: number }>(
+      `update payments set status = 'PAID', paid_at = coalesce(paid_at, ?), next_attempt_at = ?
+         where id = ? and status = 'PENDING'`,
+      [paidAt, new Date(Date.now() + RELAY_GRACE_MS), row.id],
+      'run',
+    );
+    if (res.affectedRows !== 1) return false;
+    this.events.enqueue({
+      id: row.id,
+      reservationId: row.reservation_id,
+      userId: Number(row.user_id),
+      amount: Number(row.amount),
+      items: paymentItems(row.items),
+      paidAt,
+    });
+    return true;
+  }
+
+  /** PENDING → DECLINED or VOID; a failure is logged (the recovery settles the row later). */
+  private async settle(
+    em: EntityManager,
+    paymentId: string,
+    status: PaymentStatus.DECLINED | PaymentStatus.VOID,
+  ): Promise<void> {
+    try {
+      await em
+        .getConnection()
+        .execute(
+          `update payments set status = ? where id = ? and status = 'PENDING'`,
+          [status, paymentId],
+          'run',
+        );
+    } catch (err) {
+      this.logger.error({ err, paymentId, status }, 'payment outcome not recorded yet');
+    }
+  }
+
+  /** When pay.lua marked the reservation paid (Redis time), or now if the record lacks it. */
+  private async paidAtOf(reservation: ReservationView): Promise<Date> {
+    // A reservation's record lives in its first product's keys, the number its id starts with.
+    const key = saleKeys(Number(reservation.id.split('.')[0])).reservation(reservation.id);
+    const at = Number(await this.redis.hget(key, 'paidAt'));
+    return at > 0 ? new Date(at) : new Date();
+  }
+
   private async alreadyPaid(em: EntityManager, reservation: ReservationView): Promise<PayOutcome> {
-    const payment = await em.fork().findOne(Payment, { reservationId: reservation.id });
-    if (!payment) throw new NotFoundError('Payment of reservation', reservation.id);
+    const conn = em.getConnection();
+    const [row] = reservation.paymentId
+      ? await conn.execute<PaymentRow[]>(`select ${ROW_COLUMNS} from payments where id = ?`, [
+          reservation.paymentId,
+        ])
+      : await conn.execute<PaymentRow[]>(
+          `select ${ROW_COLUMNS} from payments where reservation_id = ? and status = 'PAID'`,
+          [reservation.id],
+        );
+    if (!row) throw new NotFoundError('Payment of reservation', reservation.id);
+    let paidAt = row.paid_at ? new Date(row.paid_at) : null;
+    if (!paidAt) {
+      // Redis has it paid with this payment: its own pay() crashed or is just finishing.
+      paidAt = await this.paidAtOf(reservation);
+      await this.markPaid(em, row, paidAt);
+    }
     return {
       kind: 'paid',
-      payment: { id: payment.id, amount: payment.amount, paidAt: payment.paidAt },
+      payment: { id: row.id, amount: Number(row.amount), paidAt },
       reservation,
     };
   }

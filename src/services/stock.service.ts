@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { pubSubChannel } from '../clients/pubsub';
 import type { AppRedis } from '../clients/redis';
-import { Payment, paymentItems, type PaymentItem } from '../entities/payment.entity';
+import { Payment, PaymentStatus, paymentItems, type PaymentItem } from '../entities/payment.entity';
 import { Product, SaleState } from '../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { TOPICS } from '../schema/topics';
@@ -110,12 +110,12 @@ export class StockService {
         { reservation_id: string; items: string | PaymentItem[] }[]
       >(
         `select p.reservation_id, p.items from payments p left join orders o on o.payment_id = p.id
-         where o.id is null`,
+         where p.status = 'PAID' and o.id is null`,
       );
       const written = paidInRedis.length
         ? await tem.execute<{ reservation_id: string }[]>(
             `select p.reservation_id from payments p join orders o on o.payment_id = p.id
-             where p.reservation_id in (${paidInRedis.map(() => '?').join(',')})`,
+             where p.status = 'PAID' and p.reservation_id in (${paidInRedis.map(() => '?').join(',')})`,
             paidInRedis,
           )
         : [];
@@ -164,7 +164,11 @@ export class StockService {
     const bought: (string | number)[] = [];
     if (product.purchaseLimit != null && !(await this.redis.exists(keys.bought))) {
       const perUser = new Map<number, number>();
-      const payments = await em.find(Payment, {}, { fields: ['user', 'items'] });
+      const payments = await em.find(
+        Payment,
+        { status: PaymentStatus.PAID },
+        { fields: ['user', 'items'] },
+      );
       for (const p of payments) {
         const units = paymentItems(p.items)
           .filter((i) => i.productId === productId)

@@ -1,5 +1,7 @@
+import type { EntityManager } from '@mikro-orm/mysql';
 import type { Logger } from '../logger';
 import type { PaymentEventPublisher } from '../services/payment-events.service';
+import type { PaymentService } from '../services/payment.service';
 import { createPoller, type Worker } from './poller';
 
 /** Sends payment events the fast path could not deliver, until Kafka acknowledges them. */
@@ -9,4 +11,25 @@ export function createPaymentRelay(
   logger: Logger,
 ): Worker {
   return createPoller('payment-relay', intervalMs, () => events.relay(), logger);
+}
+
+/**
+ * Settles payments a crashed or failed `pay` left PENDING: paid ones are completed (their order
+ * follows), the others refunded and voided once their reservation can no longer be paid.
+ */
+export function createPaymentRecovery(
+  payments: PaymentService,
+  em: EntityManager,
+  intervalMs: number,
+  logger: Logger,
+): Worker {
+  return createPoller(
+    'payment-recovery',
+    intervalMs,
+    async () => {
+      const { paid, voided, waiting } = await payments.recover(em);
+      return paid + voided + waiting;
+    },
+    logger,
+  );
 }

@@ -1,12 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { PaymentEventPublisher } from '../../src/services/payment-events.service';
+import { createOrderWriter } from '../../src/workers/order-writer.worker';
+import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
 import { dataOf } from '../helpers/gql-client';
 import { createMembers, createProduct, durableState } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { PayDocument, PurchaseDocument } from '../graphql/generated';
 
+// The API role: the test runs the relays and the order writer itself, so it knows who sends what.
 let t: TestApp;
 const services = (command: string) =>
   execFileSync('bash', [join(__dirname, '../../scripts/services.sh'), command], {
@@ -16,9 +20,10 @@ const services = (command: string) =>
 
 beforeAll(async () => {
   t = await startTestApp(__filename, {
+    APP_ROLE: 'api',
     PAYMENT_LATENCY_MS: '0',
     PAYMENT_DECLINE_RATE: '0',
-    OUTBOX_POLL_INTERVAL_MS: '200',
+    PAYMENT_RELAY_LEASE_SECONDS: '60',
   });
 });
 afterAll(async () => {
@@ -26,9 +31,17 @@ afterAll(async () => {
   await t?.stop();
 });
 
+const unpublished = async () => {
+  const [row] = await t.app.orm.em
+    .getConnection()
+    .execute<{ n: number }[]>('select count(*) as n from payments where published_at is null');
+  return Number(row.n);
+};
+
 it('Kafka stopped during a sale: every paid reservation becomes exactly one order once it is back', async () => {
   const productId = await createProduct(t.app, { stock: 30 });
   const members = await createMembers(t.app, 30);
+  const relays: PaymentEventPublisher[] = [];
   services('stop-kafka');
   try {
     const paid = await Promise.all(
@@ -47,30 +60,87 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
     );
     expect(paid.every((p) => p === 'Payment')).toBe(true);
     // Recorded durably, not yet delivered.
-    const [row] = await t.app.orm.em
-      .getConnection()
-      .execute<{ n: number }[]>('select count(*) as n from payments where published_at is null');
-    expect(Number(row.n)).toBe(30);
+    expect(await unpublished()).toBe(30);
     expect((await durableState(t.app, productId)).orders).toBe(0);
+
+    // Two relays during the outage. The first claims every due row with a lease and then waits
+    // for the absent broker with no transaction open: the rows are not locked (the fast path's
+    // markPublished is never blocked behind it) and the second relay finds nothing to send.
+    const conn = t.app.orm.em.getConnection();
+    for (let i = 0; i < 2; i++) {
+      relays.push(
+        new PaymentEventPublisher(t.app.services.kafka, t.app.orm.em, t.config, t.app.logger),
+      );
+    }
+    const [first, second] = relays;
+    for (let attempt = 1; ; attempt++) {
+      await conn.execute(
+        `update payments set next_attempt_at = now(3) - interval 1 second where published_at is null`,
+      );
+      let settled = false;
+      const sending = first.relay().finally(() => {
+        settled = true;
+      });
+      await waitFor(
+        async () => {
+          const [row] = await conn.execute<{ n: number }[]>(
+            `select count(*) as n from payments
+             where published_at is null and next_attempt_at > now(3) + interval 30 second`,
+          );
+          return Number(row.n) === 30;
+        },
+        { what: 'the first relay to lease every row' },
+      );
+      const locked = await t.app.orm.em
+        .fork()
+        .transactional(async (em) =>
+          em.execute<{ id: string }[]>(
+            `select id from payments where published_at is null for update nowait`,
+          ),
+        );
+      const secondSent = await second.relay();
+      const stillSending = !settled;
+      expect(await sending).toBe(0);
+      // Only meaningful while the first send was still waiting for the broker; it waits seconds.
+      if (!stillSending && attempt < 5) continue;
+      expect(stillSending).toBe(true);
+      expect(locked).toHaveLength(30);
+      expect(secondSent).toBe(0);
+      break;
+    }
+    expect(await unpublished()).toBe(30);
   } finally {
     services('start-kafka');
+    await Promise.all(relays.map((r) => r.stop()));
   }
-  const done = await waitFor(
-    async () => {
-      const s = await durableState(t.app, productId);
-      return s.orders >= 30 ? s : undefined;
-    },
-    { timeoutMs: 120_000, intervalMs: 250, what: '30 orders after Kafka is back' },
-  );
-  expect(done).toEqual({ stock: 0, orders: 30, units: 30 });
-  await waitFor(
-    async () => {
-      const [row] = await t.app.orm.em
-        .getConnection()
-        .execute<{ n: number }[]>('select count(*) as n from payments where published_at is null');
-      return Number(row.n) === 0;
-    },
+
+  const writer = createOrderWriter({
+    kafka: t.app.services.kafka,
+    em: t.app.orm.em,
+    redis: t.app.services.redis,
+    orderStatus: t.app.services.orderStatus,
+    config: t.config,
+    logger: t.app.logger,
+  });
+  const relay = createPaymentRelay(t.app.services.paymentEvents, 200, t.app.logger);
+  await writer.start();
+  await relay.start();
+  try {
+    const done = await waitFor(
+      async () => {
+        const s = await durableState(t.app, productId);
+        return s.orders >= 30 ? s : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 250, what: '30 orders after Kafka is back' },
+    );
+    expect(done).toEqual({ stock: 0, orders: 30, units: 30 });
     // A send under way when the broker returned may finish only at its request timeout.
-    { timeoutMs: 90_000, what: 'every payment marked published' },
-  );
+    await waitFor(async () => (await unpublished()) === 0, {
+      timeoutMs: 90_000,
+      what: 'every payment marked published',
+    });
+  } finally {
+    await relay.stop();
+    await writer.stop();
+  }
 }, 240_000);

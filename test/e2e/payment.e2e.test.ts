@@ -71,6 +71,12 @@ describe('payment', () => {
       t.app.services.paymentProvider.options.declineRate = 0;
     }
     expect(await live(productId)).toBe(8);
+    const [attempt] = await t.app.orm.em
+      .getConnection()
+      .execute<{ status: string }[]>('select status from payments where reservation_id = ?', [
+        mine.id,
+      ]);
+    expect(attempt.status).toBe('DECLINED');
     const again = dataOf(
       await t.gql(PayDocument, { input: { reservationId: mine.id } }, member.token),
     ).pay;
@@ -138,13 +144,21 @@ describe('payment', () => {
     for (const o of outcomes) expect(o.paid !== o.released).toBe(true);
     const paid = outcomes.filter((o) => o.paid).length;
     expect(await live(productId)).toBe(40 - paid);
-    const paymentIds = new Set(
-      (await t.app.orm.em.getConnection().execute<{ id: string }[]>('select id from payments')).map(
-        (p) => p.id,
-      ),
+    // One row per attempt: the paid ones PAID, the ones that lost to the release VOID and refunded.
+    const rows = await t.app.orm.em.getConnection().execute<{ id: string; status: string }[]>(
+      `select p.id, p.status from payments p where p.reservation_id in (${held.map(() => '?').join(',')})`,
+      held.map((r) => r.id),
     );
-    for (const [id] of provider.charged)
-      expect(paymentIds.has(id) !== provider.refunded.has(id)).toBe(true);
+    const statusOf = new Map(rows.map((r) => [r.id, r.status]));
+    expect(rows.filter((r) => r.status === 'PAID')).toHaveLength(paid);
+    expect(rows.every((r) => r.status === 'PAID' || r.status === 'VOID')).toBe(true);
+    const charged = await provider.charges();
+    const refunded = await provider.refunds();
+    for (const r of rows) expect(charged.has(r.id)).toBe(true);
+    for (const [id] of charged) {
+      if (!statusOf.has(id)) continue;
+      expect(statusOf.get(id) === 'PAID').toBe(!refunded.has(id));
+    }
     const state = await waitFor(
       async () => {
         const s = await durableState(t.app, productId);
