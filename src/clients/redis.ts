@@ -16,6 +16,9 @@ export function createRedis(config: Config['redis'], name = 'main') {
     lazyConnect: true,
     // Commands wait for a reconnect instead of failing at once; 3 tries bound a request's wait.
     maxRetriesPerRequest: 3,
+    // Commands issued in the same event-loop turn go out in one write (one syscall on each side):
+    // under a sale's burst this is most of the cost of talking to Redis.
+    enableAutoPipelining: true,
   });
   return registerScripts(redis);
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -132,6 +133,9 @@ export async function createHttpServer(deps: HttpDeps) {
       stopOnTerminationSignals: false,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
+        // Answers are per member and never cached by HTTP caches; without this, Apollo wraps
+        // every field resolver to compute cache hints nobody reads.
+        ApolloServerPluginCacheControlDisabled(),
         {
           async serverWillStart() {
             return {

@@ -10,7 +10,7 @@ import { TOPICS } from '../schema/topics';
  * Redis keys of one product's sale. The `{id}` hash tag keeps them all in one Cluster slot, so
  * one script can check and change them atomically.
  */
-export const saleKeys = (productId: number) => {
+function buildSaleKeys(productId: number) {
   const tag = `sale:{${productId}}`;
   return {
     /** Live remaining units. */
@@ -30,7 +30,22 @@ export const saleKeys = (productId: number) => {
     reservation: (reservationId: string) => `${tag}:res:${reservationId}`,
     idempotency: (userId: number, key: string) => `${tag}:idem:${userId}:${key}`,
   };
-};
+}
+
+export type SaleKeys = ReturnType<typeof buildSaleKeys>;
+
+// Built once per product: a purchase asks for them several times on the hottest path.
+const saleKeysCache = new Map<number, SaleKeys>();
+
+export function saleKeys(productId: number): SaleKeys {
+  let keys = saleKeysCache.get(productId);
+  if (!keys) {
+    if (saleKeysCache.size >= 10_000) saleKeysCache.clear();
+    keys = buildSaleKeys(productId);
+    saleKeysCache.set(productId, keys);
+  }
+  return keys;
+}
 
 /** Products that have had sale keys built; the sweeper walks their holds. */
 export const SALE_PRODUCTS_KEY = 'sale:products';
