@@ -112,6 +112,48 @@ describe('purchase', () => {
     expect(await live(limited)).toBe(48);
   });
 
+  it('binds an idempotency key to its input across products', async () => {
+    const [a, b] = [
+      await createProduct(t.app, { stock: 10 }),
+      await createProduct(t.app, { stock: 10 }),
+    ];
+    const [member, racer] = await createMembers(t.app, 2);
+    const buy = (token: string, productId: number, key: string) =>
+      t.gql(
+        PurchaseDocument,
+        { input: { productId: String(productId), quantity: 1, idempotencyKey: key } },
+        token,
+      );
+    const first = dataOf(await buy(member.token, a, 'x1')).purchase;
+    expect(first.__typename).toBe('Reservation');
+    // The same key for another product: CONFLICT, and that product's unit is back on sale.
+    expect(errorCode(await buy(member.token, b, 'x1'))).toBe('CONFLICT');
+    expect(errorCode(await buy(member.token, b, 'x1'))).toBe('CONFLICT');
+    expect([await live(a), await live(b)]).toEqual([9, 10]);
+    const again = dataOf(await buy(member.token, a, 'x1')).purchase;
+    expect(
+      again.__typename === 'Reservation' &&
+        first.__typename === 'Reservation' &&
+        again.id === first.id,
+    ).toBe(true);
+
+    // One key fired at both products at once, ten times each: one reservation in all.
+    const raced = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => buy(racer.token, i % 2 ? a : b, 'race')),
+    );
+    const reservations = new Set(
+      raced.flatMap((r) => {
+        const p = r.data?.purchase;
+        return p?.__typename === 'Reservation' ? [p.id] : [];
+      }),
+    );
+    const conflicts = raced.filter((r) => errorCode(r) === 'CONFLICT').length;
+    expect(reservations.size).toBe(1);
+    expect(conflicts).toBe(10);
+    expect(conflicts + raced.filter((r) => r.data?.purchase).length).toBe(20);
+    expect((await live(a)) + (await live(b))).toBe(18);
+  });
+
   it('refuses bad input with coded errors and leaves stock unchanged', async () => {
     const productId = await createProduct(t.app, { stock: 10 });
     const [member, other] = await createMembers(t.app, 2);
