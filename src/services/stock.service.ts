@@ -62,6 +62,8 @@ export class StockService {
   private readonly rebuilding = new Map<number, Promise<number | null>>();
   private readonly metaLoading = new Map<number, Promise<void>>();
   private readonly frameTimers = new Map<number, NodeJS.Timeout>();
+  /** Products with a frame call in flight → whether their stock was touched meanwhile. */
+  private readonly framing = new Map<number, boolean>();
   private stopped = false;
 
   constructor(
@@ -284,10 +286,14 @@ export class StockService {
    */
   touch(productId: number): void {
     if (this.stopped || this.frameTimers.has(productId)) return;
-    void this.frame(productId);
+    // A frame already on its way: note the change instead of sending another script call (a
+    // sale's burst would otherwise send one per purchase until the first reply is back).
+    if (this.framing.has(productId)) this.framing.set(productId, true);
+    else void this.frame(productId);
   }
 
   private async frame(productId: number): Promise<void> {
+    this.framing.set(productId, false);
     const keys = saleKeys(productId);
     // The frame script publishes itself, on the channel the pub/sub client listens to.
     const channel = pubSubChannel(this.keyPrefix, TOPICS.STOCK_CHANGED, productId);
@@ -303,9 +309,14 @@ export class StockService {
         productId,
       );
     } catch {
+      this.framing.delete(productId);
       return;
     }
-    if (result === -2 || this.stopped || this.frameTimers.has(productId)) return;
+    const changedSince = this.framing.get(productId) === true;
+    this.framing.delete(productId);
+    if (this.stopped || this.frameTimers.has(productId)) return;
+    // Nothing new to publish and nothing changed while asking: the last frame is final.
+    if (result === -2 && !changedSince) return;
     const timer = setTimeout(() => {
       this.frameTimers.delete(productId);
       void this.frame(productId);
