@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import type { Admin } from 'kafkajs';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext, type Viewer } from './context';
@@ -187,6 +188,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const context = (viewer: Viewer | null, ip: string): RequestContext =>
     createRequestContext(orm.em, viewer, ip);
 
+  let apiSchema: GraphQLSchema | undefined;
+  if (serveApi) {
+    const purchaseResolver = new PurchaseResolver(services.reservations, services.payments);
+    apiSchema = await buildAppSchema({
+      container: registry([
+        new SystemResolver(),
+        new AuthResolver(services.auth),
+        new UserResolver(services.users),
+        new OrderStatusResolver(),
+        purchaseResolver,
+        new StockResolver(services.stock),
+        new OrderResolver(services.orders),
+        new OrderItemResolver(),
+        new ProductResolver(services.products, services.likes),
+        new CartResolver(services.carts),
+        new LikeResolver(services.likes),
+      ]),
+      pubSub,
+    });
+    PurchaseResolver.serveDirectly(apiSchema, purchaseResolver);
+  }
+
   let kafkaAdmin: Admin | undefined;
   const metrics = createMetrics();
   let http: HttpServer | undefined;
@@ -206,24 +229,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         },
       },
     ],
-    graphql: serveApi
+    graphql: apiSchema
       ? {
-          schema: await buildAppSchema({
-            container: registry([
-              new SystemResolver(),
-              new AuthResolver(services.auth),
-              new UserResolver(services.users),
-              new OrderStatusResolver(),
-              new PurchaseResolver(services.reservations, services.payments),
-              new StockResolver(services.stock),
-              new OrderResolver(services.orders),
-              new OrderItemResolver(),
-              new ProductResolver(services.products, services.likes),
-              new CartResolver(services.carts),
-              new LikeResolver(services.likes),
-            ]),
-            pubSub,
-          }),
+          schema: apiSchema,
           authenticate: (token) => services.tokens.verifyAccess(token),
           createContext: context,
         }

@@ -9,6 +9,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context';
 import { BadUserInputError } from '../errors';
 import { ErrorResultCode } from '../schema/error-result';
@@ -55,7 +56,22 @@ export class PurchaseResolver {
     private readonly payments: PaymentService,
   ) {}
 
-  @Authorized()
+  /**
+   * Serves the `purchase` field straight from `purchase()`, without type-graphql's per-call
+   * wrapper (parameter sorting, argument class conversion, an async validation step). That
+   * wrapper was an eighth of what a purchase costs beyond a bare `{ __typename }` in the CPU
+   * profile, and that difference is a sale's throughput. It is sound because `purchase` has no
+   * middleware and no `@Authorized` (it checks the viewer itself) and validates its input in code.
+   */
+  static serveDirectly(schema: GraphQLSchema, resolver: PurchaseResolver): void {
+    const field = schema.getMutationType()?.getFields().purchase;
+    if (!field) throw new Error('the schema has no purchase mutation');
+    field.resolve = (_root, args: { input: PurchaseInput }, ctx: RequestContext) =>
+      resolver.purchase(ctx, args.input);
+  }
+
+  // Members only: `viewerOf` answers UNAUTHENTICATED before anything runs (no @Authorized: see
+  // `serveDirectly`).
   @Mutation(() => PurchaseResult, {
     description:
       'Reserves units (one product, or several lines such as the cart’s) until paid or the hold expires.',
