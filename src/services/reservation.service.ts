@@ -108,23 +108,28 @@ export class ReservationService {
     // retries of one input get one reservation). A key is also bound to its input across
     // products by a member-wide record, written in the same round trip: if another input
     // holds it, the reservation just made is given back and the call is a CONFLICT.
-    const [boundTo, { outcome, created }] = await Promise.all([
-      this.redis.set(
-        memberIdempotencyKey(userId, key),
-        fingerprint,
-        'PX',
-        IDEMPOTENCY_MS,
-        'NX',
-        'GET',
-      ),
-      this.reserve(em, userId, items, key, fingerprint),
-    ]);
+    const bound = this.redis.set(
+      memberIdempotencyKey(userId, key),
+      fingerprint,
+      'PX',
+      IDEMPOTENCY_MS,
+      'NX',
+      'GET',
+    );
+    let result: { outcome: PurchaseOutcome; created: boolean };
+    try {
+      result = await this.reserve(em, userId, items, key, fingerprint);
+    } catch (err) {
+      bound.catch(() => undefined);
+      throw err;
+    }
+    const boundTo = await bound;
     if (boundTo !== null && boundTo !== fingerprint) {
-      if (created && outcome.kind === 'reserved')
-        await this.release(outcome.reservation, 'CANCELLED');
+      if (result.created && result.outcome.kind === 'reserved')
+        await this.release(result.outcome.reservation, 'CANCELLED');
       throw new ConflictError('This idempotency key was used for a different purchase');
     }
-    return outcome;
+    return result.outcome;
   }
 
   /** Runs reserve.lua, building missing sale state from MySQL; `created` for a new reservation. */
