@@ -207,7 +207,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ]),
       pubSub,
     });
-    PurchaseResolver.serveDirectly(apiSchema, purchaseResolver);
+    PurchaseResolver.bindToSchema(apiSchema, purchaseResolver);
   }
 
   let kafkaAdmin: Admin | undefined;

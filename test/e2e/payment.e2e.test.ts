@@ -54,6 +54,16 @@ describe('payment', () => {
     await reserve(productId, other.token, 2);
     expect(await live(productId)).toBe(5);
 
+    // Another member subscribing to this reservation is refused at once.
+    const peek = t.ws(other.token);
+    const foreign = subscribe(peek, ReservationChangedDocument, { id: mine.id });
+    const refused = await waitFor(
+      () => foreign.events[0]?.errors ?? (foreign.error as readonly unknown[] | undefined),
+      { what: 'the refusal of another member’s reservation' },
+    );
+    expect((refused[0] as { extensions?: { code?: string } }).extensions?.code).toBe('NOT_FOUND');
+    await peek.dispose();
+
     const client = t.ws(member.token);
     const sub = subscribe(client, ReservationChangedDocument, { id: mine.id });
     await waitForSubscribers(t.app, `RESERVATION_CHANGED:${mine.id}`);
