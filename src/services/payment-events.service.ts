@@ -4,6 +4,7 @@ import { ensureTopics, topicName } from '../clients/kafka';
 import type { Config } from '../config';
 import type { PaymentItem } from '../entities/payment.entity';
 import type { Logger } from '../logger';
+import { claimDuePayments } from './payment-claims';
 
 /** The `payment.completed` event the order writer consumes. */
 export interface PaymentCompletedEvent {
@@ -167,23 +168,11 @@ export class PaymentEventPublisher {
    * again: the order writer dedupes by payment id.)
    */
   async relay(limit = 500): Promise<number> {
-    const leaseMicros = this.config.payment.relayLeaseSeconds * 1_000_000;
-    const rows = await this.em.fork().transactional(async (em) => {
-      const due = await em.execute<OutboxRow[]>(
-        `select id, reservation_id, user_id, amount, items, paid_at, attempts from payments
-         where status = 'PAID' and published_at is null and next_attempt_at <= now(3)
-         order by next_attempt_at limit ? for update skip locked`,
-        [limit],
-      );
-      if (due.length) {
-        await em.execute(
-          `update payments set next_attempt_at = now(3) + interval ? microsecond
-           where id in (${due.map(() => '?').join(',')})`,
-          [leaseMicros, ...due.map((r) => r.id)],
-          'run',
-        );
-      }
-      return due;
+    const rows = await claimDuePayments<OutboxRow>(this.em, {
+      columns: 'id, reservation_id, user_id, amount, items, paid_at, attempts',
+      where: "status = 'PAID' and published_at is null",
+      limit,
+      leaseMs: this.config.payment.relayLeaseSeconds * 1000,
     });
     if (!rows.length) return 0;
     const ids = rows.map((r) => r.id);

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { PaymentStatus, paymentItems, type PaymentItem } from '../entities/payment.entity';
 import { NotFoundError } from '../errors';
 import type { Logger } from '../logger';
+import { claimDuePayments } from './payment-claims';
 import type { PaymentEventPublisher } from './payment-events.service';
 import type { PaymentProvider } from './payment-provider.service';
 import type { ReservationService, ReservationState, ReservationView } from './reservation.service';
@@ -65,7 +66,7 @@ const ROW_COLUMNS = 'id, reservation_id, user_id, amount, items, status, created
 export class PaymentService {
   private readonly holdMs: number;
   private readonly recoveryAfterMs: number;
-  private readonly leaseMicros: number;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly redis: AppRedis,
@@ -78,7 +79,7 @@ export class PaymentService {
     this.holdMs = settings.sale.holdSeconds * 1000;
     this.recoveryAfterMs = settings.payment.recoveryAfterSeconds * 1000;
     // A claimed row is left alone by other instances while one settles it.
-    this.leaseMicros = Math.max(30_000, this.recoveryAfterMs) * 1000;
+    this.leaseMs = Math.max(30_000, this.recoveryAfterMs);
   }
 
   async pay(em: EntityManager, userId: number, reservationId: string): Promise<PayOutcome> {
@@ -185,22 +186,11 @@ export class PaymentService {
    */
   async recover(em: EntityManager, limit = 100): Promise<RecoveryOutcome> {
     const outcome: RecoveryOutcome = { paid: 0, voided: 0, waiting: 0 };
-    const rows = await em.fork().transactional(async (tem) => {
-      const due = await tem.execute<PaymentRow[]>(
-        `select ${ROW_COLUMNS} from payments
-         where status = 'PENDING' and next_attempt_at <= now(3)
-         order by next_attempt_at limit ? for update skip locked`,
-        [limit],
-      );
-      if (due.length) {
-        await tem.execute(
-          `update payments set next_attempt_at = now(3) + interval ? microsecond
-           where id in (${due.map(() => '?').join(',')})`,
-          [this.leaseMicros, ...due.map((r) => r.id)],
-          'run',
-        );
-      }
-      return due;
+    const rows = await claimDuePayments<PaymentRow>(em, {
+      columns: ROW_COLUMNS,
+      where: "status = 'PENDING'",
+      limit,
+      leaseMs: this.leaseMs,
     });
     if (!rows.length) return outcome;
     const fork = em.fork();
