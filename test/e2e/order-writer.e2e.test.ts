@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Producer } from 'kafkajs';
 import { topicName } from '../../src/clients/kafka';
 import type { PaymentCompletedEvent } from '../../src/services/payment-events.service';
-import { createOrderWriter } from '../../src/workers/order-writer.worker';
-import { createMembers, createProduct, durableState } from '../helpers/sale-fixtures';
+import {
+  createMembers,
+  createProduct,
+  durableState,
+  orderWriterOf,
+} from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
@@ -68,14 +72,7 @@ function startWorkerProcess(): ChildProcess {
 
 describe('order writer', () => {
   it('writes one order for an event delivered 3 times, and dead-letters poison messages', async () => {
-    const writer = createOrderWriter({
-      kafka: t.app.services.kafka,
-      em: t.app.orm.em,
-      redis: t.app.services.redis,
-      orderStatus: t.app.services.orderStatus,
-      config: t.config,
-      logger: t.app.logger,
-    });
+    const writer = orderWriterOf(t);
     await writer.start();
     try {
       const [member] = await createMembers(t.app, 1);

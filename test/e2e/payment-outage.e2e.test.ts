@@ -2,10 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { PaymentEventPublisher } from '../../src/services/payment-events.service';
-import { createOrderWriter } from '../../src/workers/order-writer.worker';
 import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
 import { dataOf } from '../helpers/gql-client';
-import { createMembers, createProduct, durableState } from '../helpers/sale-fixtures';
+import {
+  createMembers,
+  createProduct,
+  durableState,
+  orderWriterOf,
+} from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { PayDocument, PurchaseDocument } from '../graphql/generated';
@@ -114,14 +118,7 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
     await Promise.all(relays.map((r) => r.stop()));
   }
 
-  const writer = createOrderWriter({
-    kafka: t.app.services.kafka,
-    em: t.app.orm.em,
-    redis: t.app.services.redis,
-    orderStatus: t.app.services.orderStatus,
-    config: t.config,
-    logger: t.app.logger,
-  });
+  const writer = orderWriterOf(t);
   const relay = createPaymentRelay(t.app.services.paymentEvents, 200, t.app.logger);
   await writer.start();
   await relay.start();

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createRedis } from '../../src/clients/redis';
-import { createOrderWriter } from '../../src/workers/order-writer.worker';
 import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
 import { dataOf } from '../helpers/gql-client';
-import { createMembers, createProduct, durableState } from '../helpers/sale-fixtures';
+import {
+  createMembers,
+  createProduct,
+  durableState,
+  orderWriterOf,
+} from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { PayDocument, PurchaseDocument } from '../graphql/generated';
@@ -91,14 +95,7 @@ it('Redis flushed mid-sale: counters are rebuilt from MySQL, nothing is oversold
     ).toBe('Payment');
   }
 
-  const writer = createOrderWriter({
-    kafka: t.app.services.kafka,
-    em: t.app.orm.em,
-    redis: t.app.services.redis,
-    orderStatus: t.app.services.orderStatus,
-    config: t.config,
-    logger: t.app.logger,
-  });
+  const writer = orderWriterOf(t);
   // The relay too: events the fast path could not send (another test may be restarting Kafka).
   const relay = createPaymentRelay(t.app.services.paymentEvents, 200, t.app.logger);
   await writer.start();

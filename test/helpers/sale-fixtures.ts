@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
+import type { Config } from '../../src/config';
 import { Product } from '../../src/entities/product.entity';
+import { createOrderWriter } from '../../src/workers/order-writer.worker';
 
 // Buyers are ordinary verified members.
 export { createMembers, type Member } from './members';
@@ -77,4 +79,16 @@ export async function waitForSubscribers(app: App, routingKey: string, count = 1
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`no subscriber on ${channel}`);
+}
+
+/** An order writer (not started) for a test's app, for tests that run the app without workers. */
+export function orderWriterOf(t: { app: App; config: Config }) {
+  return createOrderWriter({
+    kafka: t.app.services.kafka,
+    em: t.app.orm.em,
+    redis: t.app.services.redis,
+    orderStatus: t.app.services.orderStatus,
+    config: t.config,
+    logger: t.app.logger,
+  });
 }
