@@ -291,13 +291,14 @@ async function main() {
   const tokens = new TokenService(config.auth, redis);
   const members = await createMembers(db, tokens, MEMBERS);
   // Warm-up before anything is measured: a full blast of each request kind on the fresh server,
-  // so the JIT has compiled both paths and the server is in the state it keeps for the rest of
-  // its life (the ORM's first write turns on Node's async context tracking, a cost every later
-  // request pays).
-  const warmProduct = await createProduct(db, 1_000_000);
+  // so the JIT has compiled both paths, and on a product new to it, so the server builds that
+  // product's sale state from MySQL through the ORM as any server soon does. That turns on
+  // Node's async context tracking (MikroORM's AsyncLocalStorage) for the rest of the process's
+  // life, a cost every later promise pays: measuring before it would flatter both figures.
   let warmups = 0;
   const warm = async () => {
     warmups++;
+    const warmProduct = await createProduct(db, 1_000_000);
     await blast(
       members.map((m) => ({ body: JSON.stringify({ query: TYPENAME }), token: m.token })),
     );
@@ -361,21 +362,15 @@ async function main() {
   await warm();
   // Throughput ratio: `{ __typename }` and purchase blasts alternate on the same server, so a
   // burst of noise from other processes on the machine touches both blasts of a round; the
-  // ratio is the median of the rounds' ratios. The first round is reported but not counted:
-  // purchases on the product it opens cost more API CPU (0.42 against 0.30 ms in one run).
-  // BENCH_RATIO_ON_WARM_PRODUCT=1 runs the rounds on the warm-up product instead.
-  const ratioProduct =
-    process.env.BENCH_RATIO_ON_WARM_PRODUCT === '1'
-      ? warmProduct
-      : await createProduct(db, MEMBERS * (RATIO_ROUNDS + 1));
-  const allRounds: { typename: Blast; purchase: Blast }[] = [];
-  for (let round = 0; round <= RATIO_ROUNDS; round++) {
+  // ratio is the median of the rounds' ratios.
+  const ratioProduct = await createProduct(db, MEMBERS * RATIO_ROUNDS);
+  const rounds: { typename: Blast; purchase: Blast }[] = [];
+  for (let round = 0; round < RATIO_ROUNDS; round++) {
     const typename = await blast(
       members.map((m) => ({ body: JSON.stringify({ query: TYPENAME }), token: m.token })),
     );
-    allRounds.push({ typename, purchase: await blast(purchase(ratioProduct, `ratio${round}`)) });
+    rounds.push({ typename, purchase: await blast(purchase(ratioProduct, `ratio${round}`)) });
   }
-  const rounds = allRounds.slice(1);
   const roundRatios = rounds.map((r) => r.purchase.rps / r.typename.rps);
   const ratio = [...roundRatios].sort((a, b) => a - b)[Math.floor(rounds.length / 2)];
   const typename = median(rounds.map((r) => r.typename));
@@ -422,8 +417,6 @@ async function main() {
     },
     setup: {
       members: MEMBERS,
-      ratioRoundsOn:
-        process.env.BENCH_RATIO_ON_WARM_PRODUCT === '1' ? 'the warm-up product' : 'a new product',
       connections: CONNECTIONS,
       paymentLatencyMs: config.payment.latencyMs,
       processes:
@@ -456,15 +449,6 @@ async function main() {
         cpuMsPerRequest: run2.cpuMsPerRequest,
       },
       ratio: {
-        firstRoundNotCounted: {
-          typenameRps: allRounds[0].typename.rps,
-          purchaseRps: allRounds[0].purchase.rps,
-          ratio: Number((allRounds[0].purchase.rps / allRounds[0].typename.rps).toFixed(3)),
-          apiCpuMsPerRequest: {
-            typename: allRounds[0].typename.cpuMsPerRequest.api,
-            purchase: allRounds[0].purchase.cpuMsPerRequest.api,
-          },
-        },
         rounds: rounds.map((r, i) => ({
           typenameRps: r.typename.rps,
           purchaseRps: r.purchase.rps,
