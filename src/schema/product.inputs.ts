@@ -14,8 +14,6 @@ import { BadUserInputError } from '../errors';
 import { ProductSort } from '../services/product.service';
 import { ConnectionArgs } from './pagination';
 
-export { ProductSort };
-
 // Bounds keep every figure inside MySQL's unsigned INT and totals inside a safe integer.
 export const MAX_STOCK = 1_000_000_000;
 export const MAX_PURCHASE_LIMIT = 1_000;

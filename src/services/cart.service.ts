@@ -2,6 +2,7 @@ import type { RequestContext, Viewer } from '../context';
 import { CartItem } from '../entities/cart-item.entity';
 import { Product } from '../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
+import { requireListed } from './product.service';
 import { retryOnDeadlock } from './retry-deadlock';
 
 /** Largest quantity of one product a cart line may hold (the product's own limit may be lower). */
@@ -51,7 +52,7 @@ export class CartService {
     checkQuantity(quantity);
     await retryOnDeadlock(() =>
       ctx.em.transactional(async (em) => {
-        const product = await this.listed(em, productId);
+        const product = await requireListed(em, productId);
         await em.execute(
           `insert into cart_items (user_id, product_id, quantity, created_at, updated_at)
          values (?, ?, ?, now(3), now(3))
@@ -89,7 +90,7 @@ export class CartService {
   ): Promise<CartView> {
     checkQuantity(quantity);
     await ctx.em.transactional(async (em) => {
-      const product = await this.listed(em, productId);
+      const product = await requireListed(em, productId);
       checkLimit(product, quantity);
       const line = await em.findOne(CartItem, { user: viewer.userId, product: productId });
       if (!line) throw new NotFoundError('Cart item for product', productId);
@@ -110,12 +111,6 @@ export class CartService {
   async clear(ctx: RequestContext, viewer: Viewer): Promise<CartView> {
     await ctx.em.nativeDelete(CartItem, { user: viewer.userId });
     return this.view(ctx, viewer);
-  }
-
-  private async listed(em: RequestContext['em'], productId: number): Promise<Product> {
-    const product = await em.findOne(Product, { id: productId, deletedAt: null });
-    if (!product) throw new NotFoundError('Product', productId);
-    return product;
   }
 }
 

@@ -55,6 +55,13 @@ export function saleStateOf(product: Product, remaining: number, now = new Date(
   return remaining > 0 ? SaleState.LIVE : SaleState.SOLD_OUT;
 }
 
+/** A listed product (not deleted); NOT_FOUND when it does not exist or was deleted. */
+export async function requireListed(em: EntityManager, id: number): Promise<Product> {
+  const product = await em.findOne(Product, { id, deletedAt: null });
+  if (!product) throw new NotFoundError('Product', id);
+  return product;
+}
+
 /**
  * The catalog: admin writes (create, update, restock through the stock counters) and member
  * reads with keyset pagination. Throws NOT_FOUND for unknown or deleted products and
@@ -87,7 +94,7 @@ export class ProductService {
     id: number,
     changes: { [K in keyof ProductFields]?: ProductFields[K] | null },
   ): Promise<Product> {
-    const product = await this.require(ctx.em, id);
+    const product = await requireListed(ctx.em, id);
     const startsAt =
       changes.saleStartsAt === undefined ? product.saleStartsAt : changes.saleStartsAt;
     const endsAt = changes.saleEndsAt === undefined ? product.saleEndsAt : changes.saleEndsAt;
@@ -107,7 +114,7 @@ export class ProductService {
 
   /** Adds (or with a negative figure removes) units in MySQL and the live counter together. */
   async restock(ctx: RequestContext, id: number, quantity: number): Promise<Product> {
-    await this.require(ctx.em, id);
+    await requireListed(ctx.em, id);
     await this.stock.adjust(ctx.em, id, quantity);
     ctx.loaders.delete(REMAINING_LOADER);
     return (await ctx.em.findOne(Product, id, { refresh: true }))!;
@@ -116,13 +123,6 @@ export class ProductService {
   /** A listed product (not deleted), or null. */
   find(ctx: RequestContext, id: number): Promise<Product | null> {
     return ctx.em.findOne(Product, { id, deletedAt: null });
-  }
-
-  /** A listed product; NOT_FOUND when it does not exist or was deleted. */
-  async require(em: EntityManager, id: number): Promise<Product> {
-    const product = await em.findOne(Product, { id, deletedAt: null });
-    if (!product) throw new NotFoundError('Product', id);
-    return product;
   }
 
   /**
