@@ -71,10 +71,10 @@ for i = 1, n do
   items[i] = pid .. ':' .. qtys[i] .. ':' .. prices[i]
   total = total + qtys[i] * prices[i]
 end
-out[4] = total
-out[5] = table.concat(items, ',')
+local encoded = table.concat(items, ',')
+out[4], out[5] = total, encoded
 redis.call('HSET', KEYS[2], 'user', user, 'status', 'HELD', 'exp', exp, 'created', now,
-  'items', table.concat(items, ','), 'total', total, 'fp', fp)
+  'items', encoded, 'total', total)
 redis.call('PEXPIRE', KEYS[2], keepMs)
 redis.call('SET', KEYS[1], rid .. '|' .. fp, 'PX', idemMs)
 return out

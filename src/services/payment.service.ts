@@ -8,7 +8,13 @@ import type { Logger } from '../logger';
 import { claimDuePayments } from './payment-claims';
 import type { PaymentEventPublisher } from './payment-events.service';
 import type { PaymentProvider } from './payment-provider.service';
-import type { ReservationService, ReservationState, ReservationView } from './reservation.service';
+import {
+  PAID_RECORD_MS,
+  reservationKey,
+  type ReservationService,
+  type ReservationState,
+  type ReservationView,
+} from './reservation.service';
 import { saleKeys } from './stock.service';
 
 export type PayOutcome =
@@ -41,7 +47,6 @@ interface PaymentRow {
   paid_at: Date | null;
 }
 
-const KEEP_PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
 /** The fast path sends at once; the relay only picks up rows still unsent after this delay. */
 const RELAY_GRACE_MS = 3000;
 /** Slack past a hold's end before the recovery looks at its payment again. */
@@ -134,7 +139,7 @@ export class PaymentService {
       return { kind: 'declined', reservationId, reason: outcome.reason };
     }
 
-    const keys = [saleKeys(reservation.items[0].productId).reservation(reservationId)];
+    const keys = [reservationKey(reservationId)];
     for (const item of reservation.items) {
       const k = saleKeys(item.productId);
       keys.push(k.holdQty, k.holds, k.paidQty);
@@ -145,7 +150,7 @@ export class PaymentService {
       reservationId,
       paymentId,
       userId,
-      KEEP_PAID_RECORD_MS,
+      PAID_RECORD_MS,
     );
     if (result !== 'OK') {
       // A release (expiry) or another payment won the race: this charge is given back.
@@ -298,9 +303,7 @@ export class PaymentService {
 
   /** When pay.lua marked the reservation paid (Redis time), or now if the record lacks it. */
   private async paidAtOf(reservation: ReservationView): Promise<Date> {
-    // A reservation's record lives in its first product's keys, the number its id starts with.
-    const key = saleKeys(Number(reservation.id.split('.')[0])).reservation(reservation.id);
-    const at = Number(await this.redis.hget(key, 'paidAt'));
+    const at = Number(await this.redis.hget(reservationKey(reservation.id), 'paidAt'));
     return at > 0 ? new Date(at) : new Date();
   }
 

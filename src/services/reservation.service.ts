@@ -54,7 +54,16 @@ export const MAX_UNITS_PER_ITEM = 1000;
 const MAX_ITEMS = 20;
 const KEEP_RECORD_MS = 7 * 24 * 3600 * 1000;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
+/** How long a paid reservation's record is kept (its order id is written into it). */
+export const PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
 const ID_PATTERN = /^(\d{1,10})\.([A-Za-z0-9_-]{16})$/;
+
+/** A reservation's Redis record: it lives with its first product's keys, whose id starts its own. */
+export function reservationKey(reservationId: string): string {
+  return saleKeys(Number(reservationId.slice(0, reservationId.indexOf('.')))).reservation(
+    reservationId,
+  );
+}
 
 // Random bytes for reservation ids, drawn from the kernel 4 KiB at a time: one call per
 // reservation was a tenth of a purchase's CPU in the profile.
@@ -116,33 +125,34 @@ export class ReservationService {
       'NX',
       'GET',
     );
-    let result: { outcome: PurchaseOutcome; created: boolean };
+    const id = `${items[0].productId}.${randomToken()}`;
+    let outcome: PurchaseOutcome;
     try {
-      result = await this.reserve(em, userId, items, key, fingerprint);
+      outcome = await this.reserve(em, userId, items, key, fingerprint, id);
     } catch (err) {
       bound.catch(() => undefined);
       throw err;
     }
     const boundTo = await bound;
     if (boundTo !== null && boundTo !== fingerprint) {
-      if (result.created && result.outcome.kind === 'reserved')
-        await this.release(result.outcome.reservation, 'CANCELLED');
+      // Only a reservation this call made is given back (a DUP answer carries the earlier id).
+      if (outcome.kind === 'reserved' && outcome.reservation.id === id)
+        await this.release(outcome.reservation, 'CANCELLED');
       throw new ConflictError('This idempotency key was used for a different purchase');
     }
-    return result.outcome;
+    return outcome;
   }
 
-  /** Runs reserve.lua, building missing sale state from MySQL; `created` for a new reservation. */
+  /** Runs reserve.lua for a new reservation `id`, building missing sale state from MySQL. */
   private async reserve(
     em: EntityManager,
     userId: number,
     items: { productId: number; quantity: number }[],
     key: string,
     fingerprint: string,
-  ): Promise<{ outcome: PurchaseOutcome; created: boolean }> {
-    const first = items[0].productId;
-    const id = `${first}.${randomToken()}`;
-    const firstKeys = saleKeys(first);
+    id: string,
+  ): Promise<PurchaseOutcome> {
+    const firstKeys = saleKeys(items[0].productId);
     const keys = [firstKeys.idempotency(userId, key), firstKeys.reservation(id)];
     const argv: (string | number)[] = [
       userId,
@@ -176,13 +186,13 @@ export class ReservationService {
             orderId: null,
           };
           for (const item of items) this.stock.touch(item.productId);
-          return { outcome: { kind: 'reserved', reservation }, created: true };
+          return { kind: 'reserved', reservation };
         }
         case 'DUP': {
           const earlier = await this.find(String(reply[1]));
           if (!earlier)
             throw new ConflictError('The earlier reservation of this key is gone; use a new key');
-          return { outcome: { kind: 'reserved', reservation: earlier }, created: false };
+          return { kind: 'reserved', reservation: earlier };
         }
         case 'IDEM_CONFLICT':
           throw new ConflictError('This idempotency key was used for a different purchase');
@@ -191,28 +201,15 @@ export class ReservationService {
         case 'NOT_STARTED':
         case 'ENDED':
           return {
-            outcome: {
-              kind: status === 'NOT_STARTED' ? 'notStarted' : 'ended',
-              productId: productAt(reply[1]),
-              startsAt: Number(reply[2]) >= 0 ? new Date(Number(reply[2])) : null,
-              endsAt: Number(reply[3]) >= 0 ? new Date(Number(reply[3])) : null,
-            },
-            created: false,
+            kind: status === 'NOT_STARTED' ? 'notStarted' : 'ended',
+            productId: productAt(reply[1]),
+            startsAt: Number(reply[2]) >= 0 ? new Date(Number(reply[2])) : null,
+            endsAt: Number(reply[3]) >= 0 ? new Date(Number(reply[3])) : null,
           };
         case 'LIMIT':
-          return {
-            outcome: { kind: 'limit', productId: productAt(reply[1]), left: Number(reply[2]) },
-            created: false,
-          };
+          return { kind: 'limit', productId: productAt(reply[1]), left: Number(reply[2]) };
         case 'SOLD_OUT':
-          return {
-            outcome: {
-              kind: 'soldOut',
-              productId: productAt(reply[1]),
-              remaining: Number(reply[2]),
-            },
-            created: false,
-          };
+          return { kind: 'soldOut', productId: productAt(reply[1]), remaining: Number(reply[2]) };
         case 'NO_META':
         case 'NO_STOCK': {
           if (attempt > 2 * items.length + 1)
@@ -238,9 +235,8 @@ export class ReservationService {
 
   /** Reads a reservation's record, or null when there is none. */
   async find(id: string): Promise<ReservationView | null> {
-    const match = ID_PATTERN.exec(id);
-    if (!match) return null;
-    const rec = await this.redis.hgetall(saleKeys(Number(match[1])).reservation(id));
+    if (!ID_PATTERN.test(id)) return null;
+    const rec = await this.redis.hgetall(reservationKey(id));
     if (!rec.user) return null;
     return {
       id,
@@ -264,7 +260,7 @@ export class ReservationService {
     reason: ReleaseReason,
     onlyIfDue = false,
   ): Promise<boolean> {
-    const keys = [saleKeys(reservation.items[0].productId).reservation(reservation.id)];
+    const keys = [reservationKey(reservation.id)];
     for (const item of reservation.items) {
       const k = saleKeys(item.productId);
       keys.push(k.stock, k.bought, k.holdQty, k.holds);

@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import type { OrderStatusEventPayload } from '../schema/order.events';
 import type { OrderStatusNotifier } from '../services/order-status-notifier';
 import { PAYMENT_COMPLETED, type PaymentCompletedEvent } from '../services/payment-events.service';
+import { PAID_RECORD_MS, reservationKey } from '../services/reservation.service';
 import { saleKeys } from '../services/stock.service';
 import type { Worker } from './poller';
 
@@ -163,9 +164,9 @@ export function createOrderWriter(
         pipeline.hdel(saleKeys(item.productId).paidQty, event.reservationId);
     }
     for (const [reservationId, orderId] of orderOf) {
-      const key = saleKeys(Number(reservationId.split('.')[0])).reservation(reservationId);
+      const key = reservationKey(reservationId);
       pipeline.hset(key, 'orderId', orderId);
-      pipeline.pexpire(key, 30 * 24 * 3600 * 1000);
+      pipeline.pexpire(key, PAID_RECORD_MS);
     }
     await pipeline
       .exec()
