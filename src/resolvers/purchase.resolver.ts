@@ -28,6 +28,7 @@ import {
   SoldOutError,
   errorResult,
 } from '../schema/purchase.types';
+import { toId } from '../schema/product.inputs';
 import { TOPICS } from '../schema/topics';
 import type { PaymentService } from '../services/payment.service';
 import type {
@@ -36,14 +37,6 @@ import type {
   ReservationView,
 } from '../services/reservation.service';
 import { viewerOf } from './viewer';
-
-/** A positive integer id from a GraphQL ID; BAD_USER_INPUT naming `field` otherwise. */
-export function parseId(value: unknown, field: string): number {
-  const s = String(value ?? '');
-  if (!/^[1-9]\d{0,9}$/.test(s) || Number(s) > 4_294_967_295)
-    throw new BadUserInputError(`Invalid ${field}`, field);
-  return Number(s);
-}
 
 function toReservation(view: ReservationView): Reservation {
   return Object.assign(new Reservation(), { ...view, status: view.status as ReservationStatus });
@@ -95,13 +88,13 @@ export class PurchaseResolver {
       if (input.productId != null)
         throw new BadUserInputError('Give productId or items, not both', 'items');
       items = input.items.map((i) => ({
-        productId: parseId(i.productId, 'productId'),
+        productId: toId(i.productId, 'productId'),
         quantity: i.quantity,
       }));
     } else {
       if (input.productId == null)
         throw new BadUserInputError('Give productId or items', 'productId');
-      items = [{ productId: parseId(input.productId, 'productId'), quantity: input.quantity ?? 1 }];
+      items = [{ productId: toId(input.productId, 'productId'), quantity: input.quantity ?? 1 }];
     }
     const outcome = await this.reservations.purchase(ctx.em, viewer.userId, {
       items,

@@ -3,9 +3,9 @@ import type { RequestContext } from '../context';
 import { Role } from '../entities/user.entity';
 import { SaleState } from '../entities/product.entity';
 import { StockLevel, SyncStockInput } from '../schema/purchase.types';
+import { toId } from '../schema/product.inputs';
 import { TOPICS } from '../schema/topics';
 import type { StockService } from '../services/stock.service';
-import { parseId } from './purchase.resolver';
 
 /** What crosses Redis pub/sub for `stockChanged` (published by stock-frame.lua). */
 interface StockEventPayload {
@@ -23,7 +23,7 @@ export class StockResolver {
     description:
       'Live remaining units of a product, at most one frame per STOCK_FRAME_MS; the last frame is the final value.',
     topics: TOPICS.STOCK_CHANGED,
-    topicId: ({ args }: { args: { productId: string } }) => parseId(args.productId, 'productId'),
+    topicId: ({ args }: { args: { productId: string } }) => toId(args.productId, 'productId'),
   })
   stockChanged(
     @Arg('productId', () => ID) _productId: string,
@@ -41,7 +41,7 @@ export class StockResolver {
     @Ctx() ctx: RequestContext,
     @Arg('input') input: SyncStockInput,
   ): Promise<StockLevel> {
-    const productId = parseId(input.productId, 'productId');
+    const productId = toId(input.productId, 'productId');
     const remaining = await this.stock.sync(ctx.em, productId);
     const level = await this.stock.level(ctx.em, productId);
     return Object.assign(new StockLevel(), { ...level, remaining });
