@@ -2,9 +2,10 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { pubSubChannel } from '../clients/pubsub';
 import type { AppRedis } from '../clients/redis';
 import { Payment, PaymentStatus, paymentItems, type PaymentItem } from '../entities/payment.entity';
-import { Product, SaleState } from '../entities/product.entity';
+import { Product } from '../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { TOPICS } from '../schema/topics';
+import { requireListed, saleStateOf } from './product.service';
 
 /**
  * Redis keys of one product's sale. The `{id}` hash tag keeps them all in one Cluster slot, so
@@ -216,19 +217,14 @@ export class StockService {
 
   /** A product's live level and sale state (NOT_FOUND for an unknown product). */
   async level(em: EntityManager, productId: number) {
-    const product = await em.findOne(Product, { id: productId, deletedAt: null });
-    if (!product) throw new NotFoundError('Product', productId);
+    const product = await requireListed(em, productId);
     const [remaining] = await this.remaining(em, [productId]);
-    const now = Date.now();
-    const saleState =
-      product.saleStartsAt && now < product.saleStartsAt.getTime()
-        ? SaleState.UPCOMING
-        : product.saleEndsAt && now >= product.saleEndsAt.getTime()
-          ? SaleState.ENDED
-          : remaining <= 0
-            ? SaleState.SOLD_OUT
-            : SaleState.LIVE;
-    return { productId, remaining, saleState, soldOut: remaining <= 0 };
+    return {
+      productId,
+      remaining,
+      saleState: saleStateOf(product, remaining),
+      soldOut: remaining <= 0,
+    };
   }
 
   /** Sets a product's counter from MySQL and live state, overwriting it (admin `syncStock`). */
