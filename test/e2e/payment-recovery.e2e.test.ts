@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Env } from '../../src/config';
 import { saleKeys } from '../../src/services/stock.service';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
-import { createMembers, createProduct, durableState, type Member } from '../helpers/sale-fixtures';
+import {
+  createMembers,
+  createProduct,
+  durableState,
+  type Member,
+  liveStock,
+} from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { PayDocument, PurchaseDocument } from '../graphql/generated';
@@ -116,8 +122,7 @@ async function paymentsOf(reservationIds: string[]): Promise<Row[]> {
     );
 }
 
-const live = (productId: number) =>
-  t.app.services.redis.get(saleKeys(productId).stock).then(Number);
+const live = (productId: number) => liveStock(t.app, productId);
 
 const reservationField = (reservationId: string, field: string) =>
   t.app.services.redis.hget(

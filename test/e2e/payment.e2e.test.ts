@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { saleKeys } from '../../src/services/stock.service';
 import { dataOf, subscribe } from '../helpers/gql-client';
 import {
   createMembers,
@@ -7,6 +6,7 @@ import {
   durableState,
   pool,
   waitForSubscribers,
+  liveStock,
 } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -31,8 +31,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const live = (productId: number) =>
-  t.app.services.redis.get(saleKeys(productId).stock).then(Number);
+const live = (productId: number) => liveStock(t.app, productId);
 
 async function reserve(productId: number, token: string, quantity = 1) {
   const res = dataOf(

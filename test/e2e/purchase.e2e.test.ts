@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { saleKeys } from '../../src/services/stock.service';
 import { dataOf, errorCode } from '../helpers/gql-client';
-import { createMembers, createProduct, durableState, type Member } from '../helpers/sale-fixtures';
+import {
+  createMembers,
+  createProduct,
+  durableState,
+  type Member,
+  liveStock,
+} from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { PayDocument, PurchaseDocument, ReservationByIdDocument } from '../graphql/generated';
@@ -15,8 +20,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const live = (productId: number) =>
-  t.app.services.redis.get(saleKeys(productId).stock).then(Number);
+const live = (productId: number) => liveStock(t.app, productId);
 
 describe('purchase', () => {
   it('reserves, pays and the order writer writes exactly one order', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import type { Config } from '../../src/config';
 import { Product } from '../../src/entities/product.entity';
+import { saleKeys } from '../../src/services/stock.service';
 import { createOrderWriter } from '../../src/workers/order-writer.worker';
 
 // Buyers are ordinary verified members.
@@ -46,6 +47,11 @@ export async function durableState(
     [productId],
   );
   return { stock: Number(p.stock), orders: Number(o.orders), units: Number(o.units ?? 0) };
+}
+
+/** A product's live remaining units: its Redis counter (0 when the counter is missing). */
+export async function liveStock(app: App, productId: number): Promise<number> {
+  return Number(await app.services.redis.get(saleKeys(productId).stock));
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at once. */
