@@ -54,7 +54,9 @@ export class OrderResolver {
     @Ctx() ctx: RequestContext,
     @Arg('input') input: CancelOrderInput,
   ): Promise<Order | InvalidOrderTransitionError> {
-    return toResult(await this.orders.cancel(ctx, viewerOf(ctx), input.orderId));
+    return toResult(
+      await this.orders.ownerChange(ctx, viewerOf(ctx), input.orderId, OrderStatus.CANCELLED),
+    );
   }
 
   @Authorized()
@@ -66,7 +68,14 @@ export class OrderResolver {
     @Ctx() ctx: RequestContext,
     @Arg('input') input: RequestReturnInput,
   ): Promise<Order | InvalidOrderTransitionError> {
-    return toResult(await this.orders.requestReturn(ctx, viewerOf(ctx), input.orderId));
+    return toResult(
+      await this.orders.ownerChange(
+        ctx,
+        viewerOf(ctx),
+        input.orderId,
+        OrderStatus.RETURN_REQUESTED,
+      ),
+    );
   }
 
   @FieldResolver(() => [OrderItem])

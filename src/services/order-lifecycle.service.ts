@@ -47,25 +47,13 @@ export interface TransitionRequest {
    * means it is being handled) and apply only if the step is due by this instant.
    */
   claimDueBy?: Date;
-  /** Owner returns: apply only while the automatic step (the end of the window) is still ahead. */
-  beforeDue?: boolean;
-}
-
-export interface AppliedTransition {
-  orderId: number;
-  userId: number;
-  from: OrderStatus;
-  to: OrderStatus;
-  at: Date;
-  changeId: number;
-  nextTransitionAt: Date | null;
 }
 
 /**
  * The order status machine. `transition` is the only way an order changes status: a guarded
  * update (`status` and `version` as read) plus a history row in one transaction, then, after
  * commit, the stock restore of a cancel or a return and the notifications. `applyDue` is one
- * scheduler pass over the due steps stored in MySQL. A lost race returns null, never an error.
+ * scheduler pass over the due steps stored in MySQL. A lost race returns false, never an error.
  */
 export class OrderLifecycleService {
   constructor(
@@ -114,14 +102,16 @@ export class OrderLifecycleService {
   /**
    * Applies one status change: `UPDATE orders … WHERE id AND status AND version` and the history
    * row in one transaction; after commit, restores stock (cancel, return) and notifies. Returns
-   * null when the order was no longer as read (another change won) or, for a scheduler claim,
+   * false when the order was no longer as read (another change won) or, for a scheduler claim,
    * is locked by another instance or not due.
    */
-  async transition(em: EntityManager, req: TransitionRequest): Promise<AppliedTransition | null> {
+  async transition(em: EntityManager, req: TransitionRequest): Promise<boolean> {
     const allowed = req.actor === 'SYSTEM' ? AUTOMATIC_NEXT[req.from] : OWNER_NEXT[req.from];
     if (allowed !== req.to)
       throw new Error(`No ${req.actor} transition from ${req.from} to ${req.to}`);
     const nextTransitionAt = this.dueAfter(req.to, req.at);
+    // A return applies only while the end of the window (the automatic step) is still ahead.
+    const beforeDue = req.to === OrderStatus.RETURN_REQUESTED;
 
     const applied = await em.fork().transactional(async (tem) => {
       if (req.claimDueBy) {
@@ -144,7 +134,7 @@ export class OrderLifecycleService {
           id: req.orderId,
           status: req.from,
           version: req.version,
-          ...(req.beforeDue ? { nextTransitionAt: { $gt: req.at } } : {}),
+          ...(beforeDue ? { nextTransitionAt: { $gt: req.at } } : {}),
         },
         { status: req.to, version: req.version + 1, nextTransitionAt, updatedAt: new Date() },
       );
@@ -161,17 +151,8 @@ export class OrderLifecycleService {
       const restocked = RESTOCKING.has(req.to) ? await this.restockDurable(tem, req.orderId) : [];
       return { changeId: Number(changeId), restocked };
     });
-    if (!applied) return null;
+    if (!applied) return false;
 
-    const result: AppliedTransition = {
-      orderId: req.orderId,
-      userId: req.userId,
-      from: req.from,
-      to: req.to,
-      at: req.at,
-      changeId: applied.changeId,
-      nextTransitionAt,
-    };
     for (const { productId, quantity } of applied.restocked) {
       await this.stock.adjustLive(productId, quantity).catch((err: unknown) =>
         // The counter is rebuilt from MySQL (which has the units) by syncStock or when missing.
@@ -181,19 +162,19 @@ export class OrderLifecycleService {
     await this.notifier
       .notify([
         {
-          orderId: result.orderId,
-          userId: result.userId,
-          from: result.from,
-          to: result.to,
-          at: result.at.toISOString(),
-          changeId: result.changeId,
+          orderId: req.orderId,
+          userId: req.userId,
+          from: req.from,
+          to: req.to,
+          at: req.at.toISOString(),
+          changeId: applied.changeId,
           actor: req.actor,
         },
       ])
       .catch((err: unknown) =>
         this.logger.warn({ err, orderId: req.orderId }, 'order status notification failed'),
       );
-    return result;
+    return true;
   }
 
   /**

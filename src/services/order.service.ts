@@ -64,30 +64,16 @@ export class OrderService {
     return order;
   }
 
-  /** Cancels a placed order (stock back at once); refused once it has shipped. */
-  cancel(
-    ctx: RequestContext,
-    viewer: Viewer,
-    orderId: string | number,
-  ): Promise<Order | RefusedTransition> {
-    return this.ownerChange(ctx, viewer, orderId, OrderStatus.CANCELLED);
-  }
-
-  /** Asks to return a delivered order inside the return window; stock comes back when it is returned. */
-  requestReturn(
-    ctx: RequestContext,
-    viewer: Viewer,
-    orderId: string | number,
-  ): Promise<Order | RefusedTransition> {
-    return this.ownerChange(ctx, viewer, orderId, OrderStatus.RETURN_REQUESTED);
-  }
-
   /** What the owner may do with the order now. */
   nextStatuses(order: Order, now = new Date()): OrderStatus[] {
     return this.lifecycle.ownerOptions(order, now);
   }
 
-  private async ownerChange(
+  /**
+   * The owner's change to `to`: CANCELLED while placed (stock back at once), RETURN_REQUESTED
+   * inside the return window (stock back once RETURNED). Any other is a `RefusedTransition`.
+   */
+  async ownerChange(
     ctx: RequestContext,
     viewer: Viewer,
     orderId: string | number,
@@ -109,7 +95,6 @@ export class OrderService {
       to,
       at: now,
       actor: 'OWNER',
-      beforeDue: to === OrderStatus.RETURN_REQUESTED,
     });
     const fresh = (await ctx.em.refresh(order)) ?? order;
     if (applied) return fresh;

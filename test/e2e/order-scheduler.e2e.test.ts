@@ -2,14 +2,8 @@ import type { Consumer } from 'kafkajs';
 import { OrderDocument, OrderStatusChangedDocument } from '../graphql/generated';
 import { dataOf, subscribe } from '../helpers/gql-client';
 import { createMember, type Member } from '../helpers/members';
-import {
-  historyOf,
-  insertOrder,
-  orderProduct,
-  secondsAgo,
-  stockOf,
-  untilListening,
-} from '../helpers/orders';
+import { historyOf, insertOrder, orderProduct, secondsAgo, stockOf } from '../helpers/orders';
+import { waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { createApp } from '../../src/app';
@@ -86,8 +80,8 @@ it('a placed order walks through every automatic status, each a step after the p
     const aliceSub = subscribe(aliceWs, OrderStatusChangedDocument);
     const bobSub = subscribe(bobWs, OrderStatusChangedDocument);
     await Promise.all([
-      untilListening(t.app, alice, aliceSub.events),
-      untilListening(t.app, bob, bobSub.events),
+      waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${alice.id}`),
+      waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${bob.id}`),
     ]);
 
     const placedAt = new Date();

@@ -8,15 +8,8 @@ import {
 } from '../graphql/generated';
 import { dataOf, errorCode, subscribe } from '../helpers/gql-client';
 import { createMember, type Member } from '../helpers/members';
-import {
-  historyOf,
-  insertOrder,
-  orderProduct,
-  PROBE,
-  secondsAgo,
-  stockOf,
-  untilListening,
-} from '../helpers/orders';
+import { historyOf, insertOrder, orderProduct, secondsAgo, stockOf } from '../helpers/orders';
+import { waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { Order, OrderStatus, OrderStatusChange } from '../../src/entities/order.entity';
@@ -406,8 +399,8 @@ describe('orderStatusChanged', () => {
       const aliceSub = subscribe(aliceWs, OrderStatusChangedDocument);
       const bobSub = subscribe(bobWs, OrderStatusChangedDocument);
       await Promise.all([
-        untilListening(t.app, alice, aliceSub.events),
-        untilListening(t.app, bob, bobSub.events),
+        waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${alice.id}`),
+        waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${bob.id}`),
       ]);
 
       const a = await insertOrder(t.app, {
@@ -420,17 +413,17 @@ describe('orderStatusChanged', () => {
       });
       dataOf(await cancel(b, bob));
       dataOf(await cancel(a, alice));
-      const real = (events: typeof aliceSub.events) =>
-        events.map((e) => e.data?.orderStatusChanged).filter((e) => e && e.orderId !== PROBE);
-      await waitFor(() => real(aliceSub.events).length >= 2 || undefined, {
+      const heard = (events: typeof aliceSub.events) =>
+        events.map((e) => e.data?.orderStatusChanged);
+      await waitFor(() => heard(aliceSub.events).length >= 2 || undefined, {
         what: 'alice’s events',
       });
-      await waitFor(() => real(bobSub.events).length >= 2 || undefined, { what: 'bob’s events' });
-      expect(real(aliceSub.events)).toEqual([
+      await waitFor(() => heard(bobSub.events).length >= 2 || undefined, { what: 'bob’s events' });
+      expect(heard(aliceSub.events)).toEqual([
         expect.objectContaining({ orderId: String(a), from: null, to: 'PLACED' }),
         expect.objectContaining({ orderId: String(a), from: 'PLACED', to: 'CANCELLED' }),
       ]);
-      expect(real(bobSub.events)).toEqual([
+      expect(heard(bobSub.events)).toEqual([
         expect.objectContaining({ orderId: String(b), from: null, to: 'PLACED' }),
         expect.objectContaining({ orderId: String(b), from: 'PLACED', to: 'CANCELLED' }),
       ]);

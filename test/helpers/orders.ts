@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import { Order, OrderItem, OrderStatus, OrderStatusChange } from '../../src/entities/order.entity';
 import { Product } from '../../src/entities/product.entity';
-import { topicFor } from '../../src/schema/topics';
 import { saleKeys } from '../../src/services/stock.service';
-import type { Member } from './members';
-import { waitFor } from './wait-for';
 
 let seq = 0;
 
@@ -102,28 +99,3 @@ export async function historyOf(
 }
 
 export const secondsAgo = (s: number) => new Date(Date.now() - s * 1000);
-
-/** Order id of the probe events `untilListening` publishes: not an order, tests skip it. */
-export const PROBE = '0';
-
-/** Publishes a probe event to the member's topic until their subscription receives one. */
-export async function untilListening(
-  app: App,
-  member: Pick<Member, 'id'>,
-  events: { data?: { orderStatusChanged: { orderId: string } } | null }[],
-) {
-  await waitFor(
-    async () => {
-      if (events.some((e) => e.data?.orderStatusChanged.orderId === PROBE)) return true;
-      await app.services.pubSub.publishNow(topicFor('ORDER_STATUS_CHANGED', member.id), {
-        orderId: 0,
-        userId: member.id,
-        from: null,
-        to: OrderStatus.PLACED,
-        at: new Date().toISOString(),
-      });
-      return undefined;
-    },
-    { intervalMs: 100, what: 'subscription to be live' },
-  );
-}
