@@ -3,8 +3,7 @@
 -- then four keys per product of the reservation: stock, bought, holdqty, holds
 -- ARGV: reservationId, final status (EXPIRED | DECLINED | CANCELLED), onlyIfDue ('1': only when the
 --       hold time is over, by Redis TIME — what the sweeper asks)
--- Returns {'OK', remaining_1, ...} (-1 for a counter that is missing and will be rebuilt),
--- {'NOT_DUE'}, or {'NOOP', <status or ''>}.
+-- Returns {'OK'}, {'NOT_DUE'}, or {'NOOP', <status or ''>}.
 local rid, reason, onlyIfDue = ARGV[1], ARGV[2], ARGV[3] == '1'
 local rec = redis.call('HMGET', KEYS[1], 'user', 'status', 'exp')
 if rec[2] ~= 'HELD' then return {'NOOP', rec[2] or ''} end
@@ -13,20 +12,15 @@ if onlyIfDue then
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   if now < tonumber(rec[3]) then return {'NOT_DUE'} end
 end
-local out = {'OK'}
 for i = 2, #KEYS, 4 do
   local qty = tonumber(redis.call('HGET', KEYS[i + 2], rid) or '0')
-  local remaining = -1
   if qty > 0 then
     -- A missing counter is rebuilt from MySQL minus live holds; this hold is no longer one.
-    if redis.call('EXISTS', KEYS[i]) == 1 then remaining = redis.call('INCRBY', KEYS[i], qty) end
+    if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('INCRBY', KEYS[i], qty) end
     if redis.call('HEXISTS', KEYS[i + 1], rec[1]) == 1 then redis.call('HINCRBY', KEYS[i + 1], rec[1], -qty) end
-  elseif redis.call('EXISTS', KEYS[i]) == 1 then
-    remaining = tonumber(redis.call('GET', KEYS[i]))
   end
   redis.call('HDEL', KEYS[i + 2], rid)
   redis.call('ZREM', KEYS[i + 3], rid)
-  out[#out + 1] = remaining
 end
 redis.call('HSET', KEYS[1], 'status', reason)
-return out
+return {'OK'}

@@ -8,8 +8,7 @@
 --       idemMs (idempotency TTL), then productId, quantity per product
 -- Server time is Redis TIME, so every API instance agrees on the sale window and expiries.
 -- Returns one of:
---   {'OK', reservationId, holdExpiresAtMs, totalAmount, items ('pid:qty:unitPrice,...'),
---    remaining_1, ..., remaining_n}
+--   {'OK', reservationId, holdExpiresAtMs, totalAmount, items ('pid:qty:unitPrice,...')}
 --   {'DUP', reservationId}            same key, same input: the earlier reservation
 --   {'IDEM_CONFLICT'}                 same key, other input
 --   {'NO_META', i} / {'NO_STOCK', i}  cache missing: the caller rebuilds it from MySQL and retries
@@ -64,7 +63,7 @@ local items, total = {}, 0
 for i = 1, n do
   local base = 2 + (i - 1) * 5
   local pid = ARGV[5 + i * 2]
-  out[5 + i] = redis.call('DECRBY', KEYS[base + 1], qtys[i])
+  redis.call('DECRBY', KEYS[base + 1], qtys[i])
   redis.call('HINCRBY', KEYS[base + 3], user, qtys[i])
   redis.call('HSET', KEYS[base + 4], rid, qtys[i])
   redis.call('ZADD', KEYS[base + 5], exp, rid)
