@@ -49,6 +49,21 @@ export interface TransitionRequest {
   claimDueBy?: Date;
 }
 
+/** When the automatic step after entering `status` at `at` is due; null if none follows. */
+export function stepDueAfter(
+  durations: Config['orders'],
+  status: OrderStatus,
+  at: Date,
+): Date | null {
+  const seconds = {
+    [OrderStatus.PLACED]: durations.shippingAfterSeconds,
+    [OrderStatus.SHIPPING]: durations.deliveredAfterSeconds,
+    [OrderStatus.DELIVERED]: durations.returnWindowSeconds,
+    [OrderStatus.RETURN_REQUESTED]: durations.returnCompletesAfterSeconds,
+  }[status as string];
+  return seconds === undefined ? null : new Date(at.getTime() + seconds * 1000);
+}
+
 /**
  * The order status machine. `transition` is the only way an order changes status: a guarded
  * update (`status` and `version` as read) plus a history row in one transaction, then, after
@@ -65,13 +80,7 @@ export class OrderLifecycleService {
 
   /** When the automatic step after entering `status` at `at` is due; null if none follows. */
   dueAfter(status: OrderStatus, at: Date): Date | null {
-    const seconds = {
-      [OrderStatus.PLACED]: this.config.shippingAfterSeconds,
-      [OrderStatus.SHIPPING]: this.config.deliveredAfterSeconds,
-      [OrderStatus.DELIVERED]: this.config.returnWindowSeconds,
-      [OrderStatus.RETURN_REQUESTED]: this.config.returnCompletesAfterSeconds,
-    }[status as string];
-    return seconds === undefined ? null : new Date(at.getTime() + seconds * 1000);
+    return stepDueAfter(this.config, status, at);
   }
 
   /** What the owner may do with the order at `now`: a cancel while placed, a return inside the window. */

@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import { OrderStatus } from '../entities/order.entity';
 import type { Logger } from '../logger';
 import type { OrderStatusEventPayload } from '../schema/order.events';
+import { stepDueAfter } from '../services/order-lifecycle.service';
 import type { OrderStatusNotifier } from '../services/order-status-notifier';
 import { PAYMENT_COMPLETED, type PaymentCompletedEvent } from '../services/payment-events.service';
 import { PAID_RECORD_MS, reservationKey } from '../services/reservation.service';
@@ -89,7 +90,7 @@ export function createOrderWriter(
         ).map((o) => o.payment_id),
       );
       const now = new Date();
-      const next = new Date(now.getTime() + config.orders.shippingAfterSeconds * 1000);
+      const next = stepDueAfter(config.orders, OrderStatus.PLACED, now);
       const fresh: PaymentCompletedEvent[] = [];
       const units = new Map<number, number>();
       for (const event of events) {
