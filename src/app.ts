@@ -2,7 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Admin } from 'kafkajs';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext, type Viewer } from './context';
-import { createKafka, topicName } from './clients/kafka';
+import { createKafka } from './clients/kafka';
 import { createMailer } from './clients/mailer';
 import { createOrm, type Orm } from './clients/orm';
 import { createPubSub } from './clients/pubsub';
@@ -86,7 +86,7 @@ async function createServices(config: Config, logger: Logger) {
   const users = new UserService(cipher);
   const orderStatus = new OrderStatusNotifier(pubSub, {
     kafka,
-    topic: topicName(config.kafka, 'order.status-changed'),
+    config: config.kafka,
     em: orm.em,
     logger: logger.child({ component: 'order-events' }),
   });

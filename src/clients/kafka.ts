@@ -46,7 +46,13 @@ export const TOPIC_PARTITIONS = 6;
 const ensured = new WeakMap<Kafka, Promise<void>>();
 
 /**
- * Creates the app's topics (payment.completed and its dead-letter topic) if they are missing.
+ * Every topic the app produces to, created up front: the first send to an auto-created topic fails
+ * while it gets a leader.
+ */
+export const APP_TOPICS = ['payment.completed', 'payment.completed.dlq', 'order.status-changed'];
+
+/**
+ * Creates the app's topics (`APP_TOPICS`) if they are missing.
  * Runs once per Kafka client; a failed attempt is retried on the next call.
  */
 export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<void> {
@@ -56,9 +62,7 @@ export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<voi
       const admin = kafka.admin();
       await admin.connect();
       try {
-        const names = ['payment.completed', 'payment.completed.dlq'].map((n) =>
-          topicName(config, n),
-        );
+        const names = APP_TOPICS.map((n) => topicName(config, n));
         const existing = new Set(await admin.listTopics());
         const missing = names.filter((t) => !existing.has(t));
         if (missing.length) {

@@ -1,15 +1,19 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Kafka, Message, Producer } from 'kafkajs';
+import { ensureTopics, topicName } from '../clients/kafka';
 import type { AppPubSub } from '../clients/pubsub';
+import type { Config } from '../config';
 import { OrderStatusChange } from '../entities/order.entity';
 import type { Logger } from '../logger';
 import type { OrderStatusEventPayload } from '../schema/order.events';
 import { topicFor } from '../schema/topics';
 
-/** Where `order.status-changed` events go: the topic (keyed by order id) and the outbox rows. */
+export const ORDER_STATUS_CHANGED = 'order.status-changed';
+
+/** Where `order.status-changed` events go: Kafka (keyed by order id) and the outbox rows. */
 export interface OrderStatusKafkaOptions {
   kafka: Kafka;
-  topic: string;
+  config: Config['kafka'];
   em: EntityManager;
   logger: Logger;
   /** A history row still unpublished this long after it was written is sent again by `relayPending`. */
@@ -110,7 +114,11 @@ export class OrderStatusNotifier {
       key: String(e.orderId),
       value: JSON.stringify(e),
     }));
-    await producer.send({ topic: this.kafka!.topic, acks: -1, messages });
+    await producer.send({
+      topic: topicName(this.kafka!.config, ORDER_STATUS_CHANGED),
+      acks: -1,
+      messages,
+    });
   }
 
   private async markPublished(events: OrderStatusEventPayload[]): Promise<void> {
@@ -125,18 +133,9 @@ export class OrderStatusNotifier {
   private connect(): Promise<Producer> {
     if (this.producer) return Promise.resolve(this.producer);
     this.connecting ??= (async () => {
-      const { kafka, topic } = this.kafka!;
-      // Created up front: the first send to an auto-created topic fails while it gets a leader.
-      const admin = kafka.admin();
-      await admin
-        .connect()
-        .then(async () => {
-          if (!(await admin.listTopics()).includes(topic)) {
-            await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
-          }
-        })
-        .catch(() => undefined)
-        .finally(() => admin.disconnect());
+      const { kafka, config } = this.kafka!;
+      // A broker that cannot create topics now still takes the send (the outbox retries it).
+      await ensureTopics(kafka, config).catch(() => undefined);
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       try {
         await producer.connect();
