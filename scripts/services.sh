@@ -433,9 +433,11 @@ start_mail() {
     summary mail "skip  dev mail catcher needs 'npm ci' first (optional)"
     return 0
   fi
-  (cd "$root" && SMTP_PORT="$SMTP_PORT" setsid nohup node scripts/mail-catcher.js "$MAIL_LOG_FILE" \
-    >"$CACHE_DIR/mail-catcher.out" 2>&1 9>&- &
-    echo $! >"$MAIL_PID_FILE")
+  # The whole background job's output goes to the file: a subshell left holding the caller's
+  # stdout would keep a pipe such as `npm run services | tail` open for as long as the catcher runs.
+  (cd "$root" && SMTP_PORT="$SMTP_PORT" exec setsid nohup node scripts/mail-catcher.js "$MAIL_LOG_FILE") \
+    </dev/null >"$CACHE_DIR/mail-catcher.out" 2>&1 9>&- &
+  echo $! >"$MAIL_PID_FILE"
   local i
   for i in $(seq 1 40); do
     tcp_open 127.0.0.1 "$SMTP_PORT" && break

@@ -15,7 +15,8 @@ export function fileKey(testFile: string): string {
  * the environment like in production.
  */
 export function testConfig(testFile: string, env: Env = {}): Config {
-  const key = fileKey(testFile);
+  // TEST_NAMESPACE lets two checkouts run their suites side by side against the same services.
+  const key = `${(process.env.TEST_NAMESPACE ?? '').replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()}${fileKey(testFile)}`;
   const pick = (name: string) => process.env[name];
   return loadConfig({
     MYSQL_HOST: pick('MYSQL_HOST'),
