@@ -86,12 +86,12 @@ export function queryLimitsPlugin(
   function check(complexity: number, depth: number): void {
     if (complexity > limits.maxComplexity) {
       throw new GraphQLError(`Query is too complex: ${complexity} (max ${limits.maxComplexity})`, {
-        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', complexity },
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', complexity, http: { status: 400 } },
       });
     }
     if (depth > limits.maxDepth) {
       throw new GraphQLError(`Query is too deep: ${depth} (max ${limits.maxDepth})`, {
-        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', depth },
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', depth, http: { status: 400 } },
       });
     }
   }

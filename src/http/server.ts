@@ -9,11 +9,12 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config';
 import type { RequestContext, Viewer } from '../context';
+import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { createErrorFormatter } from './format-error';
 import { queryLimitsPlugin } from './graphql-limits';
@@ -44,6 +45,27 @@ function bearer(header: unknown): string | undefined {
   if (typeof header !== 'string') return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   return match?.[1];
+}
+
+/**
+ * A bad, expired or revoked token is the client's mistake: 401 with UNAUTHENTICATED. Apollo
+ * answers 500 for anything else the context function throws, which is right for our own faults
+ * (e.g. Redis down) only.
+ */
+async function authenticateHttp(
+  authenticate: (token: string) => Promise<Viewer>,
+  token: string,
+): Promise<Viewer> {
+  try {
+    return await authenticate(token);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'UNAUTHENTICATED') {
+      throw new GraphQLError(err.message, {
+        extensions: { code: err.code, http: { status: 401 } },
+      });
+    }
+    throw err;
+  }
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -161,7 +183,7 @@ export async function createHttpServer(deps: HttpDeps) {
         {
           context: async ({ req }) => {
             const token = bearer(req.headers.authorization);
-            const viewer = token ? await gql.authenticate(token) : null;
+            const viewer = token ? await authenticateHttp(gql.authenticate, token) : null;
             return gql.createContext(viewer, req.ip ?? 'unknown');
           },
         },
