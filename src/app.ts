@@ -222,6 +222,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       { name: 'redis', check: () => redis.ping() },
       {
         name: 'kafka',
+        // The API writes what Kafka must carry to outboxes and rides out a broker outage; only
+        // the workers that consume from it need it to be ready.
+        optional: config.role === 'api',
         check: async () => {
           kafkaAdmin ??= kafka.admin();
           await kafkaAdmin.connect();
@@ -237,12 +240,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         }
       : undefined,
     routes: serveApi
-      ? (app) => {
+      ? (app, clientAddress) => {
           app.get('/verify-email', async (req, res) => {
             const token = typeof req.query.token === 'string' ? req.query.token : '';
             try {
               const user = await services.auth.verifyEmail(
-                context(null, req.ip ?? 'unknown'),
+                context(null, clientAddress(req)),
                 token,
               );
               res.type('html').send(verifyEmailPage(true, user.email));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { compileTrust } from './http/client-address';
 
-/** Development-only secrets: refused when NODE_ENV=production. */
+/** Published development-only secrets: accepted only when NODE_ENV is development or test. */
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-not-for-production';
 // 32 zero-ish bytes, base64: a placeholder that only works outside production
 const DEV_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -16,17 +17,33 @@ const num = (def: number) => z.coerce.number().default(def);
  * list; a test in src/config.test.ts keeps the two in step.
  */
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // Unset means production: a deployment that forgets it gets the safe settings.
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
   APP_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   PUBLIC_URL: z.string().url().default('http://localhost:4000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_PORT: int(4000),
-  HTTP_BODY_LIMIT: z.string().default('2mb'),
-  HTTP_TRUST_PROXY: bool.default('false'),
-  GRAPHQL_MAX_COMPLEXITY: int(5000),
-  GRAPHQL_MAX_DEPTH: int(12),
+  // Operation guard and exposure (src/http/operation-guard.ts, src/http/server.ts).
+  HTTP_BODY_LIMIT: z.string().default('64kb'),
+  HTTP_TRUSTED_PROXIES: z
+    .string()
+    .refine(validTrustedProxies, 'a hop count or a comma-separated list of addresses/subnets')
+    .default('0'),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(10),
+  GRAPHQL_MAX_MUTATION_FIELDS: z.coerce.number().int().min(1).default(5),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(1).default(5000),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_SUGGESTIONS: bool.optional(),
+  GRAPHQL_EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(1).default(10000),
+  METRICS_PORT: int(0),
+  METRICS_TOKEN: z.string().default(''),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1).default(2000),
+  MYSQL_READ_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
 
   MYSQL_HOST: z.string().default('127.0.0.1'),
   MYSQL_PORT: int(3306),
@@ -113,15 +130,33 @@ export function parseEnv(env: Record<string, string | undefined>) {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = result.data;
-  if (e.NODE_ENV === 'production') {
+  if (e.NODE_ENV !== 'development' && e.NODE_ENV !== 'test') {
     const bad: string[] = [];
     if (e.JWT_SECRET === DEV_JWT_SECRET) bad.push('JWT_SECRET');
     if (e.DATA_ENCRYPTION_KEY === DEV_DATA_KEY) bad.push('DATA_ENCRYPTION_KEY');
     if (bad.length) {
-      throw new Error(`Invalid configuration: set ${bad.join(', ')} in production`);
+      throw new Error(
+        `Invalid configuration: set ${bad.join(', ')} (the built-in values are published; ` +
+          'they are accepted only with NODE_ENV=development or test)',
+      );
     }
   }
   return e;
+}
+
+function validTrustedProxies(value: string): boolean {
+  try {
+    compileTrust(trustedProxies(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A hop count (`1`: one load balancer in front) or the proxies' addresses/subnets. */
+function trustedProxies(value: string): number | string[] {
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((a) => a.trim());
 }
 
 function toConfig(e: ReturnType<typeof parseEnv>) {
@@ -134,9 +169,20 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       host: e.HTTP_HOST,
       port: e.HTTP_PORT,
       bodyLimit: e.HTTP_BODY_LIMIT,
-      trustProxy: e.HTTP_TRUST_PROXY,
-      maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      trustedProxies: trustedProxies(e.HTTP_TRUSTED_PROXIES),
+      metricsPort: e.METRICS_PORT,
+      metricsToken: e.METRICS_TOKEN || undefined,
+    },
+    graphql: {
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxMutationFields: e.GRAPHQL_MAX_MUTATION_FIELDS,
+      maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      suggestions: e.GRAPHQL_SUGGESTIONS ?? e.NODE_ENV !== 'production',
+      executionTimeoutMs: e.GRAPHQL_EXECUTION_TIMEOUT_MS,
     },
     mysql: {
       host: e.MYSQL_HOST,
@@ -145,6 +191,7 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       password: e.MYSQL_PASSWORD,
       dbName: e.MYSQL_DATABASE,
       poolMax: e.MYSQL_POOL_MAX,
+      readTimeoutMs: e.MYSQL_READ_TIMEOUT_MS,
     },
     redis: {
       host: e.REDIS_HOST,
@@ -152,6 +199,7 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       password: e.REDIS_PASSWORD || undefined,
       db: e.REDIS_DB,
       keyPrefix: e.REDIS_KEY_PREFIX,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     },
     kafka: {
       brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),

@@ -17,12 +17,15 @@ import type { RequestContext, Viewer } from '../context';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { createErrorFormatter } from './format-error';
-import { queryLimitsPlugin } from './graphql-limits';
+import { compileTrust, createClientAddress, type ClientAddress } from './client-address';
+import { createOperationGuard } from './operation-guard';
 import type { Metrics } from './metrics';
 
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<unknown>;
+  /** Reported but not required: the instance stays ready while it is down. */
+  optional?: boolean;
 }
 
 export interface HttpDeps {
@@ -38,7 +41,7 @@ export interface HttpDeps {
     createContext: (viewer: Viewer | null, ip: string) => RequestContext;
   };
   /** Extra routes (e.g. the page a verification link opens). */
-  routes?: (app: express.Express) => void;
+  routes?: (app: express.Express, clientAddress: ClientAddress) => void;
 }
 
 function bearer(header: unknown): string | undefined {
@@ -84,7 +87,9 @@ export async function createHttpServer(deps: HttpDeps) {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.http.trustProxy);
+  const clientAddress = createClientAddress(config.http.trustedProxies);
+  // Express's req.ip agrees with clientAddress(req): same setting, same proxy-addr.
+  app.set('trust proxy', compileTrust(config.http.trustedProxies));
   const httpServer: Server = createServer(app);
   const formatError = createErrorFormatter(logger);
 
@@ -93,27 +98,28 @@ export async function createHttpServer(deps: HttpDeps) {
   });
   app.get('/readyz', async (_req, res) => {
     const results = await Promise.all(
-      deps.readiness.map(async ({ name, check }) => {
+      deps.readiness.map(async ({ name, check, optional }) => {
         try {
           await withTimeout(check(), 2000);
-          return [name, 'ok'] as const;
+          return [name, 'ok', optional] as const;
         } catch (err) {
-          return [name, `down: ${(err as Error).message}`] as const;
+          return [name, `down: ${(err as Error).message}`, optional] as const;
         }
       }),
     );
-    const checks = Object.fromEntries(results);
-    const ready = results.every(([, state]) => state === 'ok');
+    const checks = Object.fromEntries(results.map(([name, state]) => [name, state]));
+    const ready = results.every(([, state, optional]) => optional || state === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
-  deps.routes?.(app);
+  deps.routes?.(app, clientAddress);
 
   let apollo: ApolloServer<RequestContext> | undefined;
   if (deps.graphql) {
     const gql = deps.graphql;
+    const guard = createOperationGuard(gql.schema, config.graphql);
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
     const wsCleanup = useServer<Record<string, unknown>, { viewer: Viewer | null; ip: string }>(
       {
@@ -124,7 +130,7 @@ export async function createHttpServer(deps: HttpDeps) {
           const token =
             bearer(params.authorization ?? params.Authorization) ??
             (typeof params.token === 'string' ? params.token : undefined);
-          ctx.extra.ip = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+          ctx.extra.ip = clientAddress(ctx.extra.request);
           if (!token) {
             ctx.extra.viewer = null;
             return true;
@@ -136,6 +142,8 @@ export async function createHttpServer(deps: HttpDeps) {
             return false;
           }
         },
+        // Every operation on the socket passes the same guard as on HTTP.
+        onSubscribe: guard.wsOnSubscribe,
         context: (ctx) => gql.createContext(ctx.extra.viewer ?? null, ctx.extra.ip ?? 'unknown'),
         onNext: (_ctx, _id, _payload, _args, result) => {
           if (!result.errors?.length) return result;
@@ -150,7 +158,10 @@ export async function createHttpServer(deps: HttpDeps) {
       schema: gql.schema,
       formatError,
       includeStacktraceInErrorResponses: false,
-      introspection: true,
+      introspection: config.graphql.introspection,
+      hideSchemaDetailsFromClientErrors: !config.graphql.suggestions,
+      parseOptions: guard.parseOptions,
+      validationRules: guard.validationRules,
       // The process's own signal handler stops the whole app in order (src/main.ts).
       stopOnTerminationSignals: false,
       plugins: [
@@ -167,7 +178,7 @@ export async function createHttpServer(deps: HttpDeps) {
             };
           },
         },
-        queryLimitsPlugin(gql.schema, config.http),
+        guard.apolloPlugin,
         deps.metrics.plugin,
         config.env === 'production'
           ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
@@ -184,7 +195,7 @@ export async function createHttpServer(deps: HttpDeps) {
           context: async ({ req }) => {
             const token = bearer(req.headers.authorization);
             const viewer = token ? await authenticateHttp(gql.authenticate, token) : null;
-            return gql.createContext(viewer, req.ip ?? 'unknown');
+            return gql.createContext(viewer, clientAddress(req));
           },
         },
       ),
