@@ -98,6 +98,9 @@ export const envSchema = z.object({
   RATE_MAIL_WINDOW_SECONDS: int(3600),
   RATE_RESET_PER_IP: int(10),
   RATE_RESET_WINDOW_SECONDS: int(3600),
+  // Single-use mailed tokens presented (verifyEmail, resetPassword), per client address.
+  RATE_TOKEN_PER_IP: int(20),
+  RATE_TOKEN_WINDOW_SECONDS: int(3600),
 
   SALE_HOLD_SECONDS: int(600),
   SWEEPER_INTERVAL_MS: int(1000),
@@ -238,6 +241,8 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       mailWindowSeconds: e.RATE_MAIL_WINDOW_SECONDS,
       resetPerIp: e.RATE_RESET_PER_IP,
       resetWindowSeconds: e.RATE_RESET_WINDOW_SECONDS,
+      tokenPerIp: e.RATE_TOKEN_PER_IP,
+      tokenWindowSeconds: e.RATE_TOKEN_WINDOW_SECONDS,
     },
     sale: {
       holdSeconds: e.SALE_HOLD_SECONDS,

@@ -12,6 +12,7 @@ registerEnumType(Role, { name: 'Role', description: 'What a member may do.' });
 @ObjectType('User')
 @Entity({ tableName: 'users' })
 export class User extends BaseEntity {
+  /** Normalised (NFKC, lower case) by the auth service; the column compares byte for byte. */
   @Field()
   @Unique()
   @Property({ type: 'string', length: 254 })

@@ -18,11 +18,16 @@ import { viewerOf } from './viewer';
 export class AuthResolver {
   constructor(private readonly auth: AuthService) {}
 
-  @Mutation(() => UserPayload, {
-    description: 'Creates an unverified account and mails a verification link.',
+  @Mutation(() => AcceptedPayload, {
+    description:
+      'Creates an unverified account and mails a verification link; for an address that has an account, answers the same and mails its owner.',
   })
-  async signUp(@Ctx() ctx: RequestContext, @Arg('input') input: SignUpInput): Promise<UserPayload> {
-    return { user: await this.auth.signUp(ctx, input) };
+  async signUp(
+    @Ctx() ctx: RequestContext,
+    @Arg('input') input: SignUpInput,
+  ): Promise<AcceptedPayload> {
+    await this.auth.signUp(ctx, input);
+    return { accepted: true };
   }
 
   @Mutation(() => UserPayload)

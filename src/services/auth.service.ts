@@ -9,7 +9,6 @@ import { RefreshToken, Session } from '../entities/session.entity';
 import { User } from '../entities/user.entity';
 import {
   BadUserInputError,
-  ConflictError,
   EmailNotVerifiedError,
   NotFoundError,
   UnauthenticatedError,
@@ -29,12 +28,20 @@ export interface AuthTokens {
   user: User;
 }
 
-/** Trimmed and lower-cased; throws BAD_USER_INPUT (field `email`) when it is not an address. */
+/**
+ * Unicode NFKC, trimmed and lower-cased, so one address has one spelling; throws BAD_USER_INPUT
+ * (field `email`) when it is not an address. Stored this way in a byte-compared column, different
+ * addresses (`jöhn@` and `john@`) never match each other.
+ */
 export function normaliseEmail(raw: string): string {
-  const email = raw.trim().toLowerCase();
+  const email = raw.normalize('NFKC').trim().toLowerCase();
   if (!isEmail(email)) throw new BadUserInputError('Not a valid email address', 'email');
   return email;
 }
+
+/** Per-account rate-limit key: the account when there is one, else the normalised address. */
+const accountKey = (user: User | null, email: string) =>
+  user ? `user:${user.id}` : `email:${email}`;
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
 const INVALID_TOKEN = 'This link is invalid or has expired';
@@ -54,29 +61,56 @@ export class AuthService {
     private readonly logger: Logger,
   ) {}
 
-  async signUp(ctx: RequestContext, input: { email: string; password: string; name: string }) {
+  /**
+   * Creates an unverified account and mails a verification link. For an address that already
+   * has an account it answers the same and mails its owner instead, so it cannot tell which
+   * addresses have accounts.
+   */
+  async signUp(
+    ctx: RequestContext,
+    input: { email: string; password: string; name: string },
+  ): Promise<void> {
     const email = normaliseEmail(input.email);
     await this.rateLimits.consume(['signup:ip', ctx.ip]);
-    if (await ctx.em.count(User, { email })) {
-      throw new ConflictError('An account with this email already exists');
-    }
+    // Hashed either way, so both answers take as long.
     const passwordHash = await this.hasher.hash(input.password);
+    const existing = await ctx.em.findOne(User, { email });
+    if (existing) return this.tellOwner(ctx, existing);
     try {
-      return await ctx.em.transactional(async (em) => {
+      await ctx.em.transactional(async (em) => {
         const user = em.create(User, { email, passwordHash, name: input.name.trim() });
         this.issueVerification(em, user);
         await em.flush();
-        return user;
       });
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) {
-        throw new ConflictError('An account with this email already exists');
-      }
-      throw err;
+      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      // Another sign-up for the address won the race.
+      const winner = await ctx.em.fork().findOne(User, { email });
+      if (winner) await this.tellOwner(ctx, winner);
     }
   }
 
+  /** Mails an account's owner that someone signed up with their address (mail limit applies). */
+  private async tellOwner(ctx: RequestContext, user: User): Promise<void> {
+    // Over the limit, the mail is dropped rather than refused: a refusal would tell the caller.
+    if (!(await this.rateLimits.tryConsume(['mail:account', accountKey(user, user.email)]))) return;
+    const signIn = this.mail.url('/');
+    await ctx.em.transactional(async (em) => {
+      this.mail.enqueue(
+        em,
+        user.email,
+        'Someone tried to sign up with your email',
+        {
+          text: `Hello ${user.name},\n\nSomeone tried to create a Rocket Mart account with this address, which already has one. If it was you, log in, or ask for a password reset, at\n${signIn}\n\nOtherwise, ignore this mail.\n`,
+          html: `<p>Hello ${escapeHtml(user.name)},</p><p>Someone tried to create a Rocket Mart account with this address, which already has one. If it was you, <a href="${signIn}">log in</a>, or ask for a password reset there.</p><p>Otherwise, ignore this mail.</p>`,
+        },
+        new Date(Date.now() + this.config.auth.verifyTokenTtlHours * 3_600_000),
+      );
+    });
+  }
+
   async verifyEmail(ctx: RequestContext, token: string): Promise<User> {
+    await this.rateLimits.consume(['token:ip', ctx.ip]);
     return ctx.em.transactional(async (em) => {
       const row = await this.claimToken(em, token, EmailTokenPurpose.VERIFY_EMAIL);
       const user = row.user;
@@ -89,9 +123,10 @@ export class AuthService {
   /** Always succeeds, so it cannot tell which addresses have accounts. */
   async resendVerificationEmail(ctx: RequestContext, rawEmail: string): Promise<void> {
     const email = normaliseEmail(rawEmail);
-    await this.rateLimits.consume(['mail:account', email], ['mail:ip', ctx.ip]);
+    const found = await ctx.em.findOne(User, { email });
+    await this.rateLimits.consume(['mail:account', accountKey(found, email)], ['mail:ip', ctx.ip]);
     await ctx.em.transactional(async (em) => {
-      const user = await em.findOne(User, { email });
+      const user = found && em.merge(found);
       if (!user || user.emailVerifiedAt) return;
       await this.expireTokens(em, user, EmailTokenPurpose.VERIFY_EMAIL);
       this.issueVerification(em, user);
@@ -103,12 +138,14 @@ export class AuthService {
     input: { email: string; password: string },
   ): Promise<AuthTokens> {
     const email = normaliseEmail(input.email);
-    await this.rateLimits.consume(['login:account', email], ['login:ip', ctx.ip]);
+    await this.rateLimits.consume(['login:ip', ctx.ip]);
     const user = await ctx.em.findOne(User, { email });
+    const account = accountKey(user, email);
+    await this.rateLimits.consume(['login:account', account]);
     const ok = await this.hasher.verify(user?.passwordHash, input.password);
     if (!user || !ok) throw new UnauthenticatedError(INVALID_CREDENTIALS);
     if (!user.emailVerifiedAt) throw new EmailNotVerifiedError();
-    await this.rateLimits.reset('login:account', email);
+    await this.rateLimits.reset('login:account', account);
     return ctx.em.transactional((em) => this.openSession(em, em.merge(user)));
   }
 
@@ -167,7 +204,7 @@ export class AuthService {
   ): Promise<User> {
     const user = await ctx.em.findOne(User, viewer.userId);
     if (!user) throw new NotFoundError('User', viewer.userId);
-    await this.rateLimits.consume(['login:account', user.email]);
+    await this.rateLimits.consume(['login:account', accountKey(user, user.email)]);
     if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
       throw new BadUserInputError('Current password is wrong', 'currentPassword');
     }
@@ -180,9 +217,10 @@ export class AuthService {
   /** Always succeeds, so it cannot tell which addresses have accounts. */
   async requestPasswordReset(ctx: RequestContext, rawEmail: string): Promise<void> {
     const email = normaliseEmail(rawEmail);
-    await this.rateLimits.consume(['reset:ip', ctx.ip], ['mail:account', email]);
+    const found = await ctx.em.findOne(User, { email });
+    await this.rateLimits.consume(['reset:ip', ctx.ip], ['mail:account', accountKey(found, email)]);
     await ctx.em.transactional(async (em) => {
-      const user = await em.findOne(User, { email });
+      const user = found && em.merge(found);
       if (!user) return;
       await this.expireTokens(em, user, EmailTokenPurpose.RESET_PASSWORD);
       const { link, expiresAt } = this.issueEmailToken(
@@ -211,6 +249,9 @@ export class AuthService {
     ctx: RequestContext,
     input: { token: string; newPassword: string },
   ): Promise<User> {
+    await this.rateLimits.consume(['token:ip', ctx.ip]);
+    // The token is checked before the costly hash; it is claimed (once) only afterwards.
+    await this.liveToken(ctx.em, input.token, EmailTokenPurpose.RESET_PASSWORD);
     const passwordHash = await this.hasher.hash(input.newPassword);
     const user = await ctx.em.transactional(async (em) => {
       const row = await this.claimToken(em, input.token, EmailTokenPurpose.RESET_PASSWORD);
@@ -258,8 +299,8 @@ export class AuthService {
     return { link: this.mail.link(path, token), expiresAt };
   }
 
-  /** Marks a live token used, exactly once; throws BAD_USER_INPUT for anything else. */
-  private async claimToken(em: EntityManager, token: string, purpose: EmailTokenPurpose) {
+  /** The unused, unexpired token row; throws BAD_USER_INPUT for anything else. */
+  private async liveToken(em: EntityManager, token: string, purpose: EmailTokenPurpose) {
     const row = await em.findOne(
       EmailToken,
       { tokenHash: hashToken(token), purpose },
@@ -268,6 +309,12 @@ export class AuthService {
     if (!row || row.usedAt || row.expiresAt <= new Date()) {
       throw new BadUserInputError(INVALID_TOKEN, 'token');
     }
+    return row;
+  }
+
+  /** Marks a live token used, exactly once; throws BAD_USER_INPUT for anything else. */
+  private async claimToken(em: EntityManager, token: string, purpose: EmailTokenPurpose) {
+    const row = await this.liveToken(em, token, purpose);
     const claimed = await em.nativeUpdate(
       EmailToken,
       { id: row.id, usedAt: null },

@@ -27,6 +27,11 @@ export class MailService {
     private readonly logger: Logger,
   ) {}
 
+  /** An absolute address of a page of the shop. */
+  url(path: string): string {
+    return `${this.config.publicUrl}${path}`;
+  }
+
   link(path: string, token: string): string {
     return `${this.config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
   }

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { RateLimitedError } from '../errors';
 
 export type RateBucket =
-  'login:account' | 'login:ip' | 'signup:ip' | 'mail:account' | 'mail:ip' | 'reset:ip';
+  'login:account' | 'login:ip' | 'signup:ip' | 'mail:account' | 'mail:ip' | 'reset:ip' | 'token:ip';
 
 /**
  * Fixed-window counters in Redis (rate-limiter-flexible), shared by every API instance.
@@ -23,6 +23,7 @@ export class RateLimitService {
       'mail:account': make('mail-account', limits.mailPerAccount, limits.mailWindowSeconds),
       'mail:ip': make('mail-ip', limits.mailPerIp, limits.mailWindowSeconds),
       'reset:ip': make('reset-ip', limits.resetPerIp, limits.resetWindowSeconds),
+      'token:ip': make('token-ip', limits.tokenPerIp, limits.tokenWindowSeconds),
     };
   }
 
@@ -36,6 +37,17 @@ export class RateLimitService {
       else throw r.reason;
     }
     if (waitMs > 0) throw new RateLimitedError(waitMs);
+  }
+
+  /** Like `consume`, but answers false instead of throwing when a bucket is full. */
+  async tryConsume(...hits: [RateBucket, string][]): Promise<boolean> {
+    try {
+      await this.consume(...hits);
+      return true;
+    } catch (err) {
+      if (err instanceof RateLimitedError) return false;
+      throw err;
+    }
   }
 
   /** Forgets a bucket's count, e.g. an account's failed logins after a successful one. */
