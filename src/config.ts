@@ -43,7 +43,7 @@ export const envSchema = z.object({
   METRICS_PORT: int(0),
   METRICS_TOKEN: z.string().default(''),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1).default(2000),
-  MYSQL_READ_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
+  MYSQL_READ_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
 
   MYSQL_HOST: z.string().default('127.0.0.1'),
   MYSQL_PORT: int(3306),

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'EMAIL_NOT_VERIFIED',
+  'TIMEOUT',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -8,7 +8,8 @@ async function main() {
   const command = process.argv[2] ?? 'up';
   const config = loadConfig();
   await ensureDatabase(config.mysql);
-  const orm = await createOrm(config.mysql);
+  // Schema changes may take long: no statement deadline here.
+  const orm = await createOrm({ ...config.mysql, readTimeoutMs: 0 });
   try {
     const migrator = orm.getMigrator();
     if (command === 'up') {

@@ -23,7 +23,11 @@ export function ormOptions(config: Config['mysql'], logger?: Logger) {
     // Relations are batched per tick: no N+1 from nested GraphQL fields.
     dataloader: true,
     allowGlobalContext: false,
-    pool: { min: 0, max: config.poolMax },
+    pool: {
+      min: 0,
+      max: config.poolMax,
+      ...(config.readTimeoutMs > 0 ? { afterCreate: statementTimeout(config.readTimeoutMs) } : {}),
+    },
     migrations: {
       migrationsList,
       path: 'src/migrations',
@@ -36,6 +40,23 @@ export function ormOptions(config: Config['mysql'], logger?: Logger) {
     },
     debug: false,
     logger: (message: string) => logger?.debug({ component: 'orm' }, message),
+  };
+}
+
+type PoolConnection = {
+  query: (sql: string, values: unknown[], cb: (err: Error | null) => void) => void;
+};
+
+/**
+ * Each pooled connection gets a statement deadline: MySQL's max_execution_time bounds SELECTs
+ * only; MariaDB has no read-only variant, so its max_statement_time bounds every statement.
+ */
+function statementTimeout(ms: number) {
+  return (conn: PoolConnection, done: (err: Error | null, conn: PoolConnection) => void) => {
+    conn.query('SET SESSION max_execution_time = ?', [ms], (mysqlErr) => {
+      if (!mysqlErr) return done(null, conn);
+      conn.query('SET SESSION max_statement_time = ?', [ms / 1000], (err) => done(err, conn));
+    });
   };
 }
 

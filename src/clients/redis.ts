@@ -16,6 +16,8 @@ export function createRedis(config: Config['redis'], name = 'main') {
     lazyConnect: true,
     // Commands wait for a reconnect instead of failing at once; 3 tries bound a request's wait.
     maxRetriesPerRequest: 3,
+    // A command Redis does not answer in time fails instead of holding its request.
+    commandTimeout: config.commandTimeoutMs,
     // Commands issued in the same event-loop turn go out in one write (one syscall on each side):
     // under a sale's burst this is most of the cost of talking to Redis.
     enableAutoPipelining: true,

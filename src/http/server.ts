@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
@@ -18,6 +19,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { createErrorFormatter } from './format-error';
 import { compileTrust, createClientAddress, type ClientAddress } from './client-address';
+import { executionDeadlinePlugin } from './execution-deadline';
 import { createOperationGuard } from './operation-guard';
 import type { Metrics } from './metrics';
 
@@ -71,6 +73,14 @@ async function authenticateHttp(
   }
 }
 
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const a = createHash('sha256')
+    .update(given ?? '')
+    .digest();
+  const b = createHash('sha256').update(expected).digest();
+  return given !== undefined && timingSafeEqual(a, b);
+}
+
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([
     p,
@@ -111,7 +121,17 @@ export async function createHttpServer(deps: HttpDeps) {
     const ready = results.every(([, state, optional]) => optional || state === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  // /metrics on the main port, or alone on its own port (e.g. reachable only inside the cluster).
+  const metricsApp = config.http.metricsPort > 0 ? express() : app;
+  const metricsServer = metricsApp === app ? undefined : createServer(metricsApp);
+  metricsApp.get('/metrics', async (req, res) => {
+    if (
+      config.http.metricsToken &&
+      !sameSecret(bearer(req.headers.authorization), config.http.metricsToken)
+    ) {
+      res.status(401).type('text/plain').send('metrics need a bearer token\n');
+      return;
+    }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   deps.routes?.(app, clientAddress);
@@ -179,6 +199,7 @@ export async function createHttpServer(deps: HttpDeps) {
           },
         },
         guard.apolloPlugin,
+        executionDeadlinePlugin(config.graphql.executionTimeoutMs),
         deps.metrics.plugin,
         config.env === 'production'
           ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
@@ -233,9 +254,19 @@ export async function createHttpServer(deps: HttpDeps) {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve());
       });
+      if (metricsServer) {
+        await new Promise<void>((resolve, reject) => {
+          metricsServer.once('error', reject);
+          metricsServer.listen(config.http.metricsPort, host, () => resolve());
+        });
+      }
       return (httpServer.address() as AddressInfo).port;
     },
     async close(): Promise<void> {
+      if (metricsServer?.listening) {
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        metricsServer.closeAllConnections();
+      }
       if (apollo) await apollo.stop();
       else if (httpServer.listening) {
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -35,7 +35,7 @@ it('counts operations in Prometheus /metrics', async () => {
   dataOf(await t.gql(ServerTimeDocument));
   const text = await (await fetch(`${base()}/metrics`)).text();
   expect(text).toMatch(
-    /graphql_operations_total\{operation="ServerTime",type="query",outcome="ok"\} [1-9]/,
+    /graphql_operations_total\{operation="serverTime",type="query",outcome="ok"\} [1-9]/,
   );
   expect(text).toContain('process_cpu_seconds_total');
 });
