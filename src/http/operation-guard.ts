@@ -221,9 +221,10 @@ export function createOperationGuard(schema: GraphQLSchema, limits: OperationLim
       costs.set(document, entry);
     }
     const vars = variables ?? {};
+    // An omitted variable (its default applies) and an explicit null are different keys.
     const key = JSON.stringify([
       operationName ?? null,
-      entry.variables.map((v) => vars[v] ?? null),
+      entry.variables.map((v) => (v in vars ? [vars[v]] : 'default')),
     ]);
     let complexity = entry.measured.get(key);
     if (complexity === undefined) {
