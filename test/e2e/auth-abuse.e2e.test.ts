@@ -85,6 +85,39 @@ describe('single-use tokens', () => {
   });
 });
 
+describe('hashing', () => {
+  it('resetPassword checks the token before it hashes: a bad token costs no hash', async () => {
+    // A dear hash (hundreds of iterations) makes the difference plain on any machine.
+    const app = await startTestApp(`${__filename}-hash`, {
+      ARGON2_ITERATIONS: '400',
+      RATE_TOKEN_PER_IP: '1000',
+    });
+    try {
+      const timed = async (run: () => Promise<unknown>) => {
+        const started = performance.now();
+        await run();
+        return performance.now() - started;
+      };
+      const hashed = await timed(async () =>
+        dataOf(
+          await app.gql(SignUpDocument, {
+            input: { email: `hash.${unique()}@example.com`, password: PASSWORD, name: 'H' },
+          }),
+        ),
+      );
+      const reset = (token: string) =>
+        app.gql(ResetPasswordDocument, { input: { token, newPassword: PASSWORD } });
+      await reset('warm-up'); // first request on a new app opens connections
+      const badToken = await timed(async () => {
+        expect(errorCode(await reset('not-a-token'))).toBe('BAD_USER_INPUT');
+      });
+      expect(badToken).toBeLessThan(hashed / 4);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('client address behind proxies', () => {
   const signUpFrom = (app: TestApp, forwardedFor: string) =>
     gqlRequest(
