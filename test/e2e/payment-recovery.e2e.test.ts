@@ -27,6 +27,8 @@ const shared: Env = {
   OUTBOX_POLL_INTERVAL_MS: '200',
   PAYMENT_RECOVERY_AFTER_SECONDS: '2',
   PAYMENT_RECOVERY_INTERVAL_MS: '200',
+  // Above the payer's 3 s charge, below the hold: the hold decides when a claim may be broken.
+  PAYMENT_CLAIM_LEASE_SECONDS: '5',
 };
 // The payment process's provider books a charge at once and answers 3 s later: the window in
 // which the tests kill it.
@@ -154,8 +156,8 @@ describe('payment recovery', () => {
       );
       await kill(payer.child);
       expect(await Promise.all(requests)).toEqual(Array(8).fill('cut off'));
-      // Killed before pay.lua: still held in Redis, PENDING in MySQL.
-      for (const r of reservations) expect(await reservationField(r, 'status')).toBe('HELD');
+      // Killed before pay.lua: still held in Redis (claimed by its payment), PENDING in MySQL.
+      for (const r of reservations) expect(await reservationField(r, 'status')).toBe('PAYING');
       expect(rows.every((r) => r.status === 'PENDING')).toBe(true);
 
       const settled = await waitFor(
