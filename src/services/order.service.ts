@@ -1,10 +1,23 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { RequestContext, Viewer } from '../context';
 import { Order, OrderStatus } from '../entities/order.entity';
+import { Payment, type PaymentStatus, type RefundReason } from '../entities/payment.entity';
 import { Role } from '../entities/user.entity';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../errors';
 import { decodeCursor, toConnection, type Connection } from '../schema/pagination';
 import type { OrderLifecycleService } from './order-lifecycle.service';
+
+/** An order's payment and refund state. */
+export interface OrderPaymentView {
+  id: string;
+  status: PaymentStatus;
+  amount: number;
+  paidAt: Date | null;
+  refundAmount: number | null;
+  refundReason: RefundReason | null;
+  refundRequestedAt: Date | null;
+  refundedAt: Date | null;
+}
 
 /** A status change the owner asked for and may not make (returned as data, not thrown). */
 export interface RefusedTransition {
@@ -62,6 +75,21 @@ export class OrderService {
       throw new NotFoundError('Order', id);
     }
     return order;
+  }
+
+  /** The order's payment and refund state (for an order the caller may read). */
+  async paymentOf(ctx: RequestContext, order: Order): Promise<OrderPaymentView> {
+    const p = await ctx.em.findOneOrFail(Payment, order.paymentId);
+    return {
+      id: p.id,
+      status: p.status,
+      amount: p.amount,
+      paidAt: p.paidAt ?? null,
+      refundAmount: p.refundAmount ?? null,
+      refundReason: p.refundReason ?? null,
+      refundRequestedAt: p.refundRequestedAt ?? null,
+      refundedAt: p.refundedAt ?? null,
+    };
   }
 
   /** What the owner may do with the order now. */

@@ -31,7 +31,9 @@ export const providerLedger = {
 /**
  * A stand-in for a card processor: declines a `declineRate` share of charges (0 approves all,
  * 1 declines all) and answers after `latencyMs`. An approved charge is booked at once and the
- * answer travels back afterwards, so a process that dies while waiting has still been charged.
+ * answer travels back afterwards, so a process that dies while waiting has still been charged; a
+ * refund is booked once its request has travelled `latencyMs` (and answered as long again), so a
+ * process that dies before has refunded nothing.
  * Its ledger lives in Redis (under `payment-provider:`), shared by every instance the way a real
  * processor's records are, so a refund from another process finds the charge.
  */
@@ -52,6 +54,8 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   }
 
   async refund(paymentId: string, amount: number): Promise<void> {
+    // A refund request travels to the processor before it is booked (the caller may die first).
+    await this.answer();
     if (await this.redis.hexists(providerLedger.charged, paymentId))
       await this.book(providerLedger.refunded, paymentId, amount);
     await this.answer();

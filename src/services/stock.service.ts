@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { pubSubChannel } from '../clients/pubsub';
 import type { AppRedis } from '../clients/redis';
-import { Payment, PaymentStatus, paymentItems, type PaymentItem } from '../entities/payment.entity';
+import {
+  Payment,
+  PaymentStatus,
+  RefundReason,
+  paymentItems,
+  type PaymentItem,
+} from '../entities/payment.entity';
 import { Product } from '../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { TOPICS } from '../schema/topics';
@@ -133,7 +139,7 @@ export class StockService {
       const written = paidInRedis.length
         ? await tem.execute<{ reservation_id: string }[]>(
             `select p.reservation_id from payments p join orders o on o.payment_id = p.id
-             where p.status = 'PAID' and p.reservation_id in (${paidInRedis.map(() => '?').join(',')})`,
+             where p.status in ('PAID', 'REFUNDING', 'REFUNDED') and p.reservation_id in (${paidInRedis.map(() => '?').join(',')})`,
             paidInRedis,
           )
         : [];
@@ -182,9 +188,19 @@ export class StockService {
     const bought: (string | number)[] = [];
     if (product.purchaseLimit != null && !(await this.redis.exists(keys.bought))) {
       const perUser = new Map<number, number>();
+      // A cancelled or returned order still counts against the limit (as the live counts do);
+      // a payment that never became an order does not (its units were released).
       const payments = await em.find(
         Payment,
-        { status: PaymentStatus.PAID },
+        {
+          $or: [
+            { status: PaymentStatus.PAID },
+            {
+              status: { $in: [PaymentStatus.REFUNDING, PaymentStatus.REFUNDED] },
+              refundReason: { $ne: RefundReason.UNPLACEABLE },
+            },
+          ],
+        },
         { fields: ['user', 'items'] },
       );
       for (const p of payments) {
