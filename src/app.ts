@@ -35,6 +35,7 @@ import { OrderService } from './services/order.service';
 import { PasswordHasher } from './services/password-hasher';
 import { RateLimitService } from './services/rate-limit.service';
 import { PaymentEventPublisher } from './services/payment-events.service';
+import { PaymentDeadLetters } from './services/payment-dead-letters';
 import { PaymentRefundService } from './services/payment-refund.service';
 import { SimulatedPaymentProvider } from './services/payment-provider.service';
 import { PaymentService } from './services/payment.service';
@@ -123,6 +124,7 @@ async function createServices(config: Config, logger: Logger, metrics: Metrics) 
     metrics.registry,
     logger.child({ component: 'refunds' }),
   );
+  const deadLetters = new PaymentDeadLetters(kafka, config.kafka);
   const orderLifecycle = new OrderLifecycleService(
     config.orders,
     stock,
@@ -155,6 +157,7 @@ async function createServices(config: Config, logger: Logger, metrics: Metrics) 
     paymentEvents,
     payments,
     refunds,
+    deadLetters,
     orderLifecycle,
     orders,
     products,
