@@ -34,8 +34,8 @@ export interface ScriptCommands {
   ): Promise<(string | number)[]>;
   /** release.lua: `saleRelease(numkeys, ...keys, ...argv)`. */
   saleRelease(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
-  /** counter-add.lua: the new value, or -1 when the counter is missing. */
-  counterAdd(counter: string, delta: number): Promise<number>;
+  /** counter-add.lua: the new value, -1 when the counter is missing, -2 when `guard` refused. */
+  counterAdd(counter: string, delta: number, guard?: '1'): Promise<number>;
   saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
   stockRebuild(
     stock: string,
