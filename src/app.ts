@@ -22,6 +22,7 @@ import { SystemResolver } from './resolvers/system.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { PurchaseResolver } from './resolvers/purchase.resolver';
 import { StockResolver } from './resolvers/stock.resolver';
+import { PaymentAuditResolver } from './resolvers/payment-audit.resolver';
 import { buildAppSchema } from './schema/build-schema';
 import { AuthService } from './services/auth.service';
 import { CartService } from './services/cart.service';
@@ -35,6 +36,7 @@ import { OrderService } from './services/order.service';
 import { PasswordHasher } from './services/password-hasher';
 import { RateLimitService } from './services/rate-limit.service';
 import { PaymentEventPublisher } from './services/payment-events.service';
+import { PaymentAuditService } from './services/payment-audit.service';
 import { PaymentDeadLetters } from './services/payment-dead-letters';
 import { PaymentRefundService } from './services/payment-refund.service';
 import { SimulatedPaymentProvider } from './services/payment-provider.service';
@@ -125,6 +127,7 @@ async function createServices(config: Config, logger: Logger, metrics: Metrics) 
     logger.child({ component: 'refunds' }),
   );
   const deadLetters = new PaymentDeadLetters(kafka, config.kafka);
+  const audit = new PaymentAuditService(orm.em, paymentProvider);
   const orderLifecycle = new OrderLifecycleService(
     config.orders,
     stock,
@@ -158,6 +161,7 @@ async function createServices(config: Config, logger: Logger, metrics: Metrics) 
     payments,
     refunds,
     deadLetters,
+    audit,
     orderLifecycle,
     orders,
     products,
@@ -220,6 +224,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         new OrderStatusResolver(),
         purchaseResolver,
         new StockResolver(services.stock),
+        new PaymentAuditResolver(services.audit),
         new OrderResolver(services.orders),
         new OrderItemResolver(),
         new ProductResolver(services.products, services.likes),

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
+import type { PaymentLedger } from './payment-audit.service';
 
 export interface ChargeRequest {
   paymentId: string;
@@ -37,7 +38,7 @@ export const providerLedger = {
  * Its ledger lives in Redis (under `payment-provider:`), shared by every instance the way a real
  * processor's records are, so a refund from another process finds the charge.
  */
-export class SimulatedPaymentProvider implements PaymentProvider {
+export class SimulatedPaymentProvider implements PaymentProvider, PaymentLedger {
   // Mutable so a demo or test can switch the outcome of the next charges.
   constructor(
     readonly options: { declineRate: number; latencyMs: number },
