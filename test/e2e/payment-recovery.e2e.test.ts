@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Env } from '../../src/config';
 import { saleKeys } from '../../src/services/stock.service';
+import { expectCleanAudit } from '../helpers/audit';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
 import {
   createMembers,
@@ -178,6 +179,8 @@ describe('payment recovery', () => {
       expect(await live(productId)).toBe(20);
       expect(await durableState(t.app, productId)).toEqual({ stock: 20, orders: 0, units: 0 });
       expect(await t.app.services.stock.sync(t.app.orm.em.fork(), productId)).toBe(20);
+      // Every charge was refunded, and nothing else happened.
+      expect(await expectCleanAudit(t.app)).toMatchObject({ charges: 8, refunds: 8, orders: 0 });
     } finally {
       await kill(payer.child);
     }
@@ -282,6 +285,8 @@ describe('payment recovery', () => {
       ).pay;
       const first = rows.find((r) => r.reservation_id === reservations[0]);
       expect(again).toMatchObject({ __typename: 'Payment', id: first?.id });
+      // With the first test's 8 refunded charges: 16 charges, 8 orders, no discrepancy.
+      expect(await expectCleanAudit(t.app)).toMatchObject({ charges: 16, refunds: 8, orders: 8 });
     } finally {
       release?.();
       await lockHolder?.catch(() => undefined);

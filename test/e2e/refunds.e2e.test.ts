@@ -8,6 +8,7 @@ import {
   PurchaseDocument,
   RequestReturnDocument,
 } from '../graphql/generated';
+import { expectCleanAudit } from '../helpers/audit';
 import { killChild, startChildApp } from '../helpers/child-app';
 import { dataOf } from '../helpers/gql-client';
 import {
@@ -240,5 +241,7 @@ describe('refunds', () => {
       });
       expect(await refundsOf(paymentId)).toBe(amount);
     }
+    // Every charge of this file ends as an order or a refund, never both, never twice.
+    await expectCleanAudit(t.app);
   });
 });
