@@ -1,11 +1,14 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import type { RequestContext, Viewer } from '../context';
+import DataLoader from 'dataloader';
+import { loader, type RequestContext, type Viewer } from '../context';
 import { Order, OrderStatus } from '../entities/order.entity';
 import { Payment, type PaymentStatus, type RefundReason } from '../entities/payment.entity';
 import { Role } from '../entities/user.entity';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../errors';
 import { decodeCursor, toConnection, type Connection } from '../schema/pagination';
 import type { OrderLifecycleService } from './order-lifecycle.service';
+
+const PAYMENT_LOADER = 'order.payment';
 
 /** An order's payment and refund state. */
 export interface OrderPaymentView {
@@ -77,9 +80,22 @@ export class OrderService {
     return order;
   }
 
-  /** The order's payment and refund state (for an order the caller may read). */
+  /**
+   * The order's payment and refund state (for an order the caller may read), batched per request
+   * into one query however many orders a page shows.
+   */
   async paymentOf(ctx: RequestContext, order: Order): Promise<OrderPaymentView> {
-    const p = await ctx.em.findOneOrFail(Payment, order.paymentId);
+    const p = await loader(
+      ctx,
+      PAYMENT_LOADER,
+      () =>
+        new DataLoader<string, Payment | undefined>(async (ids) => {
+          const rows = await ctx.em.find(Payment, { id: { $in: [...ids] } });
+          const byId = new Map(rows.map((r) => [r.id, r]));
+          return ids.map((id) => byId.get(id));
+        }),
+    ).load(order.paymentId);
+    if (!p) throw new NotFoundError('Payment of order', order.id);
     return {
       id: p.id,
       status: p.status,
