@@ -231,4 +231,36 @@ describe('payment', () => {
     expect(await durableState(t.app, productId)).toEqual({ stock: 3, orders: 1, units: 2 });
     expect(await live(productId)).toBe(3);
   });
+
+  it('a hold that runs out while its payment is being charged is not swept: the claim keeps it, one charge, paid', async () => {
+    const productId = await createProduct(t.app, { stock: 3 });
+    const [member] = await createMembers(t.app, 1);
+    const held = await reserve(productId, member.token, 1);
+    const provider = t.app.services.paymentProvider;
+    // The charge outlasts the 2 s hold; the sweeper runs every 100 ms meanwhile.
+    provider.options.latencyMs = 3000;
+    let pay;
+    try {
+      const paying = t.gql(PayDocument, { input: { reservationId: held.id } }, member.token);
+      await waitFor(
+        async () => (await t.app.services.reservations.find(held.id))?.status === 'PAYING',
+        { what: 'the claim' },
+      );
+      await new Promise((r) => setTimeout(r, 2500));
+      // The hold is over, yet the sweeper left the claimed reservation alone.
+      expect(await t.app.services.reservations.sweep()).toBe(0);
+      expect((await t.app.services.reservations.find(held.id))?.status).toBe('PAYING');
+      expect(await live(productId)).toBe(2);
+      pay = dataOf(await paying).pay;
+    } finally {
+      provider.options.latencyMs = 0;
+    }
+    expect(pay).toMatchObject({ __typename: 'Payment' });
+    const id = pay.__typename === 'Payment' ? pay.id : '';
+    expect((await provider.refunds()).has(id)).toBe(false);
+    await waitFor(async () => (await durableState(t.app, productId)).orders === 1, {
+      what: 'the order',
+    });
+    expect(await live(productId)).toBe(2);
+  });
 });
