@@ -5,7 +5,7 @@ import { Migration20261123235250_CatalogCartLikes } from './Migration20261123235
 import { Migration20261123235352_OrderLifecycle } from './Migration20261123235352_OrderLifecycle';
 import { Migration20261124000500_Payments } from './Migration20261124000500_Payments';
 import { Migration20261125000000_PaymentStatus } from './Migration20261125000000_PaymentStatus';
-import { Migration20261129000000_PaymentRefunds } from './Migration20261129000000_PaymentRefunds';
+import { Migration20261129020000_PaymentRefunds } from './Migration20261129020000_PaymentRefunds';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
 export const migrationsList: MigrationObject[] = [
@@ -21,5 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123235352_OrderLifecycle', class: Migration20261123235352_OrderLifecycle },
   { name: 'Migration20261124000500_Payments', class: Migration20261124000500_Payments },
   { name: 'Migration20261125000000_PaymentStatus', class: Migration20261125000000_PaymentStatus },
-  { name: 'Migration20261129000000_PaymentRefunds', class: Migration20261129000000_PaymentRefunds },
+  { name: 'Migration20261129020000_PaymentRefunds', class: Migration20261129020000_PaymentRefunds },
 ];

@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * Refunds of paid payments: REFUNDING (owed, written with the order's cancel or return, or when
  * the payment cannot become an order) and REFUNDED (given back), with amount, reason and times.
  */
-export class Migration20261129000000_PaymentRefunds extends Migration {
+export class Migration20261129020000_PaymentRefunds extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `alter table \`payments\` modify \`status\` enum('PENDING', 'PAID', 'DECLINED', 'VOID', 'REFUNDING', 'REFUNDED') not null default 'PENDING', add \`refund_amount\` int unsigned null, add \`refund_reason\` enum('CANCELLED', 'RETURNED', 'UNPLACEABLE') null, add \`refund_requested_at\` datetime(3) null, add \`refunded_at\` datetime(3) null;`,
