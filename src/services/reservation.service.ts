@@ -94,8 +94,9 @@ function randomToken(): string {
 
 /**
  * Reservations: `purchase` holds units atomically in Redis (reserve.lua: sale window, per-member
- * limit, stock, hold, idempotency), `release` gives a held reservation's units back once, and
- * `sweep` releases expired holds. A reservation's keys live in its first product's hash slot;
+ * limit, stock, hold, idempotency), `claim` reserves a held one for one payment attempt
+ * (pay-claim.lua: HELD → PAYING with a lease), `release` gives a reservation's units back once,
+ * and `sweep` releases expired holds (a claimed one only once its lease is over too). A reservation's keys live in its first product's hash slot;
  * a multi-product purchase therefore needs its products in one slot on Redis Cluster.
  * Business outcomes come back as `PurchaseOutcome`; bad input throws BAD_USER_INPUT / NOT_FOUND,
  * a reused key with other input throws CONFLICT.
