@@ -8,7 +8,7 @@ import { createOrm, type Orm } from './clients/orm';
 import { createPubSub } from './clients/pubsub';
 import { createRedis } from './clients/redis';
 import { AppError } from './errors';
-import { createMetrics } from './http/metrics';
+import { createMetrics, type Metrics } from './http/metrics';
 import { createHttpServer, type HttpServer } from './http/server';
 import { verifyEmailPage } from './http/pages';
 import { createLogger, type Logger } from './logger';
@@ -22,6 +22,7 @@ import { SystemResolver } from './resolvers/system.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { PurchaseResolver } from './resolvers/purchase.resolver';
 import { StockResolver } from './resolvers/stock.resolver';
+import { PaymentAuditResolver } from './resolvers/payment-audit.resolver';
 import { buildAppSchema } from './schema/build-schema';
 import { AuthService } from './services/auth.service';
 import { CartService } from './services/cart.service';
@@ -35,6 +36,9 @@ import { OrderService } from './services/order.service';
 import { PasswordHasher } from './services/password-hasher';
 import { RateLimitService } from './services/rate-limit.service';
 import { PaymentEventPublisher } from './services/payment-events.service';
+import { PaymentAuditService } from './services/payment-audit.service';
+import { PaymentDeadLetters } from './services/payment-dead-letters';
+import { PaymentRefundService } from './services/payment-refund.service';
 import { SimulatedPaymentProvider } from './services/payment-provider.service';
 import { PaymentService } from './services/payment.service';
 import { ReservationService } from './services/reservation.service';
@@ -43,7 +47,11 @@ import { TokenService } from './services/token.service';
 import { UserService } from './services/user.service';
 import { createMailWorker } from './workers/mail.worker';
 import { createOrderWriter } from './workers/order-writer.worker';
-import { createPaymentRecovery, createPaymentRelay } from './workers/payment-relay.worker';
+import {
+  createPaymentRecovery,
+  createPaymentRefunds,
+  createPaymentRelay,
+} from './workers/payment-relay.worker';
 import { createExpirySweeper } from './workers/sweeper.worker';
 import { createOrderSchedulerWorker } from './workers/order-scheduler.worker';
 import type { Worker } from './workers/poller';
@@ -62,7 +70,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-async function createServices(config: Config, logger: Logger) {
+async function createServices(config: Config, logger: Logger, metrics: Metrics) {
   const orm = await createOrm(config.mysql, logger);
   const redis = createRedis(config.redis);
   await redis.connect();
@@ -110,10 +118,21 @@ async function createServices(config: Config, logger: Logger) {
     config,
     logger.child({ component: 'payments' }),
   );
+  const refunds = new PaymentRefundService(
+    orm.em,
+    paymentProvider,
+    reservations,
+    config.payment,
+    metrics.registry,
+    logger.child({ component: 'refunds' }),
+  );
+  const deadLetters = new PaymentDeadLetters(kafka, config.kafka);
+  const audit = new PaymentAuditService(orm.em, paymentProvider);
   const orderLifecycle = new OrderLifecycleService(
     config.orders,
     stock,
     orderStatus,
+    refunds,
     logger.child({ component: 'orders' }),
   );
   const orders = new OrderService(orderLifecycle);
@@ -140,6 +159,9 @@ async function createServices(config: Config, logger: Logger) {
     paymentProvider,
     paymentEvents,
     payments,
+    refunds,
+    deadLetters,
+    audit,
     orderLifecycle,
     orders,
     products,
@@ -154,7 +176,8 @@ async function createServices(config: Config, logger: Logger) {
  */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config);
-  const services = await createServices(config, logger);
+  const metrics = createMetrics();
+  const services = await createServices(config, logger, metrics);
   const { orm, redis, pubSub, kafka, mailer } = services;
   const serveApi = config.role !== 'worker';
   const runWorkers = config.role !== 'api';
@@ -170,12 +193,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         em: orm.em,
         redis,
         orderStatus: services.orderStatus,
+        refunds: services.refunds,
         config,
         logger,
       }),
       createExpirySweeper(services.reservations, config.sale.sweeperIntervalMs, logger),
       createPaymentRelay(services.paymentEvents, config.sale.outboxPollIntervalMs, logger),
       createPaymentRecovery(services.payments, orm.em, config.payment.recoveryIntervalMs, logger),
+      createPaymentRefunds(services.refunds, config.payment.refundIntervalMs, logger),
     );
     workers.push(
       createOrderSchedulerWorker(
@@ -199,6 +224,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         new OrderStatusResolver(),
         purchaseResolver,
         new StockResolver(services.stock),
+        new PaymentAuditResolver(services.audit),
         new OrderResolver(services.orders),
         new OrderItemResolver(),
         new ProductResolver(services.products, services.likes),
@@ -211,7 +237,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
 
   let kafkaAdmin: Admin | undefined;
-  const metrics = createMetrics();
   let http: HttpServer | undefined;
   http = await createHttpServer({
     config,

@@ -111,6 +111,10 @@ export const envSchema = z.object({
   PAYMENT_RELAY_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
   PAYMENT_RECOVERY_AFTER_SECONDS: z.coerce.number().int().min(1).default(60),
   PAYMENT_RECOVERY_INTERVAL_MS: int(5000),
+  // Payments: one charge per reservation, refunds
+  PAYMENT_CLAIM_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  PAYMENT_REFUND_INTERVAL_MS: int(1000),
+  PAYMENT_REFUND_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
 
   ORDER_SHIPPING_AFTER_SECONDS: int(86400),
   ORDER_DELIVERED_AFTER_SECONDS: int(86400),
@@ -256,6 +260,9 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       relayLeaseSeconds: e.PAYMENT_RELAY_LEASE_SECONDS,
       recoveryAfterSeconds: e.PAYMENT_RECOVERY_AFTER_SECONDS,
       recoveryIntervalMs: e.PAYMENT_RECOVERY_INTERVAL_MS,
+      claimLeaseSeconds: e.PAYMENT_CLAIM_LEASE_SECONDS,
+      refundIntervalMs: e.PAYMENT_REFUND_INTERVAL_MS,
+      refundLeaseSeconds: e.PAYMENT_REFUND_LEASE_SECONDS,
     },
     orders: {
       shippingAfterSeconds: e.ORDER_SHIPPING_AFTER_SECONDS,

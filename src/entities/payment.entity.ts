@@ -18,12 +18,24 @@ export function paymentItems(value: PaymentItem[] | string): PaymentItem[] {
  * PAID: charged and the reservation marked paid in Redis (the only status that counts as sold).
  * DECLINED: the provider refused the charge. VOID: the reservation could not be paid with it
  * (hold expired or released, or paid by another attempt); any charge was refunded.
+ * REFUNDING: paid, and its refund is owed (the order was cancelled or returned, or the payment
+ * could not become an order); the refund worker gives the money back. REFUNDED: given back.
  */
 export enum PaymentStatus {
   PENDING = 'PENDING',
   PAID = 'PAID',
   DECLINED = 'DECLINED',
   VOID = 'VOID',
+  REFUNDING = 'REFUNDING',
+  REFUNDED = 'REFUNDED',
+}
+
+/** Why a paid payment is refunded. */
+export enum RefundReason {
+  CANCELLED = 'CANCELLED',
+  RETURNED = 'RETURNED',
+  /** The payment event could not become an order (the order writer's stock guard refused it). */
+  UNPLACEABLE = 'UNPLACEABLE',
 }
 
 /**
@@ -31,7 +43,9 @@ export enum PaymentStatus {
  * Written PENDING before the provider is charged, so no charge is ever without a durable record;
  * marked PAID once Redis has the reservation paid. `nextAttemptAt` is when a worker looks at the
  * row next: for a PENDING row, the recovery (a crashed or failed `pay`), for a PAID one, the relay
- * (an event not yet acknowledged by Kafka); `publishedAt` stays null until Kafka has the event.
+ * (an event not yet acknowledged by Kafka), for a REFUNDING one, the refund worker;
+ * `publishedAt` stays null until Kafka has the event. The refund columns are written in the same
+ * transaction as what owes the refund (the order's status change), so a refund is never lost.
  */
 @Entity({ tableName: 'payments' })
 @Index({ properties: ['status', 'publishedAt', 'nextAttemptAt'] })
@@ -76,4 +90,18 @@ export class Payment {
 
   @Property({ type: 'string', length: 500, nullable: true })
   lastError?: string | null;
+
+  @Property({ type: 'integer', unsigned: true, nullable: true })
+  refundAmount?: number | null;
+
+  @Enum({ items: () => RefundReason, nullable: true })
+  refundReason?: RefundReason | null;
+
+  // When the refund was owed (written with the status change that owes it).
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  refundRequestedAt?: Date | null;
+
+  // When the provider confirmed the refund.
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  refundedAt?: Date | null;
 }

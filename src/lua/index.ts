@@ -10,6 +10,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   // Variable key counts (one group of keys per product): the caller passes numkeys first.
   saleReserve: { file: 'reserve.lua' },
   salePay: { file: 'pay.lua' },
+  salePayClaim: { file: 'pay-claim.lua', keys: 1 },
   saleRelease: { file: 'release.lua' },
   saleMeta: { file: 'sale-meta.lua', keys: 2 },
   stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
@@ -23,10 +24,18 @@ export interface ScriptCommands {
   saleReserve(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
   /** pay.lua: `salePay(numkeys, ...keys, ...argv)`. */
   salePay(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
+  /** pay-claim.lua: `salePayClaim(reservation, userId, paymentId, leaseMs, mode)`. */
+  salePayClaim(
+    reservation: string,
+    userId: number,
+    paymentId: string,
+    leaseMs: number,
+    mode: 'claim' | 'unclaim',
+  ): Promise<(string | number)[]>;
   /** release.lua: `saleRelease(numkeys, ...keys, ...argv)`. */
   saleRelease(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
-  /** counter-add.lua: the new value, or -1 when the counter is missing. */
-  counterAdd(counter: string, delta: number): Promise<number>;
+  /** counter-add.lua: the new value, -1 when the counter is missing, -2 when `guard` refused. */
+  counterAdd(counter: string, delta: number, guard?: '1'): Promise<number>;
   saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
   stockRebuild(
     stock: string,

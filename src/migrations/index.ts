@@ -6,6 +6,7 @@ import { Migration20261123235352_OrderLifecycle } from './Migration2026112323535
 import { Migration20261124000500_Payments } from './Migration20261124000500_Payments';
 import { Migration20261125000000_PaymentStatus } from './Migration20261125000000_PaymentStatus';
 import { Migration20261129010000_EmailBinaryCollation } from './Migration20261129010000_EmailBinaryCollation';
+import { Migration20261129020000_PaymentRefunds } from './Migration20261129020000_PaymentRefunds';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
 export const migrationsList: MigrationObject[] = [
@@ -25,4 +26,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261129010000_EmailBinaryCollation',
     class: Migration20261129010000_EmailBinaryCollation,
   },
+  { name: 'Migration20261129020000_PaymentRefunds', class: Migration20261129020000_PaymentRefunds },
 ];

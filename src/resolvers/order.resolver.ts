@@ -14,6 +14,7 @@ import type { RequestContext } from '../context';
 import { Order, OrderItem, OrderStatus, OrderStatusChange } from '../entities/order.entity';
 import { Product } from '../entities/product.entity';
 import { MyOrdersArgs, OrderArgs } from '../schema/order.args';
+import { OrderPayment } from '../schema/order-payment.types';
 import { CancelOrderInput, RequestReturnInput } from '../schema/order.inputs';
 import {
   CancelOrderResult,
@@ -90,6 +91,13 @@ export class OrderResolver {
   async history(@Root() order: Order): Promise<OrderStatusChange[]> {
     const changes = await order.history.load();
     return [...changes].sort((a, b) => a.id - b.id);
+  }
+
+  @FieldResolver(() => OrderPayment, {
+    description: 'The order’s payment: PAID, then REFUNDING and REFUNDED after a cancel or return.',
+  })
+  async payment(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<OrderPayment> {
+    return Object.assign(new OrderPayment(), await this.orders.paymentOf(ctx, order));
   }
 
   @FieldResolver(() => Date, {

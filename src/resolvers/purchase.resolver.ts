@@ -18,6 +18,7 @@ import {
   PayResult,
   Payment,
   PaymentDeclinedError,
+  PaymentInProgressError,
   PurchaseInput,
   PurchaseLimitExceededError,
   PurchaseResult,
@@ -158,6 +159,13 @@ export class PurchaseResolver {
         return errorResult(PaymentDeclinedError, ErrorResultCode.PAYMENT_DECLINED, outcome.reason, {
           reservationId: outcome.reservationId,
         });
+      case 'inProgress':
+        return errorResult(
+          PaymentInProgressError,
+          ErrorResultCode.PAYMENT_IN_PROGRESS,
+          'A payment of this reservation is in progress',
+          { reservationId: outcome.reservationId },
+        );
       case 'expired':
         return errorResult(
           ReservationExpiredError,

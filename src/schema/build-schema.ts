@@ -11,6 +11,7 @@ import { SystemResolver } from '../resolvers/system.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 import { PurchaseResolver } from '../resolvers/purchase.resolver';
 import { StockResolver } from '../resolvers/stock.resolver';
+import { PaymentAuditResolver } from '../resolvers/payment-audit.resolver';
 import type { AppPubSub } from '../clients/pubsub';
 import { ErrorResult } from './error-result';
 import { scalarsMap } from './scalars';
@@ -28,6 +29,7 @@ export const resolverClasses = [
   LikeResolver,
   PurchaseResolver,
   StockResolver,
+  PaymentAuditResolver,
 ] as const;
 
 /** Builds the executable schema. Does no I/O, so the schema can be emitted without services. */

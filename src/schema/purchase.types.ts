@@ -12,15 +12,17 @@ import { ErrorResult, ErrorResultCode } from './error-result';
 
 export enum ReservationStatus {
   HELD = 'HELD',
+  PAYING = 'PAYING',
   PAID = 'PAID',
   EXPIRED = 'EXPIRED',
   DECLINED = 'DECLINED',
   CANCELLED = 'CANCELLED',
+  REFUNDED = 'REFUNDED',
 }
 registerEnumType(ReservationStatus, {
   name: 'ReservationStatus',
   description:
-    'HELD until paid or released; EXPIRED, DECLINED and CANCELLED gave their units back.',
+    'HELD until paid or released; PAYING while one payment attempt is being charged; EXPIRED, DECLINED and CANCELLED gave their units back; REFUNDED: paid, but the payment could not become an order, so it was refunded and its units went back.',
 });
 
 @InputType()
@@ -161,6 +163,16 @@ export class ReservationExpiredError extends ErrorResult {
 }
 
 @ObjectType({
+  implements: ErrorResult,
+  description:
+    'Another payment of this reservation is being charged; ask again (or watch reservationChanged) for its outcome. No second charge is made.',
+})
+export class PaymentInProgressError extends ErrorResult {
+  @Field(() => ID)
+  reservationId!: string;
+}
+
+@ObjectType({
   description: 'A completed payment; the order follows asynchronously (see Reservation.orderId).',
 })
 export class Payment {
@@ -199,7 +211,8 @@ export const PurchaseResult = createUnionType({
 
 export const PayResult = createUnionType({
   name: 'PayResult',
-  types: () => [Payment, PaymentDeclinedError, ReservationExpiredError] as const,
+  types: () =>
+    [Payment, PaymentDeclinedError, ReservationExpiredError, PaymentInProgressError] as const,
 });
 
 /** Builds an error result member with its code and message. */

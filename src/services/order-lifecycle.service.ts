@@ -2,8 +2,10 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Config } from '../config';
 import { Order, OrderItem, OrderStatus, OrderStatusChange } from '../entities/order.entity';
+import { RefundReason } from '../entities/payment.entity';
 import type { Logger } from '../logger';
 import type { OrderStatusNotifier } from './order-status-notifier';
+import type { PaymentRefundService } from './payment-refund.service';
 import type { StockService } from './stock.service';
 
 /** Who made a status change: the scheduler (or the order writer), the order's owner, an admin. */
@@ -23,8 +25,12 @@ export const OWNER_NEXT: Partial<Record<OrderStatus, OrderStatus>> = {
   [OrderStatus.DELIVERED]: OrderStatus.RETURN_REQUESTED,
 };
 
-/** Entering one of these puts the order's units back on sale. */
+/** Entering one of these puts the order's units back on sale and refunds its payment. */
 const RESTOCKING = new Set([OrderStatus.CANCELLED, OrderStatus.RETURNED]);
+const REFUND_REASON: Partial<Record<OrderStatus, RefundReason>> = {
+  [OrderStatus.CANCELLED]: RefundReason.CANCELLED,
+  [OrderStatus.RETURNED]: RefundReason.RETURNED,
+};
 
 /** The part of an order its status rules look at. */
 export interface OrderState {
@@ -66,8 +72,9 @@ export function stepDueAfter(
 
 /**
  * The order status machine. `transition` is the only way an order changes status: a guarded
- * update (`status` and `version` as read) plus a history row in one transaction, then, after
- * commit, the stock restore of a cancel or a return and the notifications. `applyDue` is one
+ * update (`status` and `version` as read) plus a history row in one transaction (with, for a cancel
+ * or a return, the durable restock and the owed refund), then, after commit, the live stock
+ * restore and the notifications. `applyDue` is one
  * scheduler pass over the due steps stored in MySQL. A lost race returns false, never an error.
  */
 export class OrderLifecycleService {
@@ -75,6 +82,7 @@ export class OrderLifecycleService {
     private readonly config: Config['orders'],
     private readonly stock: StockService,
     private readonly notifier: OrderStatusNotifier,
+    private readonly refunds: PaymentRefundService,
     private readonly logger: Logger,
   ) {}
 
@@ -156,8 +164,11 @@ export class OrderLifecycleService {
         actor: req.actor,
         recordedAt: new Date(),
       });
-      // Units come back in the same transaction as the status change: both or neither.
+      // Units come back, and the refund is owed, in the same transaction as the status change:
+      // all or nothing (the refund worker gives the money back after the commit).
       const restocked = RESTOCKING.has(req.to) ? await this.restockDurable(tem, req.orderId) : [];
+      const refund = REFUND_REASON[req.to];
+      if (refund) await this.refunds.owe(tem, req.orderId, refund);
       return { changeId: Number(changeId), restocked };
     });
     if (!applied) return false;

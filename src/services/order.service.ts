@@ -1,10 +1,26 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import type { RequestContext, Viewer } from '../context';
+import DataLoader from 'dataloader';
+import { loader, type RequestContext, type Viewer } from '../context';
 import { Order, OrderStatus } from '../entities/order.entity';
+import { Payment, type PaymentStatus, type RefundReason } from '../entities/payment.entity';
 import { Role } from '../entities/user.entity';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../errors';
 import { decodeCursor, toConnection, type Connection } from '../schema/pagination';
 import type { OrderLifecycleService } from './order-lifecycle.service';
+
+const PAYMENT_LOADER = 'order.payment';
+
+/** An order's payment and refund state. */
+export interface OrderPaymentView {
+  id: string;
+  status: PaymentStatus;
+  amount: number;
+  paidAt: Date | null;
+  refundAmount: number | null;
+  refundReason: RefundReason | null;
+  refundRequestedAt: Date | null;
+  refundedAt: Date | null;
+}
 
 /** A status change the owner asked for and may not make (returned as data, not thrown). */
 export interface RefusedTransition {
@@ -62,6 +78,34 @@ export class OrderService {
       throw new NotFoundError('Order', id);
     }
     return order;
+  }
+
+  /**
+   * The order's payment and refund state (for an order the caller may read), batched per request
+   * into one query however many orders a page shows.
+   */
+  async paymentOf(ctx: RequestContext, order: Order): Promise<OrderPaymentView> {
+    const p = await loader(
+      ctx,
+      PAYMENT_LOADER,
+      () =>
+        new DataLoader<string, Payment | undefined>(async (ids) => {
+          const rows = await ctx.em.find(Payment, { id: { $in: [...ids] } });
+          const byId = new Map(rows.map((r) => [r.id, r]));
+          return ids.map((id) => byId.get(id));
+        }),
+    ).load(order.paymentId);
+    if (!p) throw new NotFoundError('Payment of order', order.id);
+    return {
+      id: p.id,
+      status: p.status,
+      amount: p.amount,
+      paidAt: p.paidAt ?? null,
+      refundAmount: p.refundAmount ?? null,
+      refundReason: p.refundReason ?? null,
+      refundRequestedAt: p.refundRequestedAt ?? null,
+      refundedAt: p.refundedAt ?? null,
+    };
   }
 
   /** What the owner may do with the order now. */

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
+import type { PaymentLedger } from './payment-audit.service';
 
 export interface ChargeRequest {
   paymentId: string;
@@ -31,11 +32,13 @@ export const providerLedger = {
 /**
  * A stand-in for a card processor: declines a `declineRate` share of charges (0 approves all,
  * 1 declines all) and answers after `latencyMs`. An approved charge is booked at once and the
- * answer travels back afterwards, so a process that dies while waiting has still been charged.
+ * answer travels back afterwards, so a process that dies while waiting has still been charged; a
+ * refund is booked once its request has travelled `latencyMs` (and answered as long again), so a
+ * process that dies before has refunded nothing.
  * Its ledger lives in Redis (under `payment-provider:`), shared by every instance the way a real
  * processor's records are, so a refund from another process finds the charge.
  */
-export class SimulatedPaymentProvider implements PaymentProvider {
+export class SimulatedPaymentProvider implements PaymentProvider, PaymentLedger {
   // Mutable so a demo or test can switch the outcome of the next charges.
   constructor(
     readonly options: { declineRate: number; latencyMs: number },
@@ -52,6 +55,8 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   }
 
   async refund(paymentId: string, amount: number): Promise<void> {
+    // A refund request travels to the processor before it is booked (the caller may die first).
+    await this.answer();
     if (await this.redis.hexists(providerLedger.charged, paymentId))
       await this.book(providerLedger.refunded, paymentId, amount);
     await this.answer();

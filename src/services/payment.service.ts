@@ -24,6 +24,8 @@ export type PayOutcome =
       reservation: ReservationView;
     }
   | { kind: 'declined'; reservationId: string; reason: string }
+  /** Another attempt has claimed the reservation and is being charged: no second charge. */
+  | { kind: 'inProgress'; reservationId: string; paymentId: string }
   | { kind: 'expired'; reservationId: string; status: ReservationState };
 
 /** What the recovery did with the payments it claimed. */
@@ -32,7 +34,7 @@ export interface RecoveryOutcome {
   paid: number;
   /** The reservation can no longer be paid with it: refunded at the provider, now VOID. */
   voided: number;
-  /** Its reservation can still be paid (hold not over): looked at again after the hold. */
+  /** Its reservation can still be paid (claim and hold not over): looked at again after both. */
   waiting: number;
 }
 
@@ -57,21 +59,25 @@ const ROW_COLUMNS = 'id, reservation_id, user_id, amount, items, status, created
 /**
  * Pays a held reservation through the payment provider, without ever leaving a charge unrecorded:
  *
+ * 0. pay-claim.lua claims the reservation for this attempt (HELD → PAYING with a lease of
+ *    `PAYMENT_CLAIM_LEASE_SECONDS`): a concurrent `pay` gets `inProgress`, never a second charge;
+ *    the sweeper leaves a claimed reservation alone until its hold and lease are over;
  * 1. a `payments` row is written PENDING (it is also the outbox of the `payment.completed` event);
  * 2. the provider is charged (idempotent by payment id);
  * 3. decline → the reservation's units go back (release.lua, once), the row becomes DECLINED;
- *    approval → pay.lua moves the reservation HELD → PAID atomically against a racing release
- *    (if the release won, the charge is refunded and the row becomes VOID);
+ *    approval → pay.lua moves the reservation PAYING → PAID, if this attempt still holds the claim
+ *    (if a release broke it, the charge is refunded and the row becomes VOID);
  * 4. the row is marked PAID and the event is sent at once (the relay retries it if that fails).
  *
  * A crash or a MySQL error between 2 and 4 leaves a PENDING row; `recover` settles it once its
  * `pay` cannot be in flight any more (`PAYMENT_RECOVERY_AFTER_SECONDS`): PAID if Redis has the
- * reservation paid with it, otherwise refunded and VOID once pay.lua can no longer succeed.
+ * reservation paid with it, otherwise, once the claim's lease and the hold are over, the claim is
+ * broken (release.lua), the charge refunded and the row VOID.
  */
 export class PaymentService {
-  private readonly holdMs: number;
   private readonly recoveryAfterMs: number;
   private readonly leaseMs: number;
+  private readonly claimLeaseMs: number;
 
   constructor(
     private readonly redis: AppRedis,
@@ -81,15 +87,16 @@ export class PaymentService {
     settings: { sale: Config['sale']; payment: Config['payment'] },
     private readonly logger: Logger,
   ) {
-    this.holdMs = settings.sale.holdSeconds * 1000;
     this.recoveryAfterMs = settings.payment.recoveryAfterSeconds * 1000;
     // A claimed row is left alone by other instances while one settles it.
     this.leaseMs = Math.max(30_000, this.recoveryAfterMs);
+    this.claimLeaseMs = settings.payment.claimLeaseSeconds * 1000;
   }
 
   async pay(em: EntityManager, userId: number, reservationId: string): Promise<PayOutcome> {
     const reservation = await this.reservations.get(userId, reservationId);
     if (reservation.status === 'PAID') return this.alreadyPaid(em, reservation);
+    if (reservation.status === 'PAYING') return this.inProgress(reservation);
     if (reservation.status !== 'HELD')
       return { kind: 'expired', reservationId, status: reservation.status };
     if (reservation.holdExpiresAt.getTime() <= Date.now()) {
@@ -97,8 +104,28 @@ export class PaymentService {
       return { kind: 'expired', reservationId, status: 'EXPIRED' };
     }
 
-    const conn = em.getConnection();
+    // One attempt at a time reaches the provider: the reservation is claimed for this payment
+    // (HELD → PAYING) before anything is recorded or charged; a concurrent pay is told so.
     const paymentId = randomUUID();
+    const claim = await this.reservations.claim(reservation, paymentId, this.claimLeaseMs);
+    switch (claim.kind) {
+      case 'claimed':
+        break;
+      case 'inProgress':
+        return { kind: 'inProgress', reservationId, paymentId: claim.paymentId };
+      case 'missing':
+        throw new NotFoundError('Reservation', reservationId);
+      case 'expired':
+        await this.reservations.release(reservation, 'EXPIRED', true);
+        return { kind: 'expired', reservationId, status: 'EXPIRED' };
+      case 'status': {
+        const now = await this.reservations.find(reservationId);
+        if (now?.status === 'PAID') return this.alreadyPaid(em, now);
+        return { kind: 'expired', reservationId, status: claim.status };
+      }
+    }
+
+    const conn = em.getConnection();
     const createdAt = new Date();
     const row: PaymentRow = {
       id: paymentId,
@@ -111,30 +138,36 @@ export class PaymentService {
       paid_at: null,
     };
     // Recorded before any money moves; the recovery looks at it only once this pay() is over.
-    await conn.execute(
-      `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, attempts, next_attempt_at)
-       values (?, ?, ?, ?, ?, 'PENDING', ?, 0, ?)`,
-      [
-        paymentId,
-        reservationId,
-        userId,
-        row.amount,
-        JSON.stringify(reservation.items),
-        createdAt,
-        new Date(createdAt.getTime() + this.recoveryAfterMs),
-      ],
-      'run',
-    );
+    try {
+      await conn.execute(
+        `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, attempts, next_attempt_at)
+         values (?, ?, ?, ?, ?, 'PENDING', ?, 0, ?)`,
+        [
+          paymentId,
+          reservationId,
+          userId,
+          row.amount,
+          JSON.stringify(reservation.items),
+          createdAt,
+          new Date(createdAt.getTime() + this.recoveryAfterMs),
+        ],
+        'run',
+      );
+    } catch (err) {
+      // Nothing was charged: the reservation can be paid again at once.
+      await this.reservations.unclaim(reservation, paymentId).catch(() => undefined);
+      throw err;
+    }
 
-    // A charge that throws may or may not have taken money: the row stays PENDING and the
-    // recovery refunds it once the hold can no longer be paid.
+    // A charge that throws may or may not have taken money: the row stays PENDING, the claim
+    // stays, and the recovery refunds it once the claim's lease and the hold are over.
     const outcome = await this.provider.charge({
       paymentId,
       userId,
       amount: reservation.totalAmount,
     });
     if (!outcome.approved) {
-      await this.reservations.release(reservation, 'DECLINED');
+      await this.reservations.release(reservation, 'DECLINED', false, paymentId);
       await this.settle(em, paymentId, PaymentStatus.DECLINED);
       return { kind: 'declined', reservationId, reason: outcome.reason };
     }
@@ -153,10 +186,10 @@ export class PaymentService {
       PAID_RECORD_MS,
     );
     if (result !== 'OK') {
-      // A release (expiry) or another payment won the race: this charge is given back.
+      // The claim was broken (its lease ran out and the sweeper or recovery released it): this
+      // charge is given back.
       await this.provider.refund(paymentId, reservation.totalAmount);
       await this.settle(em, paymentId, PaymentStatus.VOID);
-      if (result === 'EXPIRED') await this.reservations.release(reservation, 'EXPIRED', true);
       const now = await this.reservations.find(reservationId);
       if (now?.status === 'PAID') return this.alreadyPaid(em, now);
       return { kind: 'expired', reservationId, status: now?.status ?? 'EXPIRED' };
@@ -180,6 +213,12 @@ export class PaymentService {
       payment: { id: paymentId, amount: row.amount, paidAt },
       reservation: paid,
     };
+  }
+
+  /** Another attempt holds the reservation's claim: its payment id, for the caller to wait on. */
+  private async inProgress(reservation: ReservationView): Promise<PayOutcome> {
+    const claim = await this.reservations.claimOf(reservation.id);
+    return { kind: 'inProgress', reservationId: reservation.id, paymentId: claim?.paymentId ?? '' };
   }
 
   /**
@@ -214,7 +253,29 @@ export class PaymentService {
   }
 
   private async recoverOne(em: EntityManager, row: PaymentRow): Promise<keyof RecoveryOutcome> {
-    const reservation = await this.reservations.find(row.reservation_id);
+    let reservation = await this.reservations.find(row.reservation_id);
+    const claim =
+      reservation?.status === 'PAYING' ? await this.reservations.claimOf(row.reservation_id) : null;
+    if (reservation && claim?.paymentId === row.id) {
+      // pay.lua can still succeed with this payment while it holds the claim. The claim is broken
+      // (release.lua, atomically against pay.lua) only once the hold and its lease are over (by
+      // Redis time, as the scripts read it), so a slow pay() is never cut off.
+      const [seconds, micros] = await this.redis.time();
+      const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const due = Math.max(reservation.holdExpiresAt.getTime(), claim.leaseUntil.getTime());
+      if (due > redisNow) {
+        await em
+          .getConnection()
+          .execute(
+            `update payments set next_attempt_at = ? where id = ? and status = 'PENDING'`,
+            [new Date(Date.now() + (due - redisNow) + AFTER_HOLD_MS), row.id],
+            'run',
+          );
+        return 'waiting';
+      }
+      if (!(await this.reservations.release(reservation, 'EXPIRED', false, row.id)))
+        reservation = await this.reservations.find(row.reservation_id);
+    }
     if (reservation?.status === 'PAID' && reservation.paymentId === row.id) {
       await this.markPaid(em, row, await this.paidAtOf(reservation));
       this.logger.warn(
@@ -223,35 +284,11 @@ export class PaymentService {
       );
       return 'paid';
     }
-    // Can pay.lua still succeed with this payment? Only while the reservation is HELD and its hold
-    // (by Redis time, as pay.lua reads it) is not over. A missing record is given the whole hold
-    // time from the attempt's start, plus a margin.
-    let payableUntil = 0;
-    if (reservation?.status === 'HELD') {
-      const [seconds, micros] = await this.redis.time();
-      const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-      const left = reservation.holdExpiresAt.getTime() - redisNow;
-      if (left > 0) payableUntil = Date.now() + left;
-    } else if (!reservation) {
-      const until = new Date(row.created_at).getTime() + this.holdMs + this.recoveryAfterMs;
-      if (until > Date.now()) payableUntil = until;
-    }
-    if (payableUntil) {
-      await em
-        .getConnection()
-        .execute(
-          `update payments set next_attempt_at = ? where id = ? and status = 'PENDING'`,
-          [new Date(payableUntil + AFTER_HOLD_MS), row.id],
-          'run',
-        );
-      return 'waiting';
-    }
-    // Never paid with it, and it never will be: give back whatever the provider took (a refund
-    // of a charge that never happened does nothing), then close the attempt.
+    // pay.lua needs the reservation claimed by this payment: it never will be again. Give back
+    // whatever the provider took (a refund of a charge that never happened does nothing), then
+    // close the attempt.
     await this.provider.refund(row.id, Number(row.amount));
     await this.settle(em, row.id, PaymentStatus.VOID);
-    if (reservation?.status === 'HELD')
-      await this.reservations.release(reservation, 'EXPIRED', true);
     this.logger.warn(
       { paymentId: row.id, reservationId: row.reservation_id, reservation: reservation?.status },
       'pending payment refunded and voided',

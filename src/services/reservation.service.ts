@@ -7,8 +7,17 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
 import { topicFor } from '../schema/topics';
 import { SALE_PRODUCTS_KEY, saleKeys, type StockService } from './stock.service';
 
-export type ReservationState = 'HELD' | 'PAID' | 'EXPIRED' | 'DECLINED' | 'CANCELLED';
-export type ReleaseReason = 'EXPIRED' | 'DECLINED' | 'CANCELLED';
+export type ReservationState =
+  'HELD' | 'PAYING' | 'PAID' | 'EXPIRED' | 'DECLINED' | 'CANCELLED' | 'REFUNDED';
+export type ReleaseReason = 'EXPIRED' | 'DECLINED' | 'CANCELLED' | 'REFUNDED';
+
+/** The result of claiming a held reservation for one payment attempt (pay-claim.lua). */
+export type ClaimOutcome =
+  | { kind: 'claimed'; leaseUntil: Date }
+  | { kind: 'inProgress'; paymentId: string; leaseUntil: Date }
+  | { kind: 'expired' }
+  | { kind: 'missing' }
+  | { kind: 'status'; status: ReservationState };
 
 export interface ReservationLine {
   productId: number;
@@ -85,8 +94,9 @@ function randomToken(): string {
 
 /**
  * Reservations: `purchase` holds units atomically in Redis (reserve.lua: sale window, per-member
- * limit, stock, hold, idempotency), `release` gives a held reservation's units back once, and
- * `sweep` releases expired holds. A reservation's keys live in its first product's hash slot;
+ * limit, stock, hold, idempotency), `claim` reserves a held one for one payment attempt
+ * (pay-claim.lua: HELD → PAYING with a lease), `release` gives a reservation's units back once,
+ * and `sweep` releases expired holds (a claimed one only once its lease is over too). A reservation's keys live in its first product's hash slot;
  * a multi-product purchase therefore needs its products in one slot on Redis Cluster.
  * Business outcomes come back as `PurchaseOutcome`; bad input throws BAD_USER_INPUT / NOT_FOUND,
  * a reused key with other input throws CONFLICT.
@@ -252,18 +262,79 @@ export class ReservationService {
   }
 
   /**
-   * Gives a held reservation's units back (once; later calls and calls after payment are no-ops).
-   * `onlyIfDue` releases only a hold whose time is over (by Redis time). True when it released.
+   * Claims a held reservation for payment attempt `paymentId` for `leaseMs` (HELD → PAYING), so
+   * that one attempt at a time reaches the provider. `unclaim` gives a claim back (PAYING → HELD)
+   * when its attempt never reached the provider.
+   */
+  async claim(
+    reservation: ReservationView,
+    paymentId: string,
+    leaseMs: number,
+  ): Promise<ClaimOutcome> {
+    const reply = await this.redis.salePayClaim(
+      reservationKey(reservation.id),
+      reservation.userId,
+      paymentId,
+      leaseMs,
+      'claim',
+    );
+    switch (String(reply[0])) {
+      case 'OK':
+        return { kind: 'claimed', leaseUntil: new Date(Number(reply[1])) };
+      case 'PAYING':
+        return {
+          kind: 'inProgress',
+          paymentId: String(reply[1]),
+          leaseUntil: new Date(Number(reply[2])),
+        };
+      case 'EXPIRED':
+        return { kind: 'expired' };
+      case 'MISSING':
+        return { kind: 'missing' };
+      default:
+        return { kind: 'status', status: String(reply[0]) as ReservationState };
+    }
+  }
+
+  async unclaim(reservation: ReservationView, paymentId: string): Promise<void> {
+    await this.redis.salePayClaim(
+      reservationKey(reservation.id),
+      reservation.userId,
+      paymentId,
+      0,
+      'unclaim',
+    );
+  }
+
+  /** The payment attempt that has claimed the reservation and the end of its lease, if any. */
+  async claimOf(id: string): Promise<{ paymentId: string; leaseUntil: Date } | null> {
+    const [status, paymentId, lease] = await this.redis.hmget(
+      reservationKey(id),
+      'status',
+      'claim',
+      'lease',
+    );
+    if (status !== 'PAYING' || !paymentId) return null;
+    return { paymentId, leaseUntil: new Date(Number(lease)) };
+  }
+
+  /**
+   * Gives a reservation's units back, once (later calls are no-ops): a held one's; a claimed one
+   * (PAYING) only by its claim's `paymentId` or, with `onlyIfDue`, once its hold and lease are over;
+   * a paid one's only with reason REFUNDED and its `paymentId` (a payment that never became an
+   * order). `onlyIfDue` releases only a hold whose time is over (by Redis time). True when it
+   * released.
    */
   async release(
     reservation: ReservationView,
     reason: ReleaseReason,
     onlyIfDue = false,
+    paymentId = '',
   ): Promise<boolean> {
     const keys = [reservationKey(reservation.id)];
     for (const item of reservation.items) {
       const k = saleKeys(item.productId);
-      keys.push(k.stock, k.bought, k.holdQty, k.holds);
+      keys.push(k.stock, k.bought, k.holdQty, k.holds, k.paidQty);
     }
     const reply = await this.redis.saleRelease(
       keys.length,
@@ -271,6 +342,7 @@ export class ReservationService {
       reservation.id,
       reason,
       onlyIfDue ? '1' : '0',
+      paymentId,
     );
     if (reply[0] !== 'OK') return false;
     for (const item of reservation.items) this.stock.touch(item.productId);

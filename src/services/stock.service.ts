@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { pubSubChannel } from '../clients/pubsub';
 import type { AppRedis } from '../clients/redis';
-import { Payment, PaymentStatus, paymentItems, type PaymentItem } from '../entities/payment.entity';
+import {
+  Payment,
+  PaymentStatus,
+  RefundReason,
+  paymentItems,
+  type PaymentItem,
+} from '../entities/payment.entity';
 import { Product } from '../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { TOPICS } from '../schema/topics';
@@ -133,7 +139,7 @@ export class StockService {
       const written = paidInRedis.length
         ? await tem.execute<{ reservation_id: string }[]>(
             `select p.reservation_id from payments p join orders o on o.payment_id = p.id
-             where p.status = 'PAID' and p.reservation_id in (${paidInRedis.map(() => '?').join(',')})`,
+             where p.status in ('PAID', 'REFUNDING', 'REFUNDED') and p.reservation_id in (${paidInRedis.map(() => '?').join(',')})`,
             paidInRedis,
           )
         : [];
@@ -182,9 +188,19 @@ export class StockService {
     const bought: (string | number)[] = [];
     if (product.purchaseLimit != null && !(await this.redis.exists(keys.bought))) {
       const perUser = new Map<number, number>();
+      // A cancelled or returned order still counts against the limit (as the live counts do);
+      // a payment that never became an order does not (its units were released).
       const payments = await em.find(
         Payment,
-        { status: PaymentStatus.PAID },
+        {
+          $or: [
+            { status: PaymentStatus.PAID },
+            {
+              status: { $in: [PaymentStatus.REFUNDING, PaymentStatus.REFUNDED] },
+              refundReason: { $ne: RefundReason.UNPLACEABLE },
+            },
+          ],
+        },
         { fields: ['user', 'items'] },
       );
       for (const p of payments) {
@@ -235,13 +251,42 @@ export class StockService {
   }
 
   /**
-   * Adds `delta` units (negative removes) to a product's durable and live stock. Refuses to take
-   * either below zero (BAD_USER_INPUT). Returns the new live figure.
+   * Adds `delta` units (negative removes) to a product's durable and live stock. A removal is
+   * checked first, atomically, against the live counter (counter-add.lua with its guard): units
+   * held or paid in the running sale are not on it, so a removal that would cut into them is
+   * refused (BAD_USER_INPUT) and nothing changes; MySQL follows only a removal the script made.
+   * (Should MySQL then refuse, the units go back on the counter; a crash in between leaves the
+   * counter low, never high, until `syncStock`.) Returns the new live figure.
    */
   async adjust(em: EntityManager, productId: number, delta: number): Promise<number> {
-    await this.remaining(em, [productId]);
-    await this.adjustDurable(em, productId, delta);
-    const value = await this.redis.incrby(saleKeys(productId).stock, delta);
+    if (!Number.isSafeInteger(delta))
+      throw new BadUserInputError('Quantity out of range', 'quantity');
+    const counter = saleKeys(productId).stock;
+    if (delta >= 0) {
+      await this.remaining(em, [productId]);
+      await this.adjustDurable(em, productId, delta);
+      const value = await this.redis.incrby(counter, delta);
+      this.touch(productId);
+      return value;
+    }
+    let value = -1;
+    for (let attempt = 0; value === -1; attempt++) {
+      if (attempt > 2) throw new Error(`live stock of product ${productId} could not be built`);
+      const [live] = await this.remaining(em, [productId]);
+      value = await this.redis.counterAdd(counter, delta, '1');
+      if (value === -2) {
+        throw new BadUserInputError(
+          `Only ${live} units can be removed: the rest are held or sold in the running sale`,
+          'quantity',
+        );
+      }
+    }
+    try {
+      await this.adjustDurable(em, productId, delta);
+    } catch (err) {
+      await this.redis.counterAdd(counter, -delta);
+      throw err;
+    }
     this.touch(productId);
     return value;
   }

@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import type { OrderStatusEventPayload } from '../schema/order.events';
 import { stepDueAfter } from '../services/order-lifecycle.service';
 import type { OrderStatusNotifier } from '../services/order-status-notifier';
+import type { PaymentRefundService } from '../services/payment-refund.service';
 import { PAYMENT_COMPLETED, type PaymentCompletedEvent } from '../services/payment-events.service';
 import { PAID_RECORD_MS, reservationKey } from '../services/reservation.service';
 import { saleKeys } from '../services/stock.service';
@@ -23,6 +24,7 @@ export interface OrderWriterDeps {
   em: EntityManager;
   redis: AppRedis;
   orderStatus: OrderStatusNotifier;
+  refunds: PaymentRefundService;
   config: Config;
   logger: Logger;
 }
@@ -38,9 +40,11 @@ class PoisonMessage extends Error {}
 /**
  * The order writer: a Kafka consumer group on `payment.completed`. Each batch becomes one MySQL
  * transaction — orders, items, the first status change and the durable stock decrement — made
- * idempotent by the unique payment id, and offsets are committed only after it commits. A message
- * that can never be written goes to `payment.completed.dlq` (never dropped); a transient failure
- * (database down, deadlock) retries the batch. New orders are published to `orderStatusChanged`.
+ * idempotent by the unique payment id, and offsets are committed only after it commits. A paid
+ * payment whose event can never be written (its stock guard refuses it) is refunded and its units
+ * released; any other message that can never be written (malformed, or no payment of ours) goes to
+ * `payment.completed.dlq` (never dropped, see `npm run dlq`); a transient failure (database down,
+ * deadlock) retries the batch. New orders are published to `orderStatusChanged`.
  */
 export function createOrderWriter(
   deps: OrderWriterDeps,
@@ -290,11 +294,11 @@ export function createOrderWriter(
                 await writeEvents([g.event]);
               } catch (inner) {
                 if (!isPoison(inner)) throw inner;
-                await deadLetter(
-                  [g.message],
-                  (inner as Error).message.slice(0, 200),
-                  batch.partition,
-                );
+                const reason = (inner as Error).message.slice(0, 200);
+                // A paid payment is never parked: it is refunded and its units released. Only
+                // an event that is no payment of ours goes to the dead-letter topic.
+                if (!(await deps.refunds.settleUnplaceable(g.event, reason)))
+                  await deadLetter([g.message], reason, batch.partition);
               }
               await heartbeat();
             }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Logger } from '../logger';
 import type { PaymentEventPublisher } from '../services/payment-events.service';
+import type { PaymentRefundService } from '../services/payment-refund.service';
 import type { PaymentService } from '../services/payment.service';
 import { createPoller, type Worker } from './poller';
 
@@ -32,4 +33,13 @@ export function createPaymentRecovery(
     },
     logger,
   );
+}
+
+/** Gives back the money of owed refunds (cancelled, returned or unplaceable paid payments). */
+export function createPaymentRefunds(
+  refunds: PaymentRefundService,
+  intervalMs: number,
+  logger: Logger,
+): Worker {
+  return createPoller('payment-refunds', intervalMs, () => refunds.refundDue(), logger);
 }

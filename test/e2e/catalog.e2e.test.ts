@@ -4,6 +4,8 @@ import {
   ProductDocument,
   ProductIdsDocument,
   ProductsDocument,
+  PayDocument,
+  PurchaseDocument,
   RestockProductDocument,
   ServerTimeDocument,
   UpdateProductDocument,
@@ -17,6 +19,7 @@ import { Role } from '../../src/entities/user.entity';
 import { saleKeys } from '../../src/services/stock.service';
 import { createProduct, hoursFromNow } from '../helpers/catalog';
 import { createMember, type Member } from '../helpers/members';
+import { waitFor } from '../helpers/wait-for';
 
 let t: TestApp;
 let admin: Member;
@@ -180,6 +183,58 @@ describe('admin mutations', () => {
 
     expect((await em().findOneOrFail(Product, id)).stock).toBe(13);
     expect(await t.app.services.redis.get(saleKeys(id).stock)).toBe('10');
+  });
+
+  it('a negative restock that would cut into held or paid units is refused; stock unchanged in MySQL and Redis', async () => {
+    const product = await createProduct(t, admin, { stock: 10, saleStartsAt: hoursFromNow(-1) });
+    const id = Number(product.id);
+    const buy = async (quantity: number, key: string) => {
+      const r = dataOf(
+        await t.gql(
+          PurchaseDocument,
+          { input: { productId: product.id, quantity, idempotencyKey: key } },
+          member.token,
+        ),
+      ).purchase;
+      if (r.__typename !== 'Reservation') throw new Error(r.__typename);
+      return r.id;
+    };
+    // 4 units held, 3 sold: 3 free.
+    await buy(4, `held-${tag()}`);
+    const paid = await buy(3, `paid-${tag()}`);
+    const pay = dataOf(await t.gql(PayDocument, { input: { reservationId: paid } }, member.token));
+    expect(pay.pay.__typename).toBe('Payment');
+    expect(await t.app.services.redis.get(saleKeys(id).stock)).toBe('3');
+    await waitFor(async () => (await em().findOneOrFail(Product, id)).stock === 7, {
+      what: 'the paid order written',
+    });
+
+    for (const quantity of [-4, -10]) {
+      const refused = await t.gql(
+        RestockProductDocument,
+        { input: { productId: product.id, quantity } },
+        admin.token,
+      );
+      expect(refused.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'quantity',
+      });
+      expect(refused.errors?.[0]?.message).toMatch(/held or sold/);
+      expect((await em().findOneOrFail(Product, id)).stock).toBe(7);
+      expect(await t.app.services.redis.get(saleKeys(id).stock)).toBe('3');
+    }
+    // The free units can go.
+    const removed = dataOf(
+      await t.gql(
+        RestockProductDocument,
+        { input: { productId: product.id, quantity: -3 } },
+        admin.token,
+      ),
+    ).restockProduct.product;
+    expect({ stock: removed.stock, remainingStock: removed.remainingStock }).toEqual({
+      stock: 4,
+      remainingStock: 0,
+    });
   });
 });
 

@@ -13,6 +13,7 @@ import {
 } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
+import { expectCleanAudit } from '../helpers/audit';
 
 // The API role only: each test decides where the order writer runs.
 let t: TestApp;
@@ -136,6 +137,17 @@ describe('order writer', () => {
     const members = await createMembers(t.app, 50);
     const productId = await createProduct(t.app, { stock: 3000 });
     const events = Array.from({ length: 3000 }, (_, i) => event(members[i % 50].id, productId));
+    // Each event is a real charge at the provider, so the audit can reconcile them at the end.
+    const provider = t.app.services.paymentProvider;
+    provider.options.latencyMs = 0;
+    for (let i = 0; i < events.length; i += 500)
+      await Promise.all(
+        events
+          .slice(i, i + 500)
+          .map((e) =>
+            provider.charge({ paymentId: e.paymentId, userId: e.userId, amount: e.totalAmount }),
+          ),
+      );
     for (let i = 0; i < events.length; i += 500) await send(events.slice(i, i + 500));
 
     const first = startWorkerProcess();
@@ -166,6 +178,10 @@ describe('order writer', () => {
         [productId],
       );
       expect([Number(dups.n), Number(dups.d)]).toEqual([3000, 3000]);
+      // Every charge of this test became exactly one order.
+      expect(
+        await expectCleanAudit(t.app, { paymentIds: events.map((e) => e.paymentId) }),
+      ).toMatchObject({ charges: 3000, orders: 3000, refunds: 0 });
     } finally {
       const gone = new Promise((r) => second.once('exit', r));
       second.kill('SIGTERM');

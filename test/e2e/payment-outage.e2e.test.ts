@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { PaymentEventPublisher } from '../../src/services/payment-events.service';
 import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
+import { expectCleanAudit } from '../helpers/audit';
 import { dataOf } from '../helpers/gql-client';
 import {
   createMembers,
@@ -136,6 +137,8 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
       timeoutMs: 90_000,
       what: 'every payment marked published',
     });
+    // Every charge became exactly one order.
+    expect(await expectCleanAudit(t.app)).toMatchObject({ charges: 30, orders: 30, refunds: 0 });
   } finally {
     await relay.stop();
     await writer.stop();

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Env } from '../../src/config';
 import { saleKeys } from '../../src/services/stock.service';
+import { expectCleanAudit } from '../helpers/audit';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
 import {
   createMembers,
@@ -27,6 +28,8 @@ const shared: Env = {
   OUTBOX_POLL_INTERVAL_MS: '200',
   PAYMENT_RECOVERY_AFTER_SECONDS: '2',
   PAYMENT_RECOVERY_INTERVAL_MS: '200',
+  // Above the payer's 3 s charge, below the hold: the hold decides when a claim may be broken.
+  PAYMENT_CLAIM_LEASE_SECONDS: '5',
 };
 // The payment process's provider books a charge at once and answers 3 s later: the window in
 // which the tests kill it.
@@ -154,8 +157,8 @@ describe('payment recovery', () => {
       );
       await kill(payer.child);
       expect(await Promise.all(requests)).toEqual(Array(8).fill('cut off'));
-      // Killed before pay.lua: still held in Redis, PENDING in MySQL.
-      for (const r of reservations) expect(await reservationField(r, 'status')).toBe('HELD');
+      // Killed before pay.lua: still held in Redis (claimed by its payment), PENDING in MySQL.
+      for (const r of reservations) expect(await reservationField(r, 'status')).toBe('PAYING');
       expect(rows.every((r) => r.status === 'PENDING')).toBe(true);
 
       const settled = await waitFor(
@@ -176,6 +179,8 @@ describe('payment recovery', () => {
       expect(await live(productId)).toBe(20);
       expect(await durableState(t.app, productId)).toEqual({ stock: 20, orders: 0, units: 0 });
       expect(await t.app.services.stock.sync(t.app.orm.em.fork(), productId)).toBe(20);
+      // Every charge was refunded, and nothing else happened.
+      expect(await expectCleanAudit(t.app)).toMatchObject({ charges: 8, refunds: 8, orders: 0 });
     } finally {
       await kill(payer.child);
     }
@@ -280,6 +285,8 @@ describe('payment recovery', () => {
       ).pay;
       const first = rows.find((r) => r.reservation_id === reservations[0]);
       expect(again).toMatchObject({ __typename: 'Payment', id: first?.id });
+      // With the first test's 8 refunded charges: 16 charges, 8 orders, no discrepancy.
+      expect(await expectCleanAudit(t.app)).toMatchObject({ charges: 16, refunds: 8, orders: 8 });
     } finally {
       release?.();
       await lockHolder?.catch(() => undefined);

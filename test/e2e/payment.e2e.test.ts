@@ -177,4 +177,90 @@ describe('payment', () => {
     );
     expect(state.stock).toBe(40 - paid);
   });
+
+  it('20 concurrent pay calls on one reservation: one charge, the others told a payment is in progress', async () => {
+    const productId = await createProduct(t.app, { stock: 5 });
+    const [member] = await createMembers(t.app, 1);
+    const held = await reserve(productId, member.token, 2);
+    const provider = t.app.services.paymentProvider;
+    const chargedBefore = await provider.charges();
+    provider.options.latencyMs = 200;
+    let results;
+    try {
+      results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          t.gql(PayDocument, { input: { reservationId: held.id } }, member.token),
+        ),
+      );
+    } finally {
+      provider.options.latencyMs = 0;
+    }
+    const pays = results.map((r) => dataOf(r).pay);
+    const paid = pays.filter((p) => p.__typename === 'Payment');
+    const busy = pays.filter((p) => p.__typename === 'PaymentInProgressError');
+    expect(paid.length + busy.length).toBe(20);
+    expect(paid.length).toBeGreaterThanOrEqual(1);
+    expect(busy.length).toBeGreaterThanOrEqual(1);
+    // Every Payment answer is the same payment.
+    expect(new Set(paid.map((p) => (p.__typename === 'Payment' ? p.id : '')))).toHaveProperty(
+      'size',
+      1,
+    );
+    for (const b of busy)
+      expect(b).toMatchObject({ code: 'PAYMENT_IN_PROGRESS', reservationId: held.id });
+    // Exactly one charge at the provider, and one payment row.
+    const charged = await provider.charges();
+    const fresh = [...charged.keys()].filter((id) => !chargedBefore.has(id));
+    expect(fresh).toHaveLength(1);
+    const rows = await t.app.orm.em
+      .getConnection()
+      .execute<{ id: string; status: string }[]>(
+        'select id, status from payments where reservation_id = ?',
+        [held.id],
+      );
+    expect(rows).toEqual([{ id: fresh[0], status: 'PAID' }]);
+    expect((await provider.refunds()).has(fresh[0])).toBe(false);
+    // Asking again once it is over answers with that payment.
+    const again = dataOf(
+      await t.gql(PayDocument, { input: { reservationId: held.id } }, member.token),
+    ).pay;
+    expect(again).toMatchObject({ __typename: 'Payment', id: fresh[0] });
+    await waitFor(async () => (await durableState(t.app, productId)).orders === 1, {
+      what: 'one order',
+    });
+    expect(await durableState(t.app, productId)).toEqual({ stock: 3, orders: 1, units: 2 });
+    expect(await live(productId)).toBe(3);
+  });
+
+  it('a hold that runs out while its payment is being charged is not swept: the claim keeps it, one charge, paid', async () => {
+    const productId = await createProduct(t.app, { stock: 3 });
+    const [member] = await createMembers(t.app, 1);
+    const held = await reserve(productId, member.token, 1);
+    const provider = t.app.services.paymentProvider;
+    // The charge outlasts the 2 s hold; the sweeper runs every 100 ms meanwhile.
+    provider.options.latencyMs = 3000;
+    let pay;
+    try {
+      const paying = t.gql(PayDocument, { input: { reservationId: held.id } }, member.token);
+      await waitFor(
+        async () => (await t.app.services.reservations.find(held.id))?.status === 'PAYING',
+        { what: 'the claim' },
+      );
+      await new Promise((r) => setTimeout(r, 2500));
+      // The hold is over, yet the sweeper left the claimed reservation alone.
+      expect(await t.app.services.reservations.sweep()).toBe(0);
+      expect((await t.app.services.reservations.find(held.id))?.status).toBe('PAYING');
+      expect(await live(productId)).toBe(2);
+      pay = dataOf(await paying).pay;
+    } finally {
+      provider.options.latencyMs = 0;
+    }
+    expect(pay).toMatchObject({ __typename: 'Payment' });
+    const id = pay.__typename === 'Payment' ? pay.id : '';
+    expect((await provider.refunds()).has(id)).toBe(false);
+    await waitFor(async () => (await durableState(t.app, productId)).orders === 1, {
+      what: 'the order',
+    });
+    expect(await live(productId)).toBe(2);
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { saleKeys } from '../../src/services/stock.service';
+import { expectCleanAudit } from '../helpers/audit';
 import { dataOf } from '../helpers/gql-client';
 import { createMembers, createProduct, durableState, pool } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -53,4 +54,6 @@ it('2,000 members on 2 instances race for 100 units: exactly 100 reservations, t
   );
   expect(state).toEqual({ stock: 0, orders: 100, units: 100 });
   expect(Number(await first.app.services.redis.get(saleKeys(productId).stock))).toBe(0);
+  // Every charge became exactly one order.
+  expect(await expectCleanAudit(first.app)).toMatchObject({ charges: 100, orders: 100 });
 }, 120_000);

@@ -94,6 +94,7 @@ export function orderWriterOf(t: { app: App; config: Config }) {
     em: t.app.orm.em,
     redis: t.app.services.redis,
     orderStatus: t.app.services.orderStatus,
+    refunds: t.app.services.refunds,
     config: t.config,
     logger: t.app.logger,
   });
