@@ -46,6 +46,21 @@ export const TOPIC_PARTITIONS = 6;
 const ensured = new WeakMap<Kafka, Promise<void>>();
 
 /**
+ * A broker that has just started answers metadata requests for a while with retriable errors
+ * ("This server does not host this topic-partition"); the admin client does not retry those.
+ */
+async function retryWhileRetriable<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= attempts || !(err as { retriable?: boolean }).retriable) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 1000)));
+    }
+  }
+}
+
+/**
  * Every topic the app produces to, created up front: the first send to an auto-created topic fails
  * while it gets a leader.
  */
@@ -58,7 +73,7 @@ export const APP_TOPICS = ['payment.completed', 'payment.completed.dlq', 'order.
 export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<void> {
   let done = ensured.get(kafka);
   if (!done) {
-    done = (async () => {
+    done = retryWhileRetriable(async () => {
       const admin = kafka.admin();
       await admin.connect();
       try {
@@ -80,7 +95,7 @@ export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<voi
       } finally {
         await admin.disconnect();
       }
-    })();
+    });
     done.catch(() => ensured.delete(kafka));
     ensured.set(kafka, done);
   }
