@@ -109,6 +109,17 @@ export function createPubSub(config: Config['redis']): AppPubSub {
   };
 }
 
+/** A Redis connection of its own for subscriber mode (channels are not key-prefixed). */
+export function createSubscriber(config: Config['redis'], name: string): Redis {
+  return new Redis({
+    host: config.host,
+    port: config.port,
+    password: config.password,
+    db: config.db,
+    connectionName: `rocket-mart:${name}`,
+  });
+}
+
 /** In-process pub/sub with the same shape, for emitting the schema without Redis. */
 export function createMemoryPubSub(): AppPubSub {
   return {
