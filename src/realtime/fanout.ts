@@ -94,6 +94,10 @@ interface Channel {
   ready: Promise<unknown>;
   lastSentVersion: number;
   lastSentAt: number;
+  /** The newest frame sent on this channel. */
+  lastFrame?: VersionedFrame;
+  /** The current frame being read for new members (one read serves everyone joining meanwhile). */
+  reading?: Promise<VersionedFrame>;
   pending?: { frame: VersionedFrame; receivedAt: number };
   timer?: NodeJS.Timeout;
 }
@@ -210,15 +214,17 @@ export class FanoutHub {
     };
     try {
       await channel.ready;
-      const first = await (plan.topic as CallableTopic).current(plan.args);
+      const read = (channel.reading ??= (plan.topic as CallableTopic)
+        .current(plan.args)
+        .finally(() => (channel.reading = undefined)));
+      const current = await read;
       await this.enqueue(group, async () => {
-        // The group may have had a newer frame while the current one was read: send that.
-        const latest =
-          group.rendered && group.rendered.version > first.version
-            ? group.rendered
-            : { version: first.version, json: await this.render(group, first) };
-        member.seen = latest.version - 1;
-        this.write([member], latest.json, latest.version);
+        // The channel may have sent a newer frame while the current one was read: send that.
+        const last = channel.lastFrame;
+        const first = last && last.version > current.version ? last : current;
+        const json = await this.render(group, first);
+        member.seen = first.version - 1;
+        this.write([member], json, first.version);
       });
     } catch (err) {
       leave();
@@ -299,6 +305,7 @@ export class FanoutHub {
   private send(channel: Channel, frame: VersionedFrame, receivedAt: number): void {
     channel.lastSentVersion = frame.version;
     channel.lastSentAt = performance.now();
+    channel.lastFrame = frame;
     for (const group of channel.groups.values()) {
       void this.enqueue(group, async () => {
         const json = await this.render(group, frame);

@@ -129,6 +129,46 @@ describe('fan-out', () => {
   });
 });
 
+describe('send budget', () => {
+  it('spaces frames to fit REALTIME_SEND_BUDGET, and sends SOLD_OUT at once', async () => {
+    // 20 watchers and 20 writes/s: one frame per second per channel at most.
+    const app = await startTestApp(
+      __filename,
+      { ...LIMITS, APP_ROLE: 'realtime', REALTIME_SEND_BUDGET: '20' },
+      { fresh: false },
+    );
+    try {
+      const productId = await createProduct(t.app, { stock: 24 });
+      const buyers = await createMembers(t.app, 24);
+      const clients = Array.from({ length: 20 }, () => app.ws());
+      const subs = clients.map((c) =>
+        subscribe(c, StockChangedDocument, { productId: String(productId) }),
+      );
+      await waitFor(() => subs.every((s) => s.events.length > 0), { what: 'every first frame' });
+      // Spread over about 1.2 s: without the budget that is a dozen frames at STOCK_FRAME_MS=50.
+      for (let i = 0; i < buyers.length; i += 2) {
+        await sellOut(t, productId, buyers.slice(i, i + 2));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const lastPurchase = Date.now();
+      await waitFor(() => subs.every((s) => s.events.at(-1)?.data?.stockChanged.soldOut), {
+        what: 'SOLD_OUT on every socket',
+      });
+      expect(Date.now() - lastPurchase).toBeLessThan(500);
+      for (const s of subs) expect(s.events.length).toBeLessThanOrEqual(5);
+      const metrics = await (await fetch(app.url.replace('/graphql', '/metrics'))).text();
+      expect(metrics).toMatch(/realtime_sockets_open\{role="realtime"\} 20/);
+      expect(metrics).toMatch(/realtime_subscriptions_open\{role="realtime",kind="public"\} 20/);
+      expect(metrics).toMatch(/realtime_frames_sent_total\{role="realtime"\} [1-9]/);
+      expect(metrics).toMatch(/realtime_bytes_sent_total\{role="realtime"\} [1-9]/);
+      expect(metrics).toMatch(/realtime_fanout_delay_seconds_count\{role="realtime"\} [1-9]/);
+      await Promise.all(clients.map((c) => c.dispose()));
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('limits', () => {
   it('a message over WS_MAX_PAYLOAD_BYTES closes the socket with 1009', async () => {
     const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
