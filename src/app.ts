@@ -241,14 +241,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     readiness: [
       { name: 'mysql', check: () => orm.em.getConnection().execute('select 1') },
       { name: 'redis', check: () => redis.ping() },
-      {
-        name: 'kafka',
-        check: async () => {
-          kafkaAdmin ??= kafka.admin();
-          await kafkaAdmin.connect();
-          await kafkaAdmin.describeCluster();
-        },
-      },
+      // A realtime process never talks to Kafka.
+      ...(serveApi || runWorkers
+        ? [
+            {
+              name: 'kafka',
+              check: async () => {
+                kafkaAdmin ??= kafka.admin();
+                await kafkaAdmin.connect();
+                await kafkaAdmin.describeCluster();
+              },
+            },
+          ]
+        : []),
     ],
     websockets:
       serveWebsockets && apiSchema
