@@ -33,7 +33,7 @@ export const CLOSE_CODES = {
   /** The token given at connection was not valid (graphql-ws's Forbidden). */
   FORBIDDEN: 4403,
   /** Too many open sockets from this client address or for this member. */
-  TOO_MANY_CONNECTIONS: 4429,
+  TOO_MANY_CONNECTIONS: 4029,
   /** A message larger than WS_MAX_PAYLOAD_BYTES (the websocket standard's "message too big"). */
   MESSAGE_TOO_BIG: 1009,
 } as const;

@@ -198,7 +198,7 @@ describe('limits', () => {
     await client.dispose();
   });
 
-  it('closes a member’s socket past WS_MAX_CONNECTIONS_PER_MEMBER with 4429', async () => {
+  it('closes a member’s socket past WS_MAX_CONNECTIONS_PER_MEMBER with 4029', async () => {
     const [member] = await createMembers(t.app, 1);
     const clients = [t.ws(member.token), t.ws(member.token)];
     const connected = clients.map((c) => new Promise((r) => c.on('connected', r)));
@@ -212,7 +212,7 @@ describe('limits', () => {
     await Promise.all([...clients, third].map((c) => c.dispose()));
   });
 
-  it('closes sockets past WS_MAX_CONNECTIONS_PER_ADDRESS with 4429', async () => {
+  it('closes sockets past WS_MAX_CONNECTIONS_PER_ADDRESS with 4029', async () => {
     const app = await startTestApp(
       __filename,
       { ...LIMITS, APP_ROLE: 'realtime', WS_MAX_CONNECTIONS_PER_ADDRESS: '3' },
