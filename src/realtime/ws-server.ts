@@ -129,6 +129,9 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
   const perAddress = new Map<string, number>();
   const perMember = new Map<number, number>();
   const bySession = new Map<string, Set<WebSocket>>();
+  /** Sessions revoked in the last few seconds → when: a socket authenticated just before its
+   * session's revocation arrived, but registered after it, is still closed. */
+  const recentlyRevoked = new Map<string, number>();
 
   const revocations = pubSubChannel(config.redis.keyPrefix, SESSIONS_REVOKED);
   deps.subscriber.on('message', (channel: string, message: string) => {
@@ -140,7 +143,14 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
       return;
     }
     if (!Array.isArray(ids)) return;
+    const at = Date.now();
+    for (const [id, when] of recentlyRevoked) {
+      if (at - when < 10_000) break;
+      recentlyRevoked.delete(id);
+    }
     for (const id of ids) {
+      recentlyRevoked.delete(String(id));
+      recentlyRevoked.set(String(id), at);
       for (const socket of bySession.get(String(id)) ?? []) {
         socket.close(CLOSE_CODES.SESSION_ENDED, 'Session ended');
       }
@@ -249,6 +259,10 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
         let sockets = bySession.get(viewer.sessionId);
         if (!sockets) bySession.set(viewer.sessionId, (sockets = new Set()));
         sockets.add(socket);
+        if (recentlyRevoked.has(viewer.sessionId)) {
+          socket.close(CLOSE_CODES.SESSION_ENDED, 'Session ended');
+          return false;
+        }
         if (count > limits.maxConnectionsPerMember) {
           metrics.refused.inc('connections_per_member');
           socket.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'Too many connections for this member');
