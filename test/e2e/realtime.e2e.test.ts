@@ -108,13 +108,17 @@ describe('fan-out', () => {
       await waitFor(() => subs.every((s) => s.events.length > 0), { what: 'every first frame' });
       // The purchase API is another process: frames reach the realtime ones over Redis.
       await sellOut(other, productId, buyers);
+      const finals = [];
       for (const s of subs) {
         const last = await waitFor(
           () => s.events.at(-1)?.data?.stockChanged.soldOut && s.events.at(-1)!.data!.stockChanged,
           { what: 'SOLD_OUT' },
         );
         expect(last).toMatchObject({ remaining: 0, saleState: 'SOLD_OUT' });
+        finals.push(last);
       }
+      // One version, one value, whichever process sent it.
+      expect(new Set(finals.map((f) => f.version)).size).toBe(1);
       // A realtime process serves websockets only.
       const http = await fetch(realtime[0].url, {
         method: 'POST',
@@ -123,6 +127,15 @@ describe('fan-out', () => {
       });
       expect(http.status).toBe(404);
       await Promise.all(clients.map((c) => c.dispose()));
+      await Promise.all(realtime.map((r) => r.stop()));
+      // Another process, later: the current value keeps its version.
+      const later = t.ws();
+      const again = subscribe(later, StockChangedDocument, { productId: String(productId) });
+      const current = await waitFor(() => again.events[0]?.data?.stockChanged, {
+        what: 'the current value',
+      });
+      expect(current).toEqual(finals[0]);
+      await later.dispose();
     } finally {
       await Promise.all(realtime.map((r) => r.stop()));
     }
