@@ -89,6 +89,8 @@ interface Group {
 interface Channel {
   name: string;
   topic: AnyTopic;
+  /** The field arguments of the channel (to read its current frame again). */
+  args: Record<string, unknown>;
   groups: Map<string, Group>;
   members: number;
   ready: Promise<unknown>;
@@ -121,6 +123,23 @@ export class FanoutHub {
     options.subscriber.on('message', (channel: string, message: string) =>
       this.onMessage(channel, message),
     );
+    // Frames published while the subscriber was reconnecting are lost: catch up on each channel.
+    let connectedBefore = false;
+    options.subscriber.on('ready', () => {
+      if (connectedBefore) void this.catchUp();
+      connectedBefore = true;
+    });
+  }
+
+  private async catchUp(): Promise<void> {
+    for (const channel of this.channels.values()) {
+      try {
+        const frame = await (channel.topic as CallableTopic).current(channel.args);
+        if (this.channels.get(channel.name) === channel) this.onFrame(channel, frame);
+      } catch (err) {
+        this.options.logger.warn({ err, channel: channel.name }, 'catch-up after reconnect failed');
+      }
+    }
   }
 
   /** Subscribed sockets across every public channel of this process. */
@@ -245,6 +264,7 @@ export class FanoutHub {
       channel = {
         name: plan.channel,
         topic: plan.topic,
+        args: plan.args,
         groups: new Map(),
         members: 0,
         ready: this.options.subscriber.subscribe(plan.channel),
@@ -278,6 +298,10 @@ export class FanoutHub {
     } catch {
       return;
     }
+    this.onFrame(channel, frame);
+  }
+
+  private onFrame(channel: Channel, frame: VersionedFrame): void {
     if (!(frame.version > channel.lastSentVersion)) return;
     const receivedAt = performance.now();
     const final = channel.topic.isFinal(frame);
