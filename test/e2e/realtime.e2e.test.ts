@@ -3,7 +3,9 @@ import { parse } from 'graphql';
 import type { Client } from 'graphql-ws';
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
-import { Role } from '../../src/entities/user.entity';
+import { randomUUID } from 'node:crypto';
+import { Session } from '../../src/entities/session.entity';
+import { Role, User } from '../../src/entities/user.entity';
 import { CLOSE_CODES } from '../../src/realtime/ws-server';
 import { TokenService } from '../../src/services/token.service';
 import { dataOf, subscribe, subscribeErrorCode, wsClient } from '../helpers/gql-client';
@@ -11,6 +13,7 @@ import { createMembers, createProduct, pool, waitForSubscribers } from '../helpe
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import {
+  ChangePasswordDocument,
   LogoutAllDocument,
   LogoutDocument,
   MyOrderPlacedDocument,
@@ -305,6 +308,36 @@ describe('revocation', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(bystander.sub.closed || bystander.sub.error !== undefined).toBe(false);
     await Promise.all([client.dispose(), bystander.client.dispose()]);
+  });
+
+  it('changePassword closes the sockets of the member’s other sessions within 1 s (4401)', async () => {
+    const [member] = await createMembers(t.app, 1);
+    const em = t.app.orm.em.fork();
+    const passwordHash = await t.app.services.hasher.hash('old password 123');
+    await em.nativeUpdate(User, { id: member.id }, { passwordHash });
+    const second = em.create(Session, {
+      id: randomUUID(),
+      user: em.getReference(User, member.id),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    await em.flush();
+    const otherToken = t.app.services.tokens.signAccess(member.id, Role.USER, second.id).token;
+    const current = t.ws(member.token);
+    const kept = subscribe(current, MyOrderPlacedDocument);
+    const { client, code } = await openSocket(other, otherToken, member.id);
+    const started = Date.now();
+    dataOf(
+      await t.gql(
+        ChangePasswordDocument,
+        { input: { currentPassword: 'old password 123', newPassword: 'a brand new password' } },
+        member.token,
+      ),
+    );
+    expect(await code).toBe(CLOSE_CODES.SESSION_ENDED);
+    expect(Date.now() - started).toBeLessThan(1000);
+    // The session that changed the password goes on.
+    expect(kept.closed || kept.error !== undefined).toBe(false);
+    await Promise.all([client.dispose(), current.dispose()]);
   });
 
   it('a socket closes when its access token expires (4401)', async () => {
