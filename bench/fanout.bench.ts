@@ -9,8 +9,11 @@
  * what a socket write costs on this machine.
  *
  * Past about 28,000 sockets one source address runs out of ephemeral ports: the watchers' client
- * binds 127.0.0.1, 127.0.0.2, … in turn (FANOUT_SOCKETS_PER_ADDRESS each; Linux routes all of
- * 127/8 to loopback).
+ * binds 127.0.0.1, 127.0.0.2, … in turn (FANOUT_SOCKETS_PER_ADDRESS each, fresh ones for each
+ * phase; Linux routes all of 127/8 to loopback). Past the open-file limit of one process (FANOUT_SOCKETS_PER_PROCESS,
+ * by default that limit less 2,000) the watchers are split over several realtime processes, as
+ * behind a load balancer, each with its own watchers' client and bare server; CPU and RSS are
+ * summed over them.
  *
  * SOLD_OUT delay is measured from the moment the buyer of the last unit got its answer to the
  * moment each watcher got SOLD_OUT (both clocks are this machine's): negative means the watchers
@@ -46,8 +49,8 @@ const BARE_FRAMES = Number(process.env.FANOUT_BARE_FRAMES ?? 10);
 const SOLD_OUT_TIMEOUT_MS = Number(process.env.FANOUT_SOLD_OUT_TIMEOUT_MS ?? 60_000);
 const PORT = Number(process.env.BENCH_PORT ?? 4420);
 const API_PORT = PORT;
-const REALTIME_PORT = PORT + 1;
-const BARE_PORT = PORT + 2;
+const REALTIME_PORT = PORT + 10;
+const BARE_PORT = PORT + 50;
 const stamp = new Date().toISOString().slice(0, 10);
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -86,7 +89,7 @@ function watcherProcess() {
     cpuSeconds: cpu(),
   });
 
-  async function connect(url: string, n: number, productId: number | null) {
+  async function connect(url: string, n: number, productId: number | null, addresses: string[]) {
     frames = 0;
     bytes = 0;
     soldOutAt = new Array<number>(n).fill(0);
@@ -94,9 +97,8 @@ function watcherProcess() {
     let next = 0;
     const open = (i: number) =>
       new Promise<void>((resolve) => {
-        const host = 1 + Math.floor(i / SOCKETS_PER_ADDRESS);
         const socket = new WebSocket(url, productId === null ? undefined : 'graphql-transport-ws', {
-          localAddress: `127.0.0.${host}`,
+          localAddress: addresses[Math.floor(i / SOCKETS_PER_ADDRESS)],
           perMessageDeflate: false,
         });
         sockets[i] = socket;
@@ -139,30 +141,34 @@ function watcherProcess() {
     return { firsts, open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length };
   }
 
-  process.on('message', (msg: { cmd: string; url?: string; n?: number; productId?: number }) => {
-    void (async () => {
-      if (msg.cmd === 'connect') {
-        const r = await connect(msg.url!, msg.n!, msg.productId ?? null);
-        process.send!({ cmd: 'connected', ...r });
-      } else if (msg.cmd === 'stats') {
-        process.send!({ cmd: 'stats', ...stats() });
-      } else if (msg.cmd === 'reset') {
-        frames = 0;
-        bytes = 0;
-        process.send!({ cmd: 'reset' });
-      } else if (msg.cmd === 'close') {
-        for (const s of sockets) s.terminate();
-        sockets = [];
-        process.send!({ cmd: 'closed' });
-      }
-    })();
-  });
+  process.on(
+    'message',
+    (msg: { cmd: string; url?: string; n?: number; productId?: number; addresses?: string[] }) => {
+      void (async () => {
+        if (msg.cmd === 'connect') {
+          const r = await connect(msg.url!, msg.n!, msg.productId ?? null, msg.addresses!);
+          process.send!({ cmd: 'connected', ...r });
+        } else if (msg.cmd === 'stats') {
+          process.send!({ cmd: 'stats', ...stats() });
+        } else if (msg.cmd === 'reset') {
+          frames = 0;
+          bytes = 0;
+          process.send!({ cmd: 'reset' });
+        } else if (msg.cmd === 'close') {
+          for (const s of sockets) s.terminate();
+          sockets = [];
+          process.send!({ cmd: 'closed' });
+        }
+      })();
+    },
+  );
 }
 
 // ---------------------------------------------------------------- bare ws server process
 
 function bareProcess() {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: BARE_PORT, perMessageDeflate: false });
+  const port = Number(process.env.BARE_PORT);
+  const wss = new WebSocketServer({ host: '127.0.0.1', port, perMessageDeflate: false });
   wss.on('listening', () => process.send!({ cmd: 'listening' }));
   process.on('message', (msg: { cmd: string; frame?: string; frames?: number }) => {
     void (async () => {
@@ -266,9 +272,9 @@ function ask<T>(child: ChildProcess, msg: object, answer: string): Promise<T> {
   });
 }
 
-function helper(mode: 'watchers' | 'bare'): ChildProcess {
+function helper(mode: 'watchers' | 'bare', barePort = 0): ChildProcess {
   return fork(__filename, [mode], {
-    env: { ...process.env, BENCH_PORT: String(PORT) },
+    env: { ...process.env, BENCH_PORT: String(PORT), BARE_PORT: String(barePort) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: ['--max-old-space-size=4096'],
   });
@@ -379,81 +385,156 @@ const quantile = (values: number[], p: number) => {
   return Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1));
 };
 
+/** This process's open-file limit (children inherit it): each socket is a file descriptor. */
+function openFileLimit(): number {
+  try {
+    const line = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return line ? Number(line[1]) : 1024;
+  } catch {
+    return 1024;
+  }
+}
+
+/**
+ * Sockets one process may hold: FANOUT_SOCKETS_PER_PROCESS, or the open-file limit less some
+ * headroom. Past it the watchers are split over several realtime processes (as behind a load
+ * balancer), each with its own watchers' client process and its own bare server.
+ */
+const SOCKETS_PER_PROCESS = Number(
+  process.env.FANOUT_SOCKETS_PER_PROCESS ?? Math.max(100, openFileLimit() - 2000),
+);
+
+const sum = (values: number[]) => Number(values.reduce((a, b) => a + b, 0).toFixed(3));
+
+/**
+ * Loopback source addresses for `n` sockets, never handed out twice in one run: a closed
+ * client socket keeps its port in TIME_WAIT for a minute, so the next phase starts on fresh ones.
+ */
+let nextAddress = 0;
+function sourceAddresses(n: number): string[] {
+  return Array.from({ length: Math.max(1, Math.ceil(n / SOCKETS_PER_ADDRESS)) }, () => {
+    const c = nextAddress++;
+    return `127.0.${Math.floor(c / 250)}.${1 + (c % 250)}`;
+  });
+}
+
 async function runOne(
   watchers: number,
   db: Connection,
   members: string[],
   api: ChildProcess,
 ): Promise<Record<string, unknown>> {
-  const realtime = TOPOLOGY === 'split' ? startRole('realtime', REALTIME_PORT) : undefined;
-  if (realtime) await waitReady(REALTIME_PORT, '/healthz');
-  const wsPid = realtime?.pid ?? api.pid;
-  const wsPort = realtime ? REALTIME_PORT : API_PORT;
-  const productId = await createProduct(db, UNITS);
-  const client = helper('watchers');
-  const rssIdle = processRssMiB(wsPid);
-  const connected = await ask<{ firsts: number; open: number }>(
-    client,
-    { cmd: 'connect', url: `ws://127.0.0.1:${wsPort}/graphql`, n: watchers, productId },
-    'connected',
+  const shards = Math.max(1, Math.ceil(watchers / SOCKETS_PER_PROCESS));
+  if (TOPOLOGY === 'all' && shards > 1)
+    throw new Error(`${watchers} sockets do not fit one process here; use the split topology`);
+  const sizes = Array.from(
+    { length: shards },
+    (_, k) => Math.floor(watchers / shards) + (k < watchers % shards ? 1 : 0),
   );
+  const realtime =
+    TOPOLOGY === 'split' ? sizes.map((_, k) => startRole('realtime', REALTIME_PORT + k)) : [];
+  for (const [k] of realtime.entries()) await waitReady(REALTIME_PORT + k, '/healthz');
+  const wsPids = realtime.length ? realtime.map((r) => r.pid) : [api.pid];
+  const wsPorts = realtime.length ? realtime.map((_, k) => REALTIME_PORT + k) : [API_PORT];
+  const productId = await createProduct(db, UNITS);
+  const clients = sizes.map(() => helper('watchers'));
+  const rssIdle = sum(wsPids.map(processRssMiB));
+  const connected = await Promise.all(
+    clients.map((client, k) =>
+      ask<{ firsts: number; open: number }>(
+        client,
+        {
+          cmd: 'connect',
+          url: `ws://127.0.0.1:${wsPorts[k]}/graphql`,
+          n: sizes[k],
+          productId,
+          addresses: sourceAddresses(sizes[k]),
+        },
+        'connected',
+      ),
+    ),
+  );
+  const firsts = sum(connected.map((c) => c.firsts));
   await new Promise((r) => setTimeout(r, 500));
-  const rssWatching = processRssMiB(wsPid);
-  const cpu0 = { api: processCpu(api.pid), ws: processCpu(wsPid), client: processCpu(client.pid) };
+  const rssWatching = sum(wsPids.map(processRssMiB));
+  const cpu = () => ({
+    api: processCpu(api.pid),
+    ws: sum(wsPids.map(processCpu)),
+    client: sum(clients.map((c) => processCpu(c.pid))),
+  });
+  const cpu0 = cpu();
   const sale = await sell(productId, members);
   const deadline = Date.now() + SOLD_OUT_TIMEOUT_MS;
-  let stats: WatcherStats;
+  let stats: WatcherStats[];
   do {
     await new Promise((r) => setTimeout(r, 200));
-    stats = await ask<WatcherStats>(client, { cmd: 'stats' }, 'stats');
-  } while (stats.soldOutAt.length < connected.firsts && Date.now() < deadline);
-  const cpu1 = { api: processCpu(api.pid), ws: processCpu(wsPid), client: processCpu(client.pid) };
-  const rssPeak = processRssMiB(wsPid);
-  const delays = stats.soldOutAt.map((t) => t - sale.lastSaleAt);
+    stats = await Promise.all(clients.map((c) => ask<WatcherStats>(c, { cmd: 'stats' }, 'stats')));
+  } while (sum(stats.map((s) => s.soldOutAt.length)) < firsts && Date.now() < deadline);
+  const cpu1 = cpu();
+  const rssPeak = sum(wsPids.map(processRssMiB));
+  const soldOutAt = stats.flatMap((s) => s.soldOutAt);
+  const frames = sum(stats.map((s) => s.frames));
+  const bytes = sum(stats.map((s) => s.bytes));
+  const delays = soldOutAt.map((t) => t - sale.lastSaleAt);
   const wsCpu = cpu1.ws - cpu0.ws;
 
-  await ask(client, { cmd: 'close' }, 'closed');
-  client.kill();
-  await stop(realtime);
+  await Promise.all(clients.map((c) => ask(c, { cmd: 'close' }, 'closed')));
+  for (const c of clients) c.kill();
+  await Promise.all(realtime.map(stop));
 
-  // The floor: the same number of sockets on a bare ws server, sent frames of the same size.
-  const frameBytes = stats.frames ? Math.round(stats.bytes / stats.frames) : 200;
-  const bare = helper('bare');
-  await new Promise((r) => bare.once('message', r));
-  const bareClient = helper('watchers');
-  await ask(
-    bareClient,
-    { cmd: 'connect', url: `ws://127.0.0.1:${BARE_PORT}`, n: watchers, productId: null },
-    'connected',
+  // The floor: the same sockets on bare ws servers, sent frames of the same size.
+  const frameBytes = frames ? Math.round(bytes / frames) : 200;
+  const bares = sizes.map((_, k) => helper('bare', BARE_PORT + k));
+  await Promise.all(bares.map((b) => new Promise((r) => b.once('message', r))));
+  const bareClients = sizes.map(() => helper('watchers'));
+  await Promise.all(
+    bareClients.map((c, k) =>
+      ask(
+        c,
+        {
+          cmd: 'connect',
+          url: `ws://127.0.0.1:${BARE_PORT + k}`,
+          n: sizes[k],
+          productId: null,
+          addresses: sourceAddresses(sizes[k]),
+        },
+        'connected',
+      ),
+    ),
   );
-  const blasted = await ask<{ sends: number; cpuSeconds: number }>(
-    bare,
-    { cmd: 'blast', frame: 'x'.repeat(frameBytes), frames: BARE_FRAMES },
-    'blasted',
+  const blasted = await Promise.all(
+    bares.map((b) =>
+      ask<{ sends: number; cpuSeconds: number }>(
+        b,
+        { cmd: 'blast', frame: 'x'.repeat(frameBytes), frames: BARE_FRAMES },
+        'blasted',
+      ),
+    ),
   );
-  await ask(bareClient, { cmd: 'close' }, 'closed');
-  bareClient.kill();
-  bare.kill();
+  await Promise.all(bareClients.map((c) => ask(c, { cmd: 'close' }, 'closed')));
+  for (const c of [...bareClients, ...bares]) c.kill();
 
-  const cpuPerSendUs = stats.frames ? (wsCpu * 1e6) / stats.frames : null;
-  const bareUs = blasted.sends ? (blasted.cpuSeconds * 1e6) / blasted.sends : null;
+  const bareSends = sum(blasted.map((b) => b.sends));
+  const cpuPerSendUs = frames ? (wsCpu * 1e6) / frames : null;
+  const bareUs = bareSends ? (sum(blasted.map((b) => b.cpuSeconds)) * 1e6) / bareSends : null;
   return {
     watchers,
-    connected: connected.open,
+    realtimeProcesses: realtime.length,
+    connected: sum(connected.map((c) => c.open)),
     sold: sale.sold,
     saleSeconds: Number(sale.seconds.toFixed(3)),
     purchasesPerSecond: sale.purchasesPerSecond,
-    gotSoldOut: stats.soldOutAt.length,
+    gotSoldOut: soldOutAt.length,
     soldOutDelayMs: {
       p50: quantile(delays, 0.5),
       p99: quantile(delays, 0.99),
       max: quantile(delays, 1),
     },
-    framesPerWatcher: Number((stats.frames / Math.max(1, connected.firsts)).toFixed(2)),
-    bytesPerWatcher: Math.round(stats.bytes / Math.max(1, connected.firsts)),
+    framesPerWatcher: Number((frames / Math.max(1, firsts)).toFixed(2)),
+    bytesPerWatcher: Math.round(bytes / Math.max(1, firsts)),
     cpuSeconds: {
       api: Number((cpu1.api - cpu0.api).toFixed(2)),
-      realtime: realtime ? Number(wsCpu.toFixed(2)) : null,
+      realtime: realtime.length ? Number(wsCpu.toFixed(2)) : null,
       watchersClient: Number((cpu1.client - cpu0.client).toFixed(2)),
     },
     rssMiB: {
@@ -523,6 +604,7 @@ async function main() {
       stockFrameMs: config.sale.stockFrameMs,
       sendBudget: config.realtime.sendBudget,
       socketsPerSourceAddress: SOCKETS_PER_ADDRESS,
+      socketsPerProcess: SOCKETS_PER_PROCESS,
     },
     runs: results,
   };
