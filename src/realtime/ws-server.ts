@@ -281,6 +281,9 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
       },
       context: (ctx) => deps.createContext(ctx.extra.viewer ?? null, ctx.extra.ip ?? 'unknown'),
       onSubscribe: async (ctx, id, payload) => {
+        // The operation guard first (validation and cost, as over HTTP), then the socket's limits.
+        const argsOrErrors = await guard(ctx, id, payload);
+        if (Array.isArray(argsOrErrors)) return argsOrErrors as readonly GraphQLError[];
         // The new operation is already in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
           metrics.refused.inc('subscriptions_per_connection');
@@ -290,8 +293,6 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
             ),
           ];
         }
-        const argsOrErrors = await guard(ctx, id, payload);
-        if (Array.isArray(argsOrErrors)) return argsOrErrors as readonly GraphQLError[];
         const args = argsOrErrors as ExecutionArgs;
         let plan: FanoutPlan | undefined;
         try {
