@@ -186,13 +186,20 @@ describe('send budget', () => {
 });
 
 describe('limits', () => {
-  it('a message over WS_MAX_PAYLOAD_BYTES closes the socket with 1009', async () => {
+  it('a message over WS_MAX_PAYLOAD_BYTES closes the socket with 1009, unread', async () => {
     const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
     await new Promise((resolve) => socket.once('open', resolve));
     const closed = new Promise<number>((resolve) => socket.once('close', resolve));
     socket.on('error', () => undefined);
-    // 16 MiB announced; the server closes on the frame header, before reading it whole.
-    socket.send(Buffer.alloc(16 * 1024 * 1024, 'a'));
+    // A frame header announcing 16 MiB, then only 1 KiB of it: a server that read messages whole
+    // before checking them would wait for the rest and never close.
+    const header = Buffer.alloc(14);
+    header[0] = 0x82; // FIN, binary
+    header[1] = 0x80 | 127; // masked, 64-bit length follows
+    header.writeBigUInt64BE(BigInt(16 * 1024 * 1024), 2);
+    // bytes 10..13: a zero mask key
+    const raw = (socket as unknown as { _socket: import('node:net').Socket })._socket;
+    raw.write(Buffer.concat([header, Buffer.alloc(1024, 'a')]));
     expect(await closed).toBe(CLOSE_CODES.MESSAGE_TOO_BIG);
   });
 
