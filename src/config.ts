@@ -19,7 +19,7 @@ const num = (def: number) => z.coerce.number().default(def);
 export const envSchema = z.object({
   // Unset means production: a deployment that forgets it gets the safe settings.
   NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
-  APP_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  APP_ROLE: z.enum(['api', 'worker', 'realtime', 'all']).default('all'),
   PUBLIC_URL: z.string().url().default('http://localhost:4000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -121,6 +121,15 @@ export const envSchema = z.object({
   ORDER_RETURN_WINDOW_SECONDS: int(86400),
   ORDER_RETURN_COMPLETES_AFTER_SECONDS: int(86400),
   ORDER_SCHEDULER_INTERVAL_MS: int(1000),
+
+  // realtime (websockets)
+  API_SERVES_WEBSOCKETS: bool.default('true'),
+  WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(32768),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(20),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  WS_MAX_CONNECTIONS_PER_MEMBER: z.coerce.number().int().min(1).default(10),
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(0).default(30000),
+  REALTIME_SEND_BUDGET: z.coerce.number().int().min(1).default(20000),
 });
 
 /** Variable names the app reads, as strings (the shape of process.env). */
@@ -263,6 +272,15 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       claimLeaseSeconds: e.PAYMENT_CLAIM_LEASE_SECONDS,
       refundIntervalMs: e.PAYMENT_REFUND_INTERVAL_MS,
       refundLeaseSeconds: e.PAYMENT_REFUND_LEASE_SECONDS,
+    },
+    realtime: {
+      apiServesWebsockets: e.API_SERVES_WEBSOCKETS,
+      maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
+      maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      maxConnectionsPerMember: e.WS_MAX_CONNECTIONS_PER_MEMBER,
+      keepAliveMs: e.WS_KEEPALIVE_MS,
+      sendBudget: e.REALTIME_SEND_BUDGET,
     },
     orders: {
       shippingAfterSeconds: e.ORDER_SHIPPING_AFTER_SECONDS,

@@ -2,6 +2,7 @@ import { ServerTimeDocument } from '../graphql/generated';
 import { dataOf, subscribe } from '../helpers/gql-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
+import { createMembers } from '../helpers/members';
 import { parse } from 'graphql';
 
 let t: TestApp;
@@ -53,7 +54,9 @@ it('stop drains: an open websocket is closed and the port stops answering', asyn
   await waitFor(() => sub.error !== undefined || sub.events.length > 0);
   const errors = (sub.error ?? sub.events[0]?.errors) as { extensions?: { code?: string } }[];
   expect(errors[0].extensions?.code).toBe('UNAUTHENTICATED');
-  const quick = other.ws();
+  // Queries over a websocket need a member (anonymous sockets watch public stock only).
+  const [member] = await createMembers(other.app, 1);
+  const quick = other.ws(member.token);
   const alive = subscribe(quick, parse('query { serverTime }'));
   await waitFor(() => alive.events.length > 0);
   await other.stop();
