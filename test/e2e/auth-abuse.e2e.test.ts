@@ -1,4 +1,3 @@
-import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
   LoginDocument,
@@ -129,38 +128,37 @@ describe('client address behind proxies', () => {
     );
 
   it('untrusted: a forged X-Forwarded-For does not reset the limit, on HTTP or websockets', async () => {
-    const app = await startTestApp(`${__filename}-untrusted`, { RATE_SIGNUP_PER_IP: '2' });
+    const app = await startTestApp(`${__filename}-untrusted`, {
+      RATE_SIGNUP_PER_IP: '2',
+      WS_MAX_CONNECTIONS_PER_ADDRESS: '1',
+    });
     try {
       dataOf(await signUpFrom(app, '198.51.100.1'));
       dataOf(await signUpFrom(app, '198.51.100.2'));
       expect(errorCode(await signUpFrom(app, '198.51.100.3'))).toBe('RATE_LIMITED');
-      // The socket's upgrade request derives the address the same way.
-      const ws = createClient({
-        url: app.wsUrl,
-        retryAttempts: 0,
-        webSocketImpl: class extends WebSocket {
-          constructor(url: string, protocols?: string | string[]) {
-            super(url, protocols, { headers: { 'x-forwarded-for': '198.51.100.4' } });
-          }
-        },
-      });
-      const result = await new Promise<{ errors?: { extensions?: { code?: string } }[] }>(
-        (resolve) => {
-          let last = {};
-          ws.subscribe(
-            {
-              query: `mutation { signUp(input: { email: "ws.${unique()}@example.com", password: "${PASSWORD}", name: "W" }) { accepted } }`,
-            },
-            {
-              next: (v) => void (last = v),
-              error: (e) => resolve({ errors: e as never }),
-              complete: () => resolve(last),
-            },
-          );
-        },
-      );
-      await ws.dispose();
-      expect(result.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      // The socket's upgrade request derives the address the same way: with one socket allowed
+      // per address, a second one that forges another X-Forwarded-For is still refused.
+      const sockets: WebSocket[] = [];
+      const open = (forwardedFor: string) =>
+        new Promise<number | 'acknowledged'>((resolve) => {
+          const socket = new WebSocket(app.wsUrl, 'graphql-transport-ws', {
+            headers: { 'x-forwarded-for': forwardedFor },
+          });
+          sockets.push(socket);
+          socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+          socket.on('message', (data) => {
+            if ((JSON.parse(String(data)) as { type: string }).type === 'connection_ack') {
+              resolve('acknowledged');
+            }
+          });
+          socket.on('close', (closeCode) => resolve(closeCode));
+        });
+      try {
+        expect(await open('198.51.100.4')).toBe('acknowledged');
+        expect(await open('198.51.100.5')).toBe(4029);
+      } finally {
+        for (const socket of sockets) socket.terminate();
+      }
     } finally {
       await app.stop();
     }

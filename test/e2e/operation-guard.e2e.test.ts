@@ -1,5 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { gqlRequest, wsClient, type GqlError, type GqlResponse } from '../helpers/gql-client';
+import { createMember } from '../helpers/members';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // Small limits, so each one is reached by a request of a few lines.
@@ -18,7 +19,8 @@ beforeAll(async () => {
     GRAPHQL_INTROSPECTION: 'false',
     GRAPHQL_SUGGESTIONS: 'false',
   });
-  ws = wsClient(t.wsUrl);
+  // Anonymous sockets may only watch public stock: the operations run on a member's socket.
+  ws = wsClient(t.wsUrl, (await createMember(t.app)).token);
 });
 
 afterAll(async () => {
