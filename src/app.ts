@@ -191,6 +191,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let apiSchema: GraphQLSchema | undefined;
   if (serveApi) {
     const purchaseResolver = new PurchaseResolver(services.reservations, services.payments);
+    const stockResolver = new StockResolver(services.stock, pubSub);
     apiSchema = await buildAppSchema({
       container: registry([
         new SystemResolver(),
@@ -198,7 +199,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         new UserResolver(services.users),
         new OrderStatusResolver(),
         purchaseResolver,
-        new StockResolver(services.stock),
+        stockResolver,
         new OrderResolver(services.orders),
         new OrderItemResolver(),
         new ProductResolver(services.products, services.likes),
@@ -208,6 +209,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       pubSub,
     });
     PurchaseResolver.bindToSchema(apiSchema, purchaseResolver);
+    StockResolver.bindToSchema(apiSchema, stockResolver);
   }
 
   let kafkaAdmin: Admin | undefined;

@@ -7,7 +7,52 @@ export interface AppPubSub extends PubSub {
   publish(routingKey: string, payload: unknown): void;
   /** Resolves once Redis has accepted the message (for callers that must know it left). */
   publishNow(routingKey: string, payload: unknown): Promise<void>;
+  /**
+   * Like `subscribe`, but resolves only once Redis listens, so nothing published afterwards can
+   * be missed (e.g. between reading a current value and its next change).
+   */
+  subscribeReady<T>(routingKey: string, id?: unknown): Promise<AsyncIterableIterator<T>>;
   close(): Promise<void>;
+}
+
+/** An async iterator fed by `push`, ended by `return` (which runs `onEnd` once). */
+export function queueIterator<T>(onEnd: () => void) {
+  const queue: T[] = [];
+  const waiting: ((r: IteratorResult<T>) => void)[] = [];
+  let done = false;
+  const end = (): Promise<IteratorResult<T>> => {
+    if (!done) {
+      done = true;
+      queue.length = 0;
+      for (const w of waiting.splice(0)) w({ value: undefined, done: true });
+      onEnd();
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  };
+  const iterator: AsyncIterableIterator<T> = {
+    next() {
+      if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
+      if (done) return end();
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    return: end,
+    throw: async (err: unknown) => {
+      await end();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return {
+    iterator,
+    push(value: T) {
+      if (done) return;
+      const w = waiting.shift();
+      if (w) w({ value, done: false });
+      else queue.push(value);
+    },
+  };
 }
 
 /**
@@ -45,6 +90,17 @@ export function createPubSub(config: Config['redis']): AppPubSub {
     subscribe(routingKey, dynamicId) {
       return pubsub.asyncIterableIterator(channel(routingKey, dynamicId));
     },
+    async subscribeReady<T>(routingKey: string, id?: unknown) {
+      let subId: number | undefined;
+      let ended = false;
+      const q = queueIterator<T>(() => {
+        ended = true;
+        if (subId !== undefined) pubsub.unsubscribe(subId);
+      });
+      subId = await pubsub.subscribe(channel(routingKey, id), (message: T) => q.push(message));
+      if (ended) pubsub.unsubscribe(subId);
+      return q.iterator;
+    },
     async close() {
       await pubsub.close();
     },
@@ -58,6 +114,9 @@ export function createMemoryPubSub(): AppPubSub {
     async publishNow() {},
     subscribe() {
       return (async function* () {})();
+    },
+    async subscribeReady<T>() {
+      return queueIterator<T>(() => undefined).iterator;
     },
     async close() {},
   };

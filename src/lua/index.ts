@@ -13,7 +13,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   saleRelease: { file: 'release.lua' },
   saleMeta: { file: 'sale-meta.lua', keys: 2 },
   stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
-  stockFrame: { file: 'stock-frame.lua', keys: 4 },
+  stockFrame: { file: 'stock-frame.lua', keys: 5 },
   counterAdd: { file: 'counter-add.lua', keys: 1 },
 };
 
@@ -34,15 +34,19 @@ export interface ScriptCommands {
     paidQty: string,
     ...argv: (string | number)[]
   ): Promise<number>;
+  /** stock-frame.lua: a number in 'frame' mode, the current frame's JSON in 'snapshot' mode. */
   stockFrame(
     stock: string,
     meta: string,
     lock: string,
     last: string,
+    version: string,
     frameMs: number,
     channel: string,
     productId: number,
-  ): Promise<number>;
+    mode: 'frame' | 'snapshot',
+    ...window: (string | number)[]
+  ): Promise<number | string>;
 }
 
 export function registerScripts<R extends Redis>(redis: R): R & ScriptCommands {

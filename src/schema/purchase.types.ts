@@ -190,6 +190,12 @@ export class StockLevel {
 
   @Field()
   soldOut!: boolean;
+
+  @Field(() => Int, {
+    description:
+      'Version of the frame: per product, only grows. A jump of more than one, or a lower value after a reconnect, means frames were missed.',
+  })
+  version!: number;
 }
 
 export const PurchaseResult = createUnionType({

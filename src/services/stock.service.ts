@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { pubSubChannel } from '../clients/pubsub';
 import type { AppRedis } from '../clients/redis';
 import { Payment, PaymentStatus, paymentItems, type PaymentItem } from '../entities/payment.entity';
-import { Product } from '../entities/product.entity';
+import { Product, type SaleState } from '../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { TOPICS } from '../schema/topics';
 import { requireListed, saleStateOf } from './product.service';
@@ -27,7 +27,10 @@ function buildSaleKeys(productId: number) {
     /** Reservation id → units paid but not yet written as an order. */
     paidQty: `${tag}:paidqty`,
     frameLock: `${tag}:frame`,
-    frameLast: `${tag}:frame:last`,
+    /** The last published stockChanged frame (hash: body, frame). */
+    frameState: `${tag}:frame:state`,
+    /** Version of the last published frame: only grows (never expires, never reset). */
+    version: `${tag}:version`,
     reservation: (reservationId: string) => `${tag}:res:${reservationId}`,
     idempotency: (userId: number, key: string) => `${tag}:idem:${userId}:${key}`,
   };
@@ -52,6 +55,21 @@ export function saleKeys(productId: number): SaleKeys {
 export const SALE_PRODUCTS_KEY = 'sale:products';
 
 const META_TTL_MS = 60_000;
+
+/** One `stockChanged` frame as published on Redis pub/sub (stock-frame.lua). */
+export interface StockFrame {
+  productId: number;
+  remaining: number;
+  saleState: SaleState;
+  soldOut: boolean;
+  /** Per product, only grows: a client can tell a missed frame or a reconnect. */
+  version: number;
+}
+
+/** Whether a frame ends the sale (sent at once, whatever the frame rate). */
+export function isFinalFrame(frame: Pick<StockFrame, 'saleState'>): boolean {
+  return frame.saleState === 'SOLD_OUT' || frame.saleState === 'ENDED';
+}
 
 /**
  * The live stock counters buyers race for, and the sale metadata the reservation script reads.
@@ -215,16 +233,51 @@ export class StockService {
     this.touch(productId);
   }
 
-  /** A product's live level and sale state (NOT_FOUND for an unknown product). */
+  /**
+   * A product's live level and sale state (NOT_FOUND for an unknown product), with the version
+   * of the last published frame.
+   */
   async level(em: EntityManager, productId: number) {
     const product = await requireListed(em, productId);
     const [remaining] = await this.remaining(em, [productId]);
+    const version = Number((await this.redis.get(saleKeys(productId).version)) ?? 0);
     return {
       productId,
       remaining,
       saleState: saleStateOf(product, remaining),
       soldOut: remaining <= 0,
+      version,
     };
+  }
+
+  /**
+   * The current `stockChanged` frame of a listed product, for a new subscriber (NOT_FOUND for an
+   * unknown or unlisted product). It is the last published frame when that still holds, else a
+   * new frame published to every subscriber, so one version always carries one value.
+   */
+  async snapshot(em: EntityManager, productId: number): Promise<StockFrame> {
+    const product = await requireListed(em, productId);
+    const keys = saleKeys(productId);
+    const channel = pubSubChannel(this.keyPrefix, TOPICS.STOCK_CHANGED, productId);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const frame = await this.redis.stockFrame(
+        keys.stock,
+        keys.meta,
+        keys.frameLock,
+        keys.frameState,
+        keys.version,
+        this.frameMs,
+        channel,
+        productId,
+        'snapshot',
+        product.saleStartsAt ? product.saleStartsAt.getTime() : '',
+        product.saleEndsAt ? product.saleEndsAt.getTime() : '',
+      );
+      if (typeof frame === 'string') return JSON.parse(frame) as StockFrame;
+      // No counter yet (new product, Redis lost it): build it from MySQL and ask again.
+      await this.remaining(em, [productId]);
+    }
+    throw new Error(`no live stock counter for product ${productId}`);
   }
 
   /** Sets a product's counter from MySQL and live state, overwriting it (admin `syncStock`). */
@@ -295,14 +348,18 @@ export class StockService {
     const channel = pubSubChannel(this.keyPrefix, TOPICS.STOCK_CHANGED, productId);
     let result: number;
     try {
-      result = await this.redis.stockFrame(
-        keys.stock,
-        keys.meta,
-        keys.frameLock,
-        keys.frameLast,
-        this.frameMs,
-        channel,
-        productId,
+      result = Number(
+        await this.redis.stockFrame(
+          keys.stock,
+          keys.meta,
+          keys.frameLock,
+          keys.frameState,
+          keys.version,
+          this.frameMs,
+          channel,
+          productId,
+          'frame',
+        ),
       );
     } catch {
       this.framing.delete(productId);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '../../src/entities/user.entity';
 import { saleKeys } from '../../src/services/stock.service';
-import { dataOf, errorCode, subscribe } from '../helpers/gql-client';
+import { dataOf, errorCode, subscribe, subscribeErrorCode } from '../helpers/gql-client';
 import { createMembers, createProduct, waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -47,16 +47,68 @@ describe('live stock', () => {
       () => sub.events.at(-1)?.data?.stockChanged.soldOut && sub.events.at(-1)?.data?.stockChanged,
       { what: 'the SOLD_OUT frame' },
     );
-    expect(last).toEqual({
+    expect(last).toMatchObject({
       productId: String(productId),
       remaining: 0,
       saleState: 'SOLD_OUT',
       soldOut: true,
     });
+    // The first frame is the value at subscribe time.
+    expect(sub.events[0].data?.stockChanged.remaining).toBe(60);
     const counts = sub.events.map((e) => e.data!.stockChanged.remaining);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(counts.length).toBeLessThan(60); // coalesced, not one frame per purchase
+    const versions = sub.events.map((e) => e.data!.stockChanged.version);
+    for (let i = 1; i < versions.length; i++) expect(versions[i]).toBeGreaterThan(versions[i - 1]);
     sub.dispose();
+    await client.dispose();
+  });
+
+  it('a new subscriber gets the current value at once, and versions only grow', async () => {
+    const productId = await createProduct(t.app, { stock: 5 });
+    const [buyer] = await createMembers(t.app, 1);
+    const client = t.ws();
+    const first = subscribe(client, StockChangedDocument, { productId: String(productId) });
+    const initial = await waitFor(() => first.events[0]?.data?.stockChanged, {
+      what: 'the current value',
+    });
+    expect(initial).toMatchObject({ remaining: 5, saleState: 'LIVE', soldOut: false });
+    expect(initial.version).toBeGreaterThan(0);
+    dataOf(
+      await t.gql(
+        PurchaseDocument,
+        { input: { productId: String(productId), quantity: 2, idempotencyKey: 'v' } },
+        buyer.token,
+      ),
+    );
+    const changed = await waitFor(
+      () => first.events.find((e) => e.data?.stockChanged.remaining === 3)?.data?.stockChanged,
+      { what: 'the frame with 3 remaining' },
+    );
+    expect(changed.version).toBeGreaterThan(initial.version);
+    // A later subscriber starts from the same frame, with the same version, without a query.
+    const later = subscribe(client, StockChangedDocument, { productId: String(productId) });
+    const current = await waitFor(() => later.events[0]?.data?.stockChanged, {
+      what: 'the current value for a later subscriber',
+    });
+    expect(current).toEqual(changed);
+    first.dispose();
+    later.dispose();
+    await client.dispose();
+  });
+
+  it('stockChanged of an unknown or deleted product is NOT_FOUND at subscribe time', async () => {
+    const deleted = await createProduct(t.app, { stock: 5 });
+    await t.app.orm.em
+      .getConnection()
+      .execute('update products set deleted_at = now(3) where id = ?', [deleted]);
+    const client = t.ws();
+    for (const productId of ['424242', String(deleted)]) {
+      const sub = subscribe(client, StockChangedDocument, { productId });
+      const code = await waitFor(() => subscribeErrorCode(sub), { what: 'the refusal' });
+      expect(code).toBe('NOT_FOUND');
+      expect(sub.events.filter((e) => e.data)).toEqual([]);
+    }
     await client.dispose();
   });
 
@@ -128,7 +180,7 @@ describe('live stock', () => {
     const synced = dataOf(
       await t.gql(SyncStockDocument, { input: { productId: String(productId) } }, admin.token),
     ).syncStock;
-    expect(synced).toEqual({
+    expect(synced).toMatchObject({
       productId: String(productId),
       remaining: 7,
       saleState: 'LIVE',

@@ -95,3 +95,12 @@ export function subscribe<T, V>(
     dispose,
   };
 }
+
+/** The error code a subscription was refused with (an `error` message or a first `next` with errors). */
+export function subscribeErrorCode(sub: {
+  events: { errors?: readonly unknown[] }[];
+  error: unknown;
+}): string | undefined {
+  const errors = Array.isArray(sub.error) ? sub.error : sub.events[0]?.errors;
+  return (errors?.[0] as GqlError | undefined)?.extensions?.code;
+}
