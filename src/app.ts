@@ -11,6 +11,7 @@ import { AppError } from './errors';
 import { createMetrics } from './http/metrics';
 import { createHttpServer, type HttpServer } from './http/server';
 import { verifyEmailPage } from './http/pages';
+import { webRoutes } from './http/web';
 import { createLogger, type Logger } from './logger';
 import { AuthResolver } from './resolvers/auth.resolver';
 import { CartResolver } from './resolvers/cart.resolver';
@@ -240,6 +241,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       : undefined,
     routes: serveApi
       ? (app) => {
+          webRoutes(app, config);
           app.get('/verify-email', async (req, res) => {
             const token = typeof req.query.token === 'string' ? req.query.token : '';
             try {

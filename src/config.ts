@@ -97,6 +97,9 @@ export const envSchema = z.object({
   ORDER_RETURN_WINDOW_SECONDS: int(86400),
   ORDER_RETURN_COMPLETES_AFTER_SECONDS: int(86400),
   ORDER_SCHEDULER_INTERVAL_MS: int(1000),
+
+  // Web: the storefront (/shop) and the stock widget (/widget) served by the API.
+  CORS_ORIGINS: z.string().default(''),
 });
 
 /** Variable names the app reads, as strings (the shape of process.env). */
@@ -137,6 +140,10 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       trustProxy: e.HTTP_TRUST_PROXY,
       maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
+      /** Origins whose pages may call the API (PUBLIC_URL's own origin always may); `*`: any. */
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim().replace(/\/$/, ''))
+        .filter(Boolean),
     },
     mysql: {
       host: e.MYSQL_HOST,

@@ -1,0 +1,311 @@
+/**
+ * `<rocket-stock product-id="42" endpoint="wss://shop.example/graphql">` — the live stock of one
+ * Rocket Mart product: UPCOMING with a countdown on the server's clock, LIVE with "N left",
+ * SOLD_OUT or ENDED. Everything travels over one graphql-ws socket: the product and the server
+ * time as a query, then `stockChanged`. The socket reconnects with backoff; after a reconnect the
+ * widget refetches the product and the clock, and the subscription starts again from the current
+ * value.
+ *
+ * Attributes: `product-id` (required), `endpoint` (default: `/graphql` on the script's origin),
+ * `thresholds` (counts announced to screen readers, default "100 50 20 10 5 3 2 1").
+ * Reflected on the element for styling and tests: `state` and `remaining`.
+ * Styling: the CSS custom properties below, and the parts `box`, `label`, `value`, `detail`.
+ * Event: `rocket-stock-change` ({ state, remaining }) whenever what it shows changes.
+ */
+import { createClient, type Client } from 'graphql-ws/client';
+import { graphql } from './gql';
+import type { RocketStockProductQuery, RocketStockSubscription } from './gql/graphql';
+
+const PRODUCT = graphql(`
+  query RocketStockProduct($id: ID!) {
+    serverTime
+    product(id: $id) {
+      id
+      name
+      saleStartsAt
+      saleEndsAt
+      remainingStock
+    }
+  }
+`);
+
+const STOCK = graphql(`
+  subscription RocketStock($id: ID!) {
+    stockChanged(productId: $id) {
+      remaining
+      version
+    }
+  }
+`);
+
+export type StockState = 'LOADING' | 'UPCOMING' | 'LIVE' | 'SOLD_OUT' | 'ENDED' | 'UNAVAILABLE';
+
+const DEFAULT_THRESHOLDS = [100, 50, 20, 10, 5, 3, 2, 1];
+const LABELS: Record<StockState, string> = {
+  LOADING: 'Loading…',
+  UPCOMING: 'Starts in',
+  LIVE: 'Live',
+  SOLD_OUT: 'Sold out',
+  ENDED: 'Sale ended',
+  UNAVAILABLE: 'Unavailable',
+};
+
+// The script's own URL, read while it runs: the default endpoint is the API that served it.
+const scriptSrc =
+  typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement
+    ? document.currentScript.src
+    : '';
+
+const STYLE = `
+:host{display:inline-block;font:var(--rocket-stock-font,600 1rem/1.3 system-ui,sans-serif);color:var(--rocket-stock-color,#14213d)}
+.box{display:flex;gap:.5em;align-items:baseline;padding:var(--rocket-stock-padding,.4em .8em);border-radius:var(--rocket-stock-radius,.5em);background:var(--rocket-stock-background,#eef2ff);border:1px solid var(--rocket-stock-border,#c7d2fe)}
+.label{text-transform:uppercase;font-size:.75em;letter-spacing:.05em}
+.value{font-variant-numeric:tabular-nums;font-size:1.25em}
+.detail{font-size:.8em;opacity:.75}
+:host([state=LIVE]) .box{background:var(--rocket-stock-live-background,#dcfce7);border-color:var(--rocket-stock-accent,#16a34a)}
+:host([state=SOLD_OUT]) .box,:host([state=ENDED]) .box,:host([state=UNAVAILABLE]) .box{background:var(--rocket-stock-out-background,#f3f4f6);border-color:#d1d5db;color:var(--rocket-stock-out-color,#6b7280)}
+.bump{animation:bump .4s ease-out}
+@keyframes bump{from{transform:scale(1.25)}to{transform:none}}
+@media (prefers-reduced-motion:reduce){.bump{animation:none}}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+`;
+
+/** "2d 03:04:05", "03:04:05" or "04:05". */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const d = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const clock = h || d ? `${two(h)}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
+  return d ? `${d}d ${clock}` : clock;
+}
+
+/** Randomised exponential backoff: about 0.5 s, 1 s, 2 s … up to 15 s. */
+const backoff = (retries: number) =>
+  new Promise<void>((resolve) =>
+    setTimeout(resolve, Math.min(15_000, 500 * 2 ** retries) * (0.5 + Math.random() / 2)),
+  );
+
+export class RocketStockElement extends HTMLElement {
+  static observedAttributes = ['product-id', 'endpoint'];
+
+  private readonly root: ShadowRoot;
+  private client: Client | undefined;
+  private stopSubscription: (() => void) | undefined;
+  private tick: ReturnType<typeof setTimeout> | undefined;
+  /** Server clock minus local clock, in ms. */
+  private offset = 0;
+  private startsAt: number | null = null;
+  private endsAt: number | null = null;
+  private remaining: number | null = null;
+  /** Highest stock version applied; older or repeated frames are dropped. */
+  private version = -1;
+  private shown: StockState = 'LOADING';
+  private lastAnnounced: string | undefined;
+  private announcedBelow = Infinity;
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.root.innerHTML = `<style>${STYLE}</style><div class="box" part="box"><span class="label" part="label"></span><span class="value" part="value"></span><span class="detail" part="detail"></span></div><span class="sr" role="status" aria-live="polite" aria-atomic="true"></span>`;
+  }
+
+  connectedCallback(): void {
+    this.start();
+  }
+
+  disconnectedCallback(): void {
+    this.stop();
+  }
+
+  attributeChangedCallback(_name: string, old: string | null, value: string | null): void {
+    if (old !== value && this.isConnected) {
+      this.stop();
+      this.start();
+    }
+  }
+
+  private get endpoint(): string {
+    const given = this.getAttribute('endpoint');
+    const url = new URL(given ?? '/graphql', scriptSrc || location.href);
+    url.protocol = url.protocol.replace(/^http/, 'ws');
+    return url.href;
+  }
+
+  private get thresholds(): number[] {
+    const given = this.getAttribute('thresholds');
+    const parsed = given
+      ?.split(/[\s,]+/)
+      .map(Number)
+      .filter(Number.isFinite);
+    return parsed?.length ? parsed : DEFAULT_THRESHOLDS;
+  }
+
+  private start(): void {
+    const id = this.getAttribute('product-id');
+    if (!id) return this.render('UNAVAILABLE', 'no product-id');
+    this.version = -1;
+    this.remaining = null;
+    this.render('LOADING');
+    this.client = createClient({
+      url: this.endpoint,
+      lazy: true,
+      retryAttempts: Infinity,
+      shouldRetry: () => true,
+      retryWait: backoff,
+      on: {
+        // A new socket after a lost one: the window or the clock may have moved meanwhile.
+        connected: (_socket, _payload, wasRetry) => {
+          if (wasRetry) void this.load(id);
+        },
+      },
+    });
+    void this.load(id);
+    this.subscribe(id);
+  }
+
+  private stop(): void {
+    this.stopSubscription?.();
+    this.stopSubscription = undefined;
+    void this.client?.dispose();
+    this.client = undefined;
+    clearTimeout(this.tick);
+  }
+
+  private subscribe(id: string): void {
+    const client = this.client!;
+    this.stopSubscription = client.subscribe<RocketStockSubscription>(
+      { query: STOCK.toString(), variables: { id } },
+      {
+        next: ({ data, errors }) => {
+          if (errors?.length) return this.fail(errors[0]!);
+          const level = data?.stockChanged;
+          // Every frame carries the whole current value, so a gap in versions loses nothing;
+          // an older or repeated one (overtaken, e.g. across a reconnect) is stale.
+          if (!level || level.version <= this.version) return;
+          this.version = level.version;
+          this.remaining = level.remaining;
+          this.update();
+        },
+        error: (err) => this.fail(err),
+        complete: () => undefined,
+      },
+    );
+  }
+
+  private async load(id: string): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      const sentAt = Date.now();
+      const result = await new Promise<RocketStockProductQuery>((resolve, reject) => {
+        let got: RocketStockProductQuery | undefined;
+        client.subscribe<RocketStockProductQuery>(
+          { query: PRODUCT.toString(), variables: { id } },
+          {
+            next: ({ data, errors }) =>
+              errors?.length ? reject(errors[0]) : (got = data ?? undefined),
+            error: reject,
+            complete: () => (got ? resolve(got) : reject(new Error('no answer'))),
+          },
+        );
+      });
+      if (client !== this.client) return;
+      // The answer left the server about halfway through the round trip.
+      const receivedAt = Date.now();
+      this.offset = Date.parse(result.serverTime) - (sentAt + receivedAt) / 2;
+      const product = result.product;
+      if (!product) return this.render('UNAVAILABLE', 'unknown product');
+      this.startsAt = product.saleStartsAt ? Date.parse(product.saleStartsAt) : null;
+      this.endsAt = product.saleEndsAt ? Date.parse(product.saleEndsAt) : null;
+      // Frames are newer than this answer once one has arrived.
+      if (this.version < 0) this.remaining = product.remainingStock;
+      this.update();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    const message = (err as { message?: string })?.message ?? '';
+    // A GraphQL error (unknown product) is final; a lost socket is retried by the client.
+    if (message) this.render('UNAVAILABLE', message);
+  }
+
+  /** Works out the state on the server's clock; re-runs itself at the next second or the start. */
+  private update(): void {
+    clearTimeout(this.tick);
+    if (this.remaining === null) return;
+    const now = Date.now() + this.offset;
+    if (this.startsAt !== null && now < this.startsAt) {
+      const left = this.startsAt - now;
+      this.render('UPCOMING', `${this.remaining} available`, formatCountdown(left));
+      // Wake at the next whole second of the countdown, so it turns LIVE right at the start.
+      this.tick = setTimeout(() => this.update(), left % 1000 || 1000);
+      return;
+    }
+    if (this.endsAt !== null && now >= this.endsAt) return this.render('ENDED');
+    if (this.endsAt !== null) {
+      this.tick = setTimeout(() => this.update(), Math.min(this.endsAt - now, 2 ** 31 - 1));
+    }
+    if (this.remaining <= 0) return this.render('SOLD_OUT');
+    this.render('LIVE', 'left', String(this.remaining));
+  }
+
+  private render(state: StockState, detail = '', value = ''): void {
+    const $ = (name: string) => this.root.querySelector(`.${name}`)!;
+    const valueEl = $('value');
+    if (state === 'LIVE' && valueEl.textContent !== value && this.shown === 'LIVE') {
+      valueEl.classList.remove('bump');
+      void (valueEl as HTMLElement).offsetWidth; // restarts the animation
+      valueEl.classList.add('bump');
+    }
+    $('label').textContent = LABELS[state];
+    valueEl.textContent = value;
+    $('detail').textContent = detail;
+    const changed = state !== this.shown || this.getAttribute('remaining') !== value;
+    this.shown = state;
+    this.setAttribute('state', state);
+    if (state === 'LIVE' || state === 'UPCOMING') {
+      this.setAttribute('remaining', String(this.remaining));
+    } else if (state === 'SOLD_OUT') this.setAttribute('remaining', '0');
+    this.announce(state);
+    if (changed) {
+      this.dispatchEvent(
+        new CustomEvent('rocket-stock-change', {
+          detail: { state, remaining: this.remaining },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
+  }
+
+  /** Tells screen readers about state changes and crossed thresholds only, never each frame. */
+  private announce(state: StockState): void {
+    let text: string | undefined;
+    if (state === 'LIVE') {
+      const crossed = this.thresholds.filter(
+        (t) => this.remaining! <= t && t < this.announcedBelow,
+      );
+      if (crossed.length) {
+        this.announcedBelow = Math.min(...crossed);
+        text = `${this.remaining} left`;
+      } else if (this.lastAnnounced === undefined || !/left$/.test(this.lastAnnounced)) {
+        text = 'Sale is live';
+      }
+    } else if (state === 'SOLD_OUT') text = 'Sold out';
+    else if (state === 'ENDED') text = 'Sale ended';
+    else if (state === 'UPCOMING' && this.lastAnnounced === undefined) text = 'Sale not started';
+    if (state !== 'LIVE') this.announcedBelow = Infinity;
+    if (text === undefined || text === this.lastAnnounced) return;
+    this.lastAnnounced = text;
+    this.root.querySelector('.sr')!.textContent = text;
+  }
+}
+
+if (typeof customElements !== 'undefined' && !customElements.get('rocket-stock')) {
+  customElements.define('rocket-stock', RocketStockElement);
+}
