@@ -121,7 +121,8 @@ export class RocketStockElement extends HTMLElement {
   }
 
   attributeChangedCallback(_name: string, old: string | null, value: string | null): void {
-    if (old !== value && this.isConnected) {
+    // Before connectedCallback (an upgrade with attributes) there is nothing to restart yet.
+    if (old !== value && this.client) {
       this.stop();
       this.start();
     }
@@ -180,6 +181,8 @@ export class RocketStockElement extends HTMLElement {
       { query: STOCK.toString(), variables: { id } },
       {
         next: ({ data, errors }) => {
+          // A frame of an earlier product-id or endpoint, delivered after the switch.
+          if (client !== this.client) return;
           if (errors?.length) return this.fail(errors[0]!);
           const level = data?.stockChanged;
           // Every frame carries the whole current value, so a gap in versions loses nothing;
@@ -189,7 +192,7 @@ export class RocketStockElement extends HTMLElement {
           this.remaining = level.remaining;
           this.update();
         },
-        error: (err) => this.fail(err),
+        error: (err) => client === this.client && this.fail(err),
         complete: () => undefined,
       },
     );
