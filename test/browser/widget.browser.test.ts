@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Functions passed to page.evaluate run in the browser.
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
