@@ -78,8 +78,8 @@ describe('<rocket-stock> in a real browser', () => {
     const buyers = await createMembers(t.app, stock + 1);
     const page = await openWidget(browser, originOf(t.url), productId);
     await waitForWidget(page, 'LIVE', stock);
-    // Both widgets on the page listen before the first unit goes.
-    await waitForSubscribers(t.app, `STOCK_CHANGED:${productId}`, 2).catch(() => undefined);
+    // The page listens before the first unit goes.
+    await waitForSubscribers(t.app, `STOCK_CHANGED:${productId}`);
     await screenshot(page, 'widget-live', 'rocket-stock#light');
 
     for (let left = stock - 1; left >= 1; left--) {

@@ -88,12 +88,43 @@ const backoff = (retries: number) =>
     setTimeout(resolve, Math.min(15_000, 500 * 2 ** retries) * (0.5 + Math.random() / 2)),
   );
 
+/** One socket per endpoint, shared by every widget on the page (a product list shows many). */
+const sockets = new Map<string, { client: Client; users: number }>();
+
+function socketFor(url: string): Client {
+  let entry = sockets.get(url);
+  if (!entry) {
+    const client = createClient({
+      url,
+      lazy: true,
+      retryAttempts: Infinity,
+      shouldRetry: () => true,
+      retryWait: backoff,
+    });
+    entry = { client, users: 0 };
+    sockets.set(url, entry);
+  }
+  entry.users++;
+  return entry.client;
+}
+
+function releaseSocket(url: string): void {
+  const entry = sockets.get(url);
+  if (entry && --entry.users === 0) {
+    sockets.delete(url);
+    void entry.client.dispose();
+  }
+}
+
 export class RocketStockElement extends HTMLElement {
   static observedAttributes = ['product-id', 'endpoint'];
 
   private readonly root: ShadowRoot;
   private client: Client | undefined;
-  private stopSubscription: (() => void) | undefined;
+  private url = '';
+  /** Counts starts, so answers for an earlier product-id or endpoint are ignored. */
+  private run = 0;
+  private cleanup: (() => void)[] = [];
   private tick: ReturnType<typeof setTimeout> | undefined;
   /** Server clock minus local clock, in ms. */
   private offset = 0;
@@ -150,39 +181,35 @@ export class RocketStockElement extends HTMLElement {
     this.version = -1;
     this.remaining = null;
     this.render('LOADING');
-    this.client = createClient({
-      url: this.endpoint,
-      lazy: true,
-      retryAttempts: Infinity,
-      shouldRetry: () => true,
-      retryWait: backoff,
-      on: {
-        // A new socket after a lost one: the window or the clock may have moved meanwhile.
-        connected: (_socket, _payload, wasRetry) => {
-          if (wasRetry) void this.load(id);
-        },
-      },
-    });
-    void this.load(id);
-    this.subscribe(id);
+    const run = ++this.run;
+    this.url = this.endpoint;
+    const client = (this.client = socketFor(this.url));
+    this.cleanup = [
+      // A new socket after a lost one: the window or the clock may have moved meanwhile.
+      client.on('connected', (_socket, _payload, wasRetry) => {
+        if (wasRetry) void this.load(id, run);
+      }),
+      this.subscribe(id, run),
+    ];
+    void this.load(id, run);
   }
 
   private stop(): void {
-    this.stopSubscription?.();
-    this.stopSubscription = undefined;
-    void this.client?.dispose();
+    this.run++;
+    for (const undo of this.cleanup) undo();
+    this.cleanup = [];
+    if (this.client) releaseSocket(this.url);
     this.client = undefined;
     clearTimeout(this.tick);
   }
 
-  private subscribe(id: string): void {
-    const client = this.client!;
-    this.stopSubscription = client.subscribe<RocketStockSubscription>(
+  private subscribe(id: string, run: number): () => void {
+    return this.client!.subscribe<RocketStockSubscription>(
       { query: STOCK.toString(), variables: { id } },
       {
         next: ({ data, errors }) => {
           // A frame of an earlier product-id or endpoint, delivered after the switch.
-          if (client !== this.client) return;
+          if (run !== this.run) return;
           if (errors?.length) return this.fail(errors[0]!);
           const level = data?.stockChanged;
           // Every frame carries the whole current value, so a gap in versions loses nothing;
@@ -192,13 +219,13 @@ export class RocketStockElement extends HTMLElement {
           this.remaining = level.remaining;
           this.update();
         },
-        error: (err) => client === this.client && this.fail(err),
+        error: (err) => run === this.run && this.fail(err),
         complete: () => undefined,
       },
     );
   }
 
-  private async load(id: string): Promise<void> {
+  private async load(id: string, run: number): Promise<void> {
     const client = this.client;
     if (!client) return;
     try {
@@ -215,7 +242,7 @@ export class RocketStockElement extends HTMLElement {
           },
         );
       });
-      if (client !== this.client) return;
+      if (run !== this.run) return;
       // The answer left the server about halfway through the round trip.
       const receivedAt = Date.now();
       this.offset = Date.parse(result.serverTime) - (sentAt + receivedAt) / 2;

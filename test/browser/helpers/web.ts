@@ -18,8 +18,10 @@ export function buildWeb(): void {
 export async function screenshot(page: Page, name: string, selector?: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  if (selector) await page.locator(selector).screenshot({ path });
-  else await page.screenshot({ path });
+  // Finished animations: a message fading in would be caught half transparent.
+  const options = { path, animations: 'disabled' as const };
+  if (selector) await page.locator(selector).screenshot(options);
+  else await page.screenshot(options);
 }
 
 /** The http origin of a test app's GraphQL URL. */
