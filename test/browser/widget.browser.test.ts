@@ -13,6 +13,8 @@ import { buildWeb, originOf, screenshot } from './helpers/web';
 interface Shown {
   state: string;
   remaining: string | null;
+  /** What screen readers were last told (the polite live region). */
+  announced: string | null;
 }
 
 /** Opens the widget's demo page for a product and records every state it shows. */
@@ -24,7 +26,11 @@ async function openWidget(browser: Browser, origin: string, productId: number): 
     document.addEventListener('rocket-stock-change', (e) => {
       const el = e.target as HTMLElement;
       if (el.id === 'light') {
-        w.shown.push({ state: el.getAttribute('state')!, remaining: el.getAttribute('remaining') });
+        w.shown.push({
+          state: el.getAttribute('state')!,
+          remaining: el.getAttribute('remaining'),
+          announced: el.shadowRoot!.querySelector('[role=status]')!.textContent,
+        });
       }
     });
   });
@@ -64,7 +70,10 @@ describe('<rocket-stock> in a real browser', () => {
 
   beforeAll(async () => {
     buildWeb();
-    t = await startTestApp(__filename, { STOCK_FRAME_MS: '50' });
+    t = await startTestApp(__filename, {
+      STOCK_FRAME_MS: '50',
+      CORS_ORIGINS: 'https://blog.example',
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -73,7 +82,7 @@ describe('<rocket-stock> in a real browser', () => {
   });
 
   it('counts down live while units are bought over HTTP and ends on SOLD_OUT', async () => {
-    const stock = 4;
+    const stock = 6;
     const productId = await createProduct(t.app, { stock });
     const buyers = await createMembers(t.app, stock + 1);
     const page = await openWidget(browser, originOf(t.url), productId);
@@ -94,12 +103,59 @@ describe('<rocket-stock> in a real browser', () => {
     const counts = (await shownOf(page))
       .filter((s) => s.state === 'LIVE')
       .map((s) => Number(s.remaining));
-    expect(counts).toEqual([4, 3, 2, 1]);
-    expect((await shownOf(page)).at(-1)).toEqual({ state: 'SOLD_OUT', remaining: '0' });
-    // Screen readers hear thresholds, not every frame.
-    const announced = await page.locator('rocket-stock#light [role=status]').textContent();
-    expect(announced).toBe('Sold out');
+    expect(counts).toEqual([6, 5, 4, 3, 2, 1]);
+    expect((await shownOf(page)).at(-1)).toMatchObject({ state: 'SOLD_OUT', remaining: '0' });
+    // Screen readers hear the thresholds (… 5, 3, 2, 1) and the end, not every frame: 4 is skipped.
+    const announced = (await shownOf(page))
+      .map((s) => s.announced)
+      .filter((text, i, all) => text && text !== all[i - 1]);
+    expect(announced).toEqual(['6 left', '5 left', '3 left', '2 left', '1 left', 'Sold out']);
     await page.close();
+  });
+
+  it('keeps still for people who prefer reduced motion', async () => {
+    const productId = await createProduct(t.app, { stock: 3 });
+    const [buyer] = await createMembers(t.app, 1);
+    const page = await openWidget(browser, originOf(t.url), productId);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await waitForWidget(page, 'LIVE', 3);
+    await waitForSubscribers(t.app, `STOCK_CHANGED:${productId}`);
+    expect(await buyOne(t.url, productId, buyer!.token)).toBe('Reservation');
+    await waitForWidget(page, 'LIVE', 2);
+    const animation = () =>
+      page
+        .locator('rocket-stock#light [part=value]')
+        .evaluate((el) => getComputedStyle(el).animationName);
+    expect(await animation()).toBe('none');
+    // The same change animates for everyone else.
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    expect(await animation()).toBe('bump');
+    await page.close();
+  });
+
+  it('serves its script to other sites and answers CORS preflights of configured origins', async () => {
+    const origin = originOf(t.url);
+    const script = await fetch(`${origin}/widget/rocket-stock.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect(script.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(await script.text()).toContain('rocket-stock');
+
+    const preflight = (from: string) =>
+      fetch(t.url, {
+        method: 'OPTIONS',
+        headers: {
+          origin: from,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,authorization',
+        },
+      });
+    const allowed = await preflight('https://blog.example');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://blog.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    const refused = await preflight('https://elsewhere.example');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('counts down to the start on the server clock and turns LIVE without a reload', async () => {
