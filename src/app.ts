@@ -5,13 +5,21 @@ import { createRequestContext, type RequestContext, type Viewer } from './contex
 import { createKafka } from './clients/kafka';
 import { createMailer } from './clients/mailer';
 import { createOrm, type Orm } from './clients/orm';
-import { createPubSub } from './clients/pubsub';
+import { createPubSub, createSubscriber, pubSubChannel } from './clients/pubsub';
 import { createRedis } from './clients/redis';
 import { AppError } from './errors';
 import { createMetrics } from './http/metrics';
 import { createHttpServer, type HttpServer } from './http/server';
 import { verifyEmailPage } from './http/pages';
 import { webRoutes } from './http/web';
+import { createErrorFormatter } from './http/format-error';
+import {
+  createRealtimeServer,
+  type RealtimeHooks,
+  type RealtimeServer,
+} from './realtime/ws-server';
+import { toId } from './schema/product.inputs';
+import { TOPICS } from './schema/topics';
 import { createLogger, type Logger } from './logger';
 import { AuthResolver } from './resolvers/auth.resolver';
 import { CartResolver } from './resolvers/cart.resolver';
@@ -39,7 +47,7 @@ import { PaymentEventPublisher } from './services/payment-events.service';
 import { SimulatedPaymentProvider } from './services/payment-provider.service';
 import { PaymentService } from './services/payment.service';
 import { ReservationService } from './services/reservation.service';
-import { StockService } from './services/stock.service';
+import { isFinalFrame, StockService, type StockFrame } from './services/stock.service';
 import { TokenService } from './services/token.service';
 import { UserService } from './services/user.service';
 import { createMailWorker } from './workers/mail.worker';
@@ -51,6 +59,8 @@ import type { Worker } from './workers/poller';
 
 export interface AppOverrides {
   logger?: Logger;
+  /** Hooks of the websocket server (operation guard, origin check, client address). */
+  realtime?: RealtimeHooks;
 }
 
 export interface App {
@@ -58,6 +68,8 @@ export interface App {
   orm: Orm;
   logger: Logger;
   services: Awaited<ReturnType<typeof createServices>>;
+  /** The websocket server, when this role serves websockets. */
+  realtime?: RealtimeServer;
   /** Starts the workers of the role and, unless the role is `worker`, serves HTTP on `port`. */
   start(port?: number): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -151,14 +163,20 @@ async function createServices(config: Config, logger: Logger) {
 
 /**
  * The composition root: config → clients → services → resolvers → schema → servers.
- * The same app runs the `api`, `worker` or `all` role; tests start it on port 0.
+ * The same app runs the `api`, `worker`, `realtime` or `all` role; tests start it on port 0.
+ * `api` serves GraphQL over HTTP (and websockets unless API_SERVES_WEBSOCKETS=false),
+ * `realtime` serves websockets only, `worker` runs the workers, `all` does everything.
  */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config);
   const services = await createServices(config, logger);
   const { orm, redis, pubSub, kafka, mailer } = services;
-  const serveApi = config.role !== 'worker';
-  const runWorkers = config.role !== 'api';
+  const serveApi = config.role === 'api' || config.role === 'all';
+  const serveWebsockets =
+    config.role === 'realtime' ||
+    config.role === 'all' ||
+    (config.role === 'api' && config.realtime.apiServesWebsockets);
+  const runWorkers = config.role === 'worker' || config.role === 'all';
 
   const workers: Worker[] = [];
   if (runWorkers) {
@@ -190,7 +208,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     createRequestContext(orm.em, viewer, ip);
 
   let apiSchema: GraphQLSchema | undefined;
-  if (serveApi) {
+  if (serveApi || serveWebsockets) {
     const purchaseResolver = new PurchaseResolver(services.reservations, services.payments);
     const stockResolver = new StockResolver(services.stock, pubSub);
     apiSchema = await buildAppSchema({
@@ -215,6 +233,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   let kafkaAdmin: Admin | undefined;
   const metrics = createMetrics();
+  let realtime: RealtimeServer | undefined;
   let http: HttpServer | undefined;
   http = await createHttpServer({
     config,
@@ -223,22 +242,60 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     readiness: [
       { name: 'mysql', check: () => orm.em.getConnection().execute('select 1') },
       { name: 'redis', check: () => redis.ping() },
-      {
-        name: 'kafka',
-        check: async () => {
-          kafkaAdmin ??= kafka.admin();
-          await kafkaAdmin.connect();
-          await kafkaAdmin.describeCluster();
-        },
-      },
+      // A realtime process never talks to Kafka.
+      ...(serveApi || runWorkers
+        ? [
+            {
+              name: 'kafka',
+              check: async () => {
+                kafkaAdmin ??= kafka.admin();
+                await kafkaAdmin.connect();
+                await kafkaAdmin.describeCluster();
+              },
+            },
+          ]
+        : []),
     ],
-    graphql: apiSchema
-      ? {
-          schema: apiSchema,
-          authenticate: (token) => services.tokens.verifyAccess(token),
-          createContext: context,
-        }
-      : undefined,
+    websockets:
+      serveWebsockets && apiSchema
+        ? async (httpServer) => {
+            const schema = apiSchema;
+            const subscriber = createSubscriber(config.redis, 'realtime');
+            realtime = await createRealtimeServer(httpServer, {
+              config,
+              logger: logger.child({ component: 'realtime' }),
+              registry: metrics.registry,
+              schema,
+              authenticate: (token) => services.tokens.verifyAccess(token),
+              createContext: context,
+              formatError: createErrorFormatter(logger),
+              subscriber,
+              topics: {
+                stockChanged: {
+                  channel: (args: { productId: string }) =>
+                    pubSubChannel(
+                      config.redis.keyPrefix,
+                      TOPICS.STOCK_CHANGED,
+                      toId(args.productId, 'productId'),
+                    ),
+                  current: (args: { productId: string }) =>
+                    services.stock.snapshot(orm.em.fork(), toId(args.productId, 'productId')),
+                  isFinal: (frame: StockFrame) => isFinalFrame(frame),
+                },
+              },
+              hooks: overrides.realtime,
+            });
+            return realtime;
+          }
+        : undefined,
+    graphql:
+      apiSchema && serveApi
+        ? {
+            schema: apiSchema,
+            authenticate: (token) => services.tokens.verifyAccess(token),
+            createContext: context,
+          }
+        : undefined,
     routes: serveApi
       ? (app) => {
           webRoutes(app, config);
@@ -265,6 +322,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     orm,
     logger,
     services,
+    get realtime() {
+      return realtime;
+    },
     async start(port = config.http.port) {
       for (const worker of workers) await worker.start();
       const bound = await http!.listen(port);

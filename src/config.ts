@@ -17,7 +17,7 @@ const num = (def: number) => z.coerce.number().default(def);
  */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  APP_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  APP_ROLE: z.enum(['api', 'worker', 'realtime', 'all']).default('all'),
   PUBLIC_URL: z.string().url().default('http://localhost:4000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -97,6 +97,15 @@ export const envSchema = z.object({
   ORDER_RETURN_WINDOW_SECONDS: int(86400),
   ORDER_RETURN_COMPLETES_AFTER_SECONDS: int(86400),
   ORDER_SCHEDULER_INTERVAL_MS: int(1000),
+
+  // realtime (websockets)
+  API_SERVES_WEBSOCKETS: bool.default('true'),
+  WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(32768),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(20),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  WS_MAX_CONNECTIONS_PER_MEMBER: z.coerce.number().int().min(1).default(10),
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(0).default(12000),
+  REALTIME_SEND_BUDGET: z.coerce.number().int().min(1).default(20000),
 
   // Web: the storefront (/shop) and the stock widget (/widget) served by the API.
   CORS_ORIGINS: z.string().default(''),
@@ -210,6 +219,15 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       relayLeaseSeconds: e.PAYMENT_RELAY_LEASE_SECONDS,
       recoveryAfterSeconds: e.PAYMENT_RECOVERY_AFTER_SECONDS,
       recoveryIntervalMs: e.PAYMENT_RECOVERY_INTERVAL_MS,
+    },
+    realtime: {
+      apiServesWebsockets: e.API_SERVES_WEBSOCKETS,
+      maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
+      maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      maxConnectionsPerMember: e.WS_MAX_CONNECTIONS_PER_MEMBER,
+      keepAliveMs: e.WS_KEEPALIVE_MS,
+      sendBudget: e.REALTIME_SEND_BUDGET,
     },
     orders: {
       shippingAfterSeconds: e.ORDER_SHIPPING_AFTER_SECONDS,

@@ -91,20 +91,33 @@ export function createPubSub(config: Config['redis']): AppPubSub {
       return pubsub.asyncIterableIterator(channel(routingKey, dynamicId));
     },
     async subscribeReady<T>(routingKey: string, id?: unknown) {
-      let subId: number | undefined;
       let ended = false;
-      const q = queueIterator<T>(() => {
+      let stop = () => {
         ended = true;
-        if (subId !== undefined) pubsub.unsubscribe(subId);
-      });
-      subId = await pubsub.subscribe(channel(routingKey, id), (message: T) => q.push(message));
-      if (ended) pubsub.unsubscribe(subId);
+      };
+      const q = queueIterator<T>(() => stop());
+      const subId = await pubsub.subscribe(channel(routingKey, id), (message: T) =>
+        q.push(message),
+      );
+      stop = () => pubsub.unsubscribe(subId);
+      if (ended) stop();
       return q.iterator;
     },
     async close() {
       await pubsub.close();
     },
   };
+}
+
+/** A Redis connection of its own for subscriber mode (channels are not key-prefixed). */
+export function createSubscriber(config: Config['redis'], name: string): Redis {
+  return new Redis({
+    host: config.host,
+    port: config.port,
+    password: config.password,
+    db: config.db,
+    connectionName: `rocket-mart:${name}`,
+  });
 }
 
 /** In-process pub/sub with the same shape, for emitting the schema without Redis. */

@@ -10,8 +10,6 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { Config } from '../config';
 import type { RequestContext, Viewer } from '../context';
 import type { Logger } from '../logger';
@@ -38,6 +36,8 @@ export interface HttpDeps {
   };
   /** Extra routes (e.g. the page a verification link opens). */
   routes?: (app: express.Express) => void;
+  /** Websockets on the same server and port (src/realtime), disposed first on close. */
+  websockets?: (httpServer: Server) => Promise<{ dispose(): Promise<void> }>;
 }
 
 function bearer(header: unknown): string | undefined {
@@ -55,8 +55,8 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
   ]);
 
 /**
- * One HTTP server and port: GraphQL over HTTP and graphql-ws on `/graphql`, `/healthz`,
- * `/readyz` and `/metrics`. `stop` drains HTTP requests and websocket subscriptions.
+ * One HTTP server and port: GraphQL over HTTP and (src/realtime) websockets on `/graphql`,
+ * `/healthz`, `/readyz` and `/metrics`. `stop` closes websockets, then drains HTTP requests.
  */
 export async function createHttpServer(deps: HttpDeps) {
   const { config, logger } = deps;
@@ -89,41 +89,10 @@ export async function createHttpServer(deps: HttpDeps) {
   });
   deps.routes?.(app);
 
+  const websockets = await deps.websockets?.(httpServer);
   let apollo: ApolloServer<RequestContext> | undefined;
   if (deps.graphql) {
     const gql = deps.graphql;
-    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-    const wsCleanup = useServer<Record<string, unknown>, { viewer: Viewer | null; ip: string }>(
-      {
-        schema: gql.schema,
-        // Authentication happens once, at connection: a revoked token cannot open a socket.
-        onConnect: async (ctx) => {
-          const params = ctx.connectionParams ?? {};
-          const token =
-            bearer(params.authorization ?? params.Authorization) ??
-            (typeof params.token === 'string' ? params.token : undefined);
-          ctx.extra.ip = ctx.extra.request.socket.remoteAddress ?? 'unknown';
-          if (!token) {
-            ctx.extra.viewer = null;
-            return true;
-          }
-          try {
-            ctx.extra.viewer = await gql.authenticate(token);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        context: (ctx) => gql.createContext(ctx.extra.viewer ?? null, ctx.extra.ip ?? 'unknown'),
-        onNext: (_ctx, _id, _payload, _args, result) => {
-          if (!result.errors?.length) return result;
-          return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
-        },
-        onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
-      },
-      wsServer,
-    );
-
     apollo = new ApolloServer<RequestContext>({
       schema: gql.schema,
       formatError,
@@ -136,15 +105,6 @@ export async function createHttpServer(deps: HttpDeps) {
         // Answers are per member and never cached by HTTP caches; without this, Apollo wraps
         // every field resolver to compute cache hints nobody reads.
         ApolloServerPluginCacheControlDisabled(),
-        {
-          async serverWillStart() {
-            return {
-              async drainServer() {
-                await wsCleanup.dispose();
-              },
-            };
-          },
-        },
         queryLimitsPlugin(gql.schema, config.http),
         deps.metrics.plugin,
         config.env === 'production'
@@ -203,6 +163,7 @@ export async function createHttpServer(deps: HttpDeps) {
       return (httpServer.address() as AddressInfo).port;
     },
     async close(): Promise<void> {
+      await websockets?.dispose();
       if (apollo) await apollo.stop();
       else if (httpServer.listening) {
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));

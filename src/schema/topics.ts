@@ -12,3 +12,9 @@ export const TOPICS = {
 export function topicFor(key: keyof typeof TOPICS, id: string | number): string {
   return `${TOPICS[key]}:${id}`;
 }
+
+/**
+ * Pub/sub routing key on which revoked session ids are published (a JSON array), so every
+ * websocket server closes the sockets of those sessions.
+ */
+export const SESSIONS_REVOKED = 'SESSIONS_REVOKED';

@@ -5,6 +5,8 @@ import type { Config } from '../config';
 import type { Viewer } from '../context';
 import { Role } from '../entities/user.entity';
 import { UnauthenticatedError } from '../errors';
+import { pubSubChannel } from '../clients/pubsub';
+import { SESSIONS_REVOKED } from '../schema/topics';
 
 interface AccessClaims {
   sub: string;
@@ -67,6 +69,9 @@ export class TokenService {
     const pipeline = this.redis.pipeline();
     for (const sid of sessionIds) pipeline.set(revokedKey(sid), '1', 'EX', ttl);
     await pipeline.exec();
+    // Open websockets of these sessions close on every instance (channels carry no key prefix).
+    const channel = pubSubChannel(this.redis.options.keyPrefix ?? '', SESSIONS_REVOKED);
+    await this.redis.publish(channel, JSON.stringify(sessionIds));
   }
 }
 
