@@ -1,10 +1,10 @@
 /**
  * `<rocket-stock product-id="42" endpoint="wss://shop.example/graphql">` — the live stock of one
  * Rocket Mart product: UPCOMING with a countdown on the server's clock, LIVE with "N left",
- * SOLD_OUT or ENDED. Everything travels over one graphql-ws socket: the product and the server
- * time as a query, then `stockChanged`. The socket reconnects with backoff; after a reconnect the
- * widget refetches the product and the clock, and the subscription starts again from the current
- * value.
+ * SOLD_OUT or ENDED. The product and the server time come over HTTP, `stockChanged` over one
+ * graphql-ws socket shared by the page's widgets. The socket reconnects with backoff; after a
+ * reconnect the widget refetches the product and the clock, and the subscription starts again
+ * from the current value.
  *
  * Attributes: `product-id` (required), `endpoint` (default: `/graphql` on the script's origin),
  * `thresholds` (counts announced to screen readers, default "100 50 20 10 5 3 2 1").
@@ -131,6 +131,9 @@ export class RocketStockElement extends HTMLElement {
   private startsAt: number | null = null;
   private endsAt: number | null = null;
   private remaining: number | null = null;
+  /** Whether the sale window and clock are known; until then the state is not. */
+  private loaded = false;
+  private retryLoad: ReturnType<typeof setTimeout> | undefined;
   /** Highest stock version applied; older or repeated frames are dropped. */
   private version = -1;
   private shown: StockState = 'LOADING';
@@ -180,6 +183,7 @@ export class RocketStockElement extends HTMLElement {
     if (!id) return this.render('UNAVAILABLE', 'no product-id');
     this.version = -1;
     this.remaining = null;
+    this.loaded = false;
     this.render('LOADING');
     const run = ++this.run;
     this.url = this.endpoint;
@@ -201,6 +205,7 @@ export class RocketStockElement extends HTMLElement {
     if (this.client) releaseSocket(this.url);
     this.client = undefined;
     clearTimeout(this.tick);
+    clearTimeout(this.retryLoad);
   }
 
   private subscribe(id: string, run: number): () => void {
@@ -225,24 +230,22 @@ export class RocketStockElement extends HTMLElement {
     );
   }
 
+  /** The product and the server time, over HTTP (anonymous sockets carry public stock only). */
   private async load(id: string, run: number): Promise<void> {
-    const client = this.client;
-    if (!client) return;
     try {
       const sentAt = Date.now();
-      const result = await new Promise<RocketStockProductQuery>((resolve, reject) => {
-        let got: RocketStockProductQuery | undefined;
-        client.subscribe<RocketStockProductQuery>(
-          { query: PRODUCT.toString(), variables: { id } },
-          {
-            next: ({ data, errors }) =>
-              errors?.length ? reject(errors[0]) : (got = data ?? undefined),
-            error: reject,
-            complete: () => (got ? resolve(got) : reject(new Error('no answer'))),
-          },
-        );
+      const res = await fetch(this.url.replace(/^ws/, 'http'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: PRODUCT.toString(), variables: { id } }),
       });
+      const body = (await res.json()) as {
+        data?: RocketStockProductQuery;
+        errors?: { message: string }[];
+      };
       if (run !== this.run) return;
+      if (body.errors?.length) return this.fail(body.errors);
+      const result = body.data!;
       // The answer left the server about halfway through the round trip.
       const receivedAt = Date.now();
       this.offset = Date.parse(result.serverTime) - (sentAt + receivedAt) / 2;
@@ -252,22 +255,24 @@ export class RocketStockElement extends HTMLElement {
       this.endsAt = product.saleEndsAt ? Date.parse(product.saleEndsAt) : null;
       // Frames are newer than this answer once one has arrived.
       if (this.version < 0) this.remaining = product.remainingStock;
+      this.loaded = true;
       this.update();
-    } catch (err) {
-      this.fail(err);
+    } catch {
+      // The API cannot be reached or answers garbage (a proxy's error page): try again soon.
+      if (run === this.run) this.retryLoad = setTimeout(() => this.load(id, run), 3000);
     }
   }
 
+  /** A GraphQL error (an unknown product) is final; a closed socket is the client's to retry. */
   private fail(err: unknown): void {
-    const message = (err as { message?: string })?.message ?? '';
-    // A GraphQL error (unknown product) is final; a lost socket is retried by the client.
-    if (message) this.render('UNAVAILABLE', message);
+    const first = (Array.isArray(err) ? err[0] : err) as { message?: unknown } | undefined;
+    if (typeof first?.message === 'string') this.render('UNAVAILABLE', first.message);
   }
 
   /** Works out the state on the server's clock; re-runs itself at the next second or the start. */
   private update(): void {
     clearTimeout(this.tick);
-    if (this.remaining === null) return;
+    if (this.remaining === null || !this.loaded) return;
     const now = Date.now() + this.offset;
     if (this.startsAt !== null && now < this.startsAt) {
       const left = this.startsAt - now;
