@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
 // Functions passed to page.evaluate run in the browser.
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
 import { PurchaseDocument } from '../graphql/generated';
@@ -67,18 +69,33 @@ async function buyOne(url: string, productId: number, token: string) {
 describe('<rocket-stock> in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
+  // Another site that embeds the widget: http://localhost:<port> is allowed, 127.0.0.1 is not.
+  let site: Server;
+  let sitePort: number;
 
   beforeAll(async () => {
     buildWeb();
+    site = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://site');
+      res.setHeader('content-type', 'text/html');
+      res.end(
+        `<!doctype html><title>Blog</title><p>Our launch:</p>` +
+          `<rocket-stock id="light" product-id="${url.searchParams.get('product')}"></rocket-stock>` +
+          `<script src="${url.searchParams.get('api')}/widget/rocket-stock.js" defer></script>`,
+      );
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    sitePort = (site.address() as AddressInfo).port;
     t = await startTestApp(__filename, {
       STOCK_FRAME_MS: '50',
-      CORS_ORIGINS: 'https://blog.example',
+      CORS_ORIGINS: `https://blog.example,http://localhost:${sitePort}`,
     });
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.stop();
+    await new Promise((resolve) => site?.close(resolve));
   });
 
   it('counts down live while units are bought over HTTP and ends on SOLD_OUT', async () => {
@@ -156,6 +173,21 @@ describe('<rocket-stock> in a real browser', () => {
     expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
     const refused = await preflight('https://elsewhere.example');
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("works on another site's page whose origin CORS_ORIGINS allows, and only there", async () => {
+    const productId = await createProduct(t.app, { stock: 9 });
+    const api = originOf(t.url);
+    const allowed = await browser.context.newPage();
+    await allowed.goto(`http://localhost:${sitePort}/?product=${productId}&api=${api}`);
+    await waitForWidget(allowed, 'LIVE', 9);
+
+    const other = await browser.context.newPage();
+    await other.goto(`http://127.0.0.1:${sitePort}/?product=${productId}&api=${api}`);
+    await other.waitForTimeout(2000);
+    expect(await other.locator('rocket-stock').getAttribute('state')).toBe('LOADING');
+    await allowed.close();
+    await other.close();
   });
 
   it('counts down to the start on the server clock and turns LIVE without a reload', async () => {
