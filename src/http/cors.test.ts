@@ -16,6 +16,13 @@ describe('isAllowedOrigin', () => {
     expect(isAllowedOrigin(c, 'https://blog.example.evil')).toBe(false);
   });
 
+  it('allows a page served by the host the request went to', () => {
+    const c = config();
+    expect(isAllowedOrigin(c, 'http://127.0.0.1:4000', '127.0.0.1:4000')).toBe(true);
+    expect(isAllowedOrigin(c, 'http://127.0.0.1:4001', '127.0.0.1:4000')).toBe(false);
+    expect(isAllowedOrigin(c, 'null', '127.0.0.1:4000')).toBe(false);
+  });
+
   it('allows only its own origin by default, and any with *', () => {
     expect(isAllowedOrigin(config(), 'https://blog.example')).toBe(false);
     expect(isAllowedOrigin(config('*'), 'https://blog.example')).toBe(true);

@@ -104,7 +104,7 @@ describe('storefront in a real browser', () => {
     await page.waitForSelector(`rocket-stock[state=LIVE][remaining="3"]`, { state: 'attached' });
   });
 
-  it('shows a sale that has not started with its countdown', async () => {
+  it('shows a sale that has not started with its countdown (signed in as the shopper above)', async () => {
     const productId = await createProduct(t.app, {
       stock: 2,
       saleStartsAt: new Date(Date.now() + 3_600_000),
@@ -116,5 +116,22 @@ describe('storefront in a real browser', () => {
     expect(await page.locator('.message .countdown').textContent()).toMatch(
       /^(00:59:\d\d|01:00:00)$/,
     );
+  });
+
+  it('tells a rate-limited shopper when to try again', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${originOf(t.url)}/shop/#/signin`);
+    await page.getByLabel('Email').fill(`nobody.${Date.now()}@example.com`);
+    await page.getByLabel('Password').fill('not the password');
+    const alert = page.getByRole('alert');
+    // Five attempts per account and window (RATE_LOGIN_PER_ACCOUNT), then refused with a time.
+    for (let i = 0; i < 5; i++) {
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // The click waits for the button, which stays disabled until the answer is shown.
+      await alert.getByText('Invalid email or password').waitFor();
+    }
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await alert.getByText(/^Too many attempts\. Try again in \d+ s \(at .+\)\.$/).waitFor();
+    await page.close();
   });
 });

@@ -43,9 +43,16 @@ interface RawError {
   extensions?: { code?: string; retryAfterSeconds?: number; field?: string };
 }
 
-/** Sends one operation over HTTP with the session's token; throws ApiError on any error. */
-export async function request<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> {
-  const token = session()?.accessToken;
+/**
+ * Sends one operation over HTTP with the session's token (none when `anonymous`, e.g. signing
+ * in: a wrong password must not end the session in use); throws ApiError on any error.
+ */
+export async function request<R, V>(
+  document: TypedDocumentString<R, V>,
+  variables: V,
+  { anonymous = false } = {},
+): Promise<R> {
+  const token = anonymous ? undefined : session()?.accessToken;
   let res: Response;
   try {
     res = await fetch(ENDPOINT, {

@@ -92,9 +92,13 @@ function signInPage(): HTMLElement[] {
       ],
       'Sign in',
       async (data) => {
-        const { login } = await request(LoginDocument, {
-          input: { email: String(data.get('email')), password: String(data.get('password')) },
-        });
+        const { login } = await request(
+          LoginDocument,
+          {
+            input: { email: String(data.get('email')), password: String(data.get('password')) },
+          },
+          { anonymous: true },
+        );
         setSession(login);
         go('#/products');
       },
@@ -118,12 +122,20 @@ function signUpPage(): HTMLElement[] {
       'Sign up',
       async (data, out) => {
         const email = String(data.get('email'));
-        await request(SignUpDocument, {
-          input: { name: String(data.get('name')), email, password: String(data.get('password')) },
-        });
+        await request(
+          SignUpDocument,
+          {
+            input: {
+              name: String(data.get('name')),
+              email,
+              password: String(data.get('password')),
+            },
+          },
+          { anonymous: true },
+        );
         const resend = h('button', { class: 'link' }, 'Send it again');
         resend.onclick = () =>
-          request(ResendVerificationDocument, { input: { email } })
+          request(ResendVerificationDocument, { input: { email } }, { anonymous: true })
             .then(() => out.append(message('info', 'Sent again.')))
             .catch((err) => out.append(message('error', describeError(err))));
         out.replaceChildren(
