@@ -213,6 +213,19 @@ describe('<rocket-stock> in a real browser', () => {
     await page.close();
   });
 
+  it('turns from LIVE to ENDED when the sale window closes', async () => {
+    const productId = await createProduct(t.app, {
+      stock: 5,
+      saleStartsAt: new Date(Date.now() - 60_000),
+      saleEndsAt: new Date(Date.now() + 2500),
+    });
+    const page = await openWidget(browser, originOf(t.url), productId);
+    await waitForWidget(page, 'LIVE', 5);
+    await waitForWidget(page, 'ENDED', undefined, 10_000);
+    expect(await page.locator('rocket-stock#light [part=label]').textContent()).toBe('Sale ended');
+    await page.close();
+  });
+
   it('recovers after the API restarts: reconnects, refetches and shows the new count', async () => {
     const productId = await createProduct(t.app, { stock: 3 });
     const buyers = await createMembers(t.app, 2);
