@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -19,6 +19,12 @@ export interface Browser {
  * component updates or QUIC), so pages see only the test's API.
  */
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    // Never skipped: a missing browser fails the run with what to do.
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}: run \`npm run browser\` (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
+  }
   const profile = mkdtempSync(join(tmpdir(), 'rocket-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
