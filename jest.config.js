@@ -32,5 +32,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
       // Each file gets its own database, Redis prefix and Kafka topics, so files may run in parallel.
     },
+    {
+      // Headless Chromium (scripts/browser.sh installs it) against the real app and services.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      transform,
+      setupFiles: ['reflect-metadata'],
+      testMatch: ['<rootDir>/test/browser/**/*.browser.test.ts'],
+    },
   ],
 };

@@ -11,6 +11,7 @@ import { AppError } from './errors';
 import { createMetrics, type Metrics } from './http/metrics';
 import { createHttpServer, type HttpServer } from './http/server';
 import { verifyEmailPage } from './http/pages';
+import { webRoutes } from './http/web';
 import { createErrorFormatter } from './http/format-error';
 import {
   createRealtimeServer,
@@ -325,6 +326,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         : undefined,
     routes: serveApi
       ? (app, clientAddress) => {
+          webRoutes(app, config);
           app.get('/verify-email', async (req, res) => {
             const token = typeof req.query.token === 'string' ? req.query.token : '';
             try {

@@ -130,6 +130,9 @@ export const envSchema = z.object({
   WS_MAX_CONNECTIONS_PER_MEMBER: z.coerce.number().int().min(1).default(10),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(0).default(30000),
   REALTIME_SEND_BUDGET: z.coerce.number().int().min(1).default(20000),
+
+  // Web: the storefront (/shop) and the stock widget (/widget) served by the API.
+  CORS_ORIGINS: z.string().default(''),
 });
 
 /** Variable names the app reads, as strings (the shape of process.env). */
@@ -188,6 +191,10 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       trustedProxies: trustedProxies(e.HTTP_TRUSTED_PROXIES),
       metricsPort: e.METRICS_PORT,
       metricsToken: e.METRICS_TOKEN || undefined,
+      /** Origins whose pages may call the API (PUBLIC_URL's own origin always may); `*`: any. */
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim().replace(/\/$/, ''))
+        .filter(Boolean),
     },
     graphql: {
       maxTokens: e.GRAPHQL_MAX_TOKENS,

@@ -21,6 +21,7 @@ import { AppError, UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
 import { SESSIONS_REVOKED } from '../schema/topics';
 import { createClientAddress } from '../http/client-address';
+import { isAllowedOrigin } from '../http/cors';
 import { createOperationGuard } from '../http/operation-guard';
 import { FanoutHub, type AnyTopic, type FanoutPlan } from './fanout';
 import { createRealtimeMetrics } from './metrics';
@@ -47,8 +48,11 @@ export type SubscribeGuard = (
 export interface RealtimeHooks {
   /** Runs first for every operation (default: parse and validate against the schema). */
   guard?: SubscribeGuard;
-  /** Whether a browser origin may open a socket (default: any). Refused upgrades get HTTP 403. */
-  originAllowed?: (origin: string | undefined) => boolean;
+  /**
+   * Whether the page that opens a socket may (default: CORS_ORIGINS, PUBLIC_URL's origin and
+   * pages of this host). Refused upgrades get HTTP 403.
+   */
+  originAllowed?: (req: IncomingMessage) => boolean;
   /** The client address of an upgrade request, for the per-address cap. */
   clientAddress?: (req: IncomingMessage) => string;
 }
@@ -110,6 +114,9 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
   const limits = config.realtime;
   const hooks = deps.hooks ?? {};
   const address = hooks.clientAddress ?? createClientAddress(config.http.trustedProxies);
+  const originAllowed =
+    hooks.originAllowed ??
+    ((req: IncomingMessage) => isAllowedOrigin(config, req.headers.origin, req.headers.host));
   const metrics = createRealtimeMetrics(deps.registry, config.role);
   const formatError = (e: GraphQLError) => deps.formatError(e.toJSON(), e);
   const hub = new FanoutHub({
@@ -160,7 +167,7 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/graphql') return void socket.destroy();
-    if (hooks.originAllowed && !hooks.originAllowed(req.headers.origin)) {
+    if (!originAllowed(req)) {
       metrics.refused.inc('origin');
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;

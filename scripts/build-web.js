@@ -1,0 +1,64 @@
+// Builds the storefront and the <rocket-stock> widget with esbuild into dist/web, which the API
+// serves at /shop and /widget. Prints the widget's gzipped size and fails above its budget.
+//
+//   node scripts/build-web.js            # minified, as served
+const { build } = require('esbuild');
+const { cpSync, mkdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { gzipSync } = require('node:zlib');
+
+const ROOT = join(__dirname, '..');
+const OUT = join(ROOT, 'dist', 'web');
+/** The widget, graphql-ws's client included, must stay under this many gzipped bytes. */
+const WIDGET_BUDGET = 10 * 1024;
+
+async function buildWeb({ quiet = false } = {}) {
+  const common = {
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2020'],
+    platform: 'browser',
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
+  await Promise.all([
+    build({
+      ...common,
+      entryPoints: [join(ROOT, 'web', 'widget', 'rocket-stock.ts')],
+      outfile: join(OUT, 'widget', 'rocket-stock.js'),
+    }),
+    build({
+      ...common,
+      entryPoints: [join(ROOT, 'web', 'shop', 'src', 'main.ts')],
+      outfile: join(OUT, 'shop', 'app.js'),
+    }),
+  ]);
+  mkdirSync(join(OUT, 'widget'), { recursive: true });
+  cpSync(join(ROOT, 'web', 'widget', 'demo.html'), join(OUT, 'widget', 'index.html'));
+  cpSync(join(ROOT, 'web', 'shop', 'public'), join(OUT, 'shop'), { recursive: true });
+
+  const widget = readFileSync(join(OUT, 'widget', 'rocket-stock.js'));
+  const gzipped = gzipSync(widget, { level: 9 }).length;
+  if (!quiet) {
+    console.log(
+      `web: widget rocket-stock.js ${(widget.length / 1024).toFixed(1)} KiB, ` +
+        `${(gzipped / 1024).toFixed(2)} KiB gzipped (budget ${WIDGET_BUDGET / 1024} KiB)`,
+    );
+  }
+  if (gzipped > WIDGET_BUDGET) {
+    throw new Error(
+      `the widget is ${gzipped} bytes gzipped, over its ${WIDGET_BUDGET} byte budget`,
+    );
+  }
+  return { widgetBytes: widget.length, widgetGzipBytes: gzipped };
+}
+
+module.exports = { buildWeb };
+
+if (require.main === module) {
+  buildWeb().catch((err) => {
+    console.error(`web: build failed: ${err.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,1189 @@
+/* eslint-disable */
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
+  SafeInt: { input: number; output: number; }
+};
+
+/** Accepted. Deliberately the same for every email address. */
+export type AcceptedPayload = {
+  __typename?: 'AcceptedPayload';
+  accepted: Scalars['Boolean']['output'];
+};
+
+export type AddToCartInput = {
+  productId: Scalars['ID']['input'];
+  /** Units to add to the line (1 to 1000); the line may not exceed the product's purchase limit. */
+  quantity?: Scalars['Int']['input'];
+};
+
+/** Tokens of a session: send `accessToken` as `Authorization: Bearer …`. */
+export type AuthPayload = {
+  __typename?: 'AuthPayload';
+  accessToken: Scalars['String']['output'];
+  accessTokenExpiresAt: Scalars['DateTime']['output'];
+  /** Opaque; good for one `refreshToken` call, which returns a new one. */
+  refreshToken: Scalars['String']['output'];
+  refreshTokenExpiresAt: Scalars['DateTime']['output'];
+  user: User;
+};
+
+export type CancelOrderInput = {
+  /** An order of the viewer’s, still PLACED. */
+  orderId: Scalars['ID']['input'];
+};
+
+/** The cancelled order, or why it cannot be cancelled. */
+export type CancelOrderResult = InvalidOrderTransitionError | Order;
+
+/** The viewer’s cart. Totals are computed from current prices, never stored. */
+export type Cart = {
+  __typename?: 'Cart';
+  items: Array<CartItem>;
+  /** Sum of the line totals, in minor units. */
+  totalAmount: Scalars['SafeInt']['output'];
+  totalQuantity: Scalars['Int']['output'];
+};
+
+/** One product in the cart, priced at its current price. */
+export type CartItem = {
+  __typename?: 'CartItem';
+  /** unitPrice × quantity, in minor units. */
+  lineTotal: Scalars['SafeInt']['output'];
+  product: Product;
+  quantity: Scalars['Int']['output'];
+  /** The product’s current price, in minor units. */
+  unitPrice: Scalars['Int']['output'];
+};
+
+export type CartPayload = {
+  __typename?: 'CartPayload';
+  cart: Cart;
+};
+
+export type ChangePasswordInput = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
+};
+
+export type CreateProductInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  /** Price in minor currency units. */
+  price: Scalars['Int']['input'];
+  /** Lifetime units per member, 1 to 1000; null: none. */
+  purchaseLimit?: InputMaybe<Scalars['Int']['input']>;
+  /** UTC instant the sale closes; null: no end. */
+  saleEndsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** UTC instant the sale opens; null: open now. */
+  saleStartsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Units for sale. */
+  stock: Scalars['Int']['input'];
+};
+
+export type EmailInput = {
+  email: Scalars['String']['input'];
+};
+
+/** Expected business outcomes a client branches on. */
+export type ErrorCode =
+  | 'INVALID_ORDER_TRANSITION'
+  | 'PAYMENT_DECLINED'
+  | 'PAYMENT_IN_PROGRESS'
+  | 'PURCHASE_LIMIT_EXCEEDED'
+  | 'RATE_LIMITED'
+  | 'RESERVATION_EXPIRED'
+  | 'SALE_ENDED'
+  | 'SALE_NOT_STARTED'
+  | 'SOLD_OUT';
+
+export type ErrorResult = {
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+};
+
+/** The order’s status does not allow this change now: cancel after shipping, return outside the window, a change another request already made. */
+export type InvalidOrderTransitionError = ErrorResult & {
+  __typename?: 'InvalidOrderTransitionError';
+  code: ErrorCode;
+  /** The order’s status when the change was refused. */
+  from: OrderStatus;
+  message: Scalars['String']['output'];
+  /** The status asked for. */
+  to: OrderStatus;
+};
+
+/** The product after the call, and whether the viewer now likes it. */
+export type LikePayload = {
+  __typename?: 'LikePayload';
+  /** The viewer’s like state after this call. */
+  liked: Scalars['Boolean']['output'];
+  product: Product;
+};
+
+export type LikeProductInput = {
+  productId: Scalars['ID']['input'];
+};
+
+export type LoginInput = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+export type LogoutPayload = {
+  __typename?: 'LogoutPayload';
+  /** How many sessions were ended. */
+  endedSessions: Scalars['Int']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds units of a product; adding it again adds to its line. */
+  addToCart: CartPayload;
+  /** Cancels a placed order before it ships; its stock goes back at once. */
+  cancelOrder: CancelOrderResult;
+  /** Needs the current password; ends the other sessions. */
+  changePassword: UserPayload;
+  clearCart: CartPayload;
+  /** Admin only. Creates a product and its live stock counter. */
+  createProduct: ProductPayload;
+  /** Idempotent: liking a liked product changes nothing. */
+  likeProduct: LikePayload;
+  /** Verified accounts only. */
+  login: AuthPayload;
+  /** Ends the current session at once. */
+  logout: LogoutPayload;
+  /** Ends every session of the member at once. */
+  logoutAll: LogoutPayload;
+  /** Pays a held reservation; the order follows from the payment event. */
+  pay: PayResult;
+  /** Reserves units (one product, or several lines such as the cart’s) until paid or the hold expires. */
+  purchase: PurchaseResult;
+  /** Rotates the refresh token; an old one revokes its session. */
+  refreshToken: AuthPayload;
+  removeFromCart: CartPayload;
+  /** Mails a reset link if the account exists. */
+  requestPasswordReset: AcceptedPayload;
+  /** Asks to return a delivered order inside the return window; its stock goes back when it is RETURNED. */
+  requestReturn: RequestReturnResult;
+  resendVerificationEmail: AcceptedPayload;
+  /** Sets a new password and ends every session. */
+  resetPassword: UserPayload;
+  /** Admin only. Adds units to durable and live stock together, also during a sale. */
+  restockProduct: ProductPayload;
+  /** Creates an unverified account and mails a verification link; for an address that has an account, answers the same and mails its owner. */
+  signUp: AcceptedPayload;
+  /** Rebuilds a product’s live counter from MySQL stock minus live holds and unwritten paid units. */
+  syncStock: StockLevel;
+  /** Idempotent: unliking a product not liked changes nothing. */
+  unlikeProduct: LikePayload;
+  /** Sets the quantity of a product already in the cart. */
+  updateCartItem: CartPayload;
+  /** Admin only. Changes details, price, sale window or limit. */
+  updateProduct: ProductPayload;
+  updateProfile: UserPayload;
+  verifyEmail: UserPayload;
+};
+
+
+export type MutationAddToCartArgs = {
+  input: AddToCartInput;
+};
+
+
+export type MutationCancelOrderArgs = {
+  input: CancelOrderInput;
+};
+
+
+export type MutationChangePasswordArgs = {
+  input: ChangePasswordInput;
+};
+
+
+export type MutationCreateProductArgs = {
+  input: CreateProductInput;
+};
+
+
+export type MutationLikeProductArgs = {
+  input: LikeProductInput;
+};
+
+
+export type MutationLoginArgs = {
+  input: LoginInput;
+};
+
+
+export type MutationPayArgs = {
+  input: PayInput;
+};
+
+
+export type MutationPurchaseArgs = {
+  input: PurchaseInput;
+};
+
+
+export type MutationRefreshTokenArgs = {
+  input: RefreshTokenInput;
+};
+
+
+export type MutationRemoveFromCartArgs = {
+  input: RemoveFromCartInput;
+};
+
+
+export type MutationRequestPasswordResetArgs = {
+  input: EmailInput;
+};
+
+
+export type MutationRequestReturnArgs = {
+  input: RequestReturnInput;
+};
+
+
+export type MutationResendVerificationEmailArgs = {
+  input: EmailInput;
+};
+
+
+export type MutationResetPasswordArgs = {
+  input: ResetPasswordInput;
+};
+
+
+export type MutationRestockProductArgs = {
+  input: RestockProductInput;
+};
+
+
+export type MutationSignUpArgs = {
+  input: SignUpInput;
+};
+
+
+export type MutationSyncStockArgs = {
+  input: SyncStockInput;
+};
+
+
+export type MutationUnlikeProductArgs = {
+  input: LikeProductInput;
+};
+
+
+export type MutationUpdateCartItemArgs = {
+  input: UpdateCartItemInput;
+};
+
+
+export type MutationUpdateProductArgs = {
+  input: UpdateProductInput;
+};
+
+
+export type MutationUpdateProfileArgs = {
+  input: UpdateProfileInput;
+};
+
+
+export type MutationVerifyEmailArgs = {
+  input: VerifyEmailInput;
+};
+
+export type Order = {
+  __typename?: 'Order';
+  createdAt: Scalars['DateTime']['output'];
+  /** Every status the order went through, oldest first. */
+  history: Array<OrderStatusChange>;
+  id: Scalars['ID']['output'];
+  items: Array<OrderItem>;
+  /** The statuses the owner may move the order to now: CANCELLED while placed, RETURN_REQUESTED inside the return window. */
+  nextStatuses: Array<OrderStatus>;
+  /** When the next automatic status change is due (for DELIVERED: the end of the return window). */
+  nextTransitionAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The order’s payment: PAID, then REFUNDING and REFUNDED after a cancel or return. */
+  payment: OrderPayment;
+  placedAt: Scalars['DateTime']['output'];
+  reservationId: Scalars['ID']['output'];
+  status: OrderStatus;
+  /** Total in minor currency units. */
+  totalAmount: Scalars['Int']['output'];
+};
+
+export type OrderConnection = {
+  __typename?: 'OrderConnection';
+  edges: Array<OrderEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type OrderEdge = {
+  __typename?: 'OrderEdge';
+  cursor: Scalars['String']['output'];
+  node: Order;
+};
+
+export type OrderItem = {
+  __typename?: 'OrderItem';
+  id: Scalars['ID']['output'];
+  product: Product;
+  quantity: Scalars['Int']['output'];
+  /** Price of one unit when the order was paid, minor units. */
+  unitPrice: Scalars['Int']['output'];
+};
+
+/** The payment of an order, and its refund once one is owed. */
+export type OrderPayment = {
+  __typename?: 'OrderPayment';
+  /** Charged, minor units. */
+  amount: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  paidAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Refunded (or being refunded), minor units. */
+  refundAmount?: Maybe<Scalars['Int']['output']>;
+  refundReason?: Maybe<RefundReason>;
+  /** When the refund was owed. */
+  refundRequestedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the provider gave the money back. */
+  refundedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: PaymentStatus;
+};
+
+export type OrderStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'DELIVERED'
+  | 'PLACED'
+  | 'RETURNED'
+  | 'RETURN_REQUESTED'
+  | 'SHIPPING';
+
+export type OrderStatusChange = {
+  __typename?: 'OrderStatusChange';
+  /** SYSTEM (scheduler or order writer), OWNER or ADMIN. */
+  actor: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  from?: Maybe<OrderStatus>;
+  to: OrderStatus;
+};
+
+/** A status change of one of the viewer’s orders. */
+export type OrderStatusChangedEvent = {
+  __typename?: 'OrderStatusChangedEvent';
+  at: Scalars['DateTime']['output'];
+  from?: Maybe<OrderStatus>;
+  orderId: Scalars['ID']['output'];
+  to: OrderStatus;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PayInput = {
+  reservationId: Scalars['ID']['input'];
+};
+
+export type PayResult = Payment | PaymentDeclinedError | PaymentInProgressError | ReservationExpiredError;
+
+/** A completed payment; the order follows asynchronously (see Reservation.orderId). */
+export type Payment = {
+  __typename?: 'Payment';
+  amount: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  paidAt: Scalars['DateTime']['output'];
+  reservation: Reservation;
+};
+
+/** The provider’s ledger of charges and refunds reconciled with payments and orders. */
+export type PaymentAuditReport = {
+  __typename?: 'PaymentAuditReport';
+  charges: Scalars['Int']['output'];
+  discrepancies: Array<PaymentDiscrepancy>;
+  /** Charges still being settled (payment pending, refund on its way, order not written yet); not discrepancies. */
+  inFlight: Scalars['Int']['output'];
+  orders: Scalars['Int']['output'];
+  payments: Scalars['Int']['output'];
+  refunds: Scalars['Int']['output'];
+};
+
+/** The charge was declined; the reservation’s units went back. */
+export type PaymentDeclinedError = ErrorResult & {
+  __typename?: 'PaymentDeclinedError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  reservationId: Scalars['ID']['output'];
+};
+
+/** One charge, refund or order that does not add up. */
+export type PaymentDiscrepancy = {
+  __typename?: 'PaymentDiscrepancy';
+  detail: Scalars['String']['output'];
+  kind: PaymentDiscrepancyKind;
+  orderId?: Maybe<Scalars['ID']['output']>;
+  paymentId?: Maybe<Scalars['ID']['output']>;
+  reservationId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** A way the promise “every charge ends as exactly one order or one refund” is broken. */
+export type PaymentDiscrepancyKind =
+  | 'CHARGED_WITHOUT_ORDER_OR_REFUND'
+  | 'DOUBLE_CHARGE'
+  | 'ORDER_WITHOUT_CHARGE'
+  | 'REFUNDED_BUT_ORDERED';
+
+/** Another payment of this reservation is being charged; ask again (or watch reservationChanged) for its outcome. No second charge is made. */
+export type PaymentInProgressError = ErrorResult & {
+  __typename?: 'PaymentInProgressError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  reservationId: Scalars['ID']['output'];
+};
+
+/** PAID: charged. REFUNDING: its refund is owed and on its way to the provider. REFUNDED: the money went back. (PENDING, DECLINED and VOID belong to attempts that never made an order.) */
+export type PaymentStatus =
+  | 'DECLINED'
+  | 'PAID'
+  | 'PENDING'
+  | 'REFUNDED'
+  | 'REFUNDING'
+  | 'VOID';
+
+export type Product = {
+  __typename?: 'Product';
+  createdAt: Scalars['DateTime']['output'];
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** How many members like the product. */
+  likeCount: Scalars['Int']['output'];
+  /** Whether the viewer likes the product; false when signed out. */
+  likedByMe: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  /** Price in minor currency units. */
+  price: Scalars['Int']['output'];
+  /** Lifetime units one member may buy; null: no limit. */
+  purchaseLimit?: Maybe<Scalars['Int']['output']>;
+  /** Live units left (the Redis counter, rebuilt from MySQL if missing). */
+  remainingStock: Scalars['Int']['output'];
+  /** UTC instant the sale closes; null: no end. */
+  saleEndsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** UTC instant the sale opens; null: open now. */
+  saleStartsAt?: Maybe<Scalars['DateTime']['output']>;
+  saleState: SaleState;
+  /** Durable stock: units not yet sold by a written order. */
+  stock: Scalars['Int']['output'];
+};
+
+export type ProductConnection = {
+  __typename?: 'ProductConnection';
+  edges: Array<ProductEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ProductEdge = {
+  __typename?: 'ProductEdge';
+  cursor: Scalars['String']['output'];
+  node: Product;
+};
+
+export type ProductFilter = {
+  /** UPCOMING and ENDED follow the sale window. LIVE and SOLD_OUT also split on the durable MySQL stock, which trails the live counter while reservations are unpaid. */
+  saleState?: InputMaybe<SaleState>;
+  /** Matches name or description (substring, case-insensitive). */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A product the viewer likes, and when they liked it. */
+export type ProductLike = {
+  __typename?: 'ProductLike';
+  likedAt: Scalars['DateTime']['output'];
+  product: Product;
+};
+
+export type ProductLikeConnection = {
+  __typename?: 'ProductLikeConnection';
+  edges: Array<ProductLikeEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ProductLikeEdge = {
+  __typename?: 'ProductLikeEdge';
+  cursor: Scalars['String']['output'];
+  node: ProductLike;
+};
+
+export type ProductPayload = {
+  __typename?: 'ProductPayload';
+  product: Product;
+};
+
+/** Order of `products`; ties are broken by id so pages never overlap. */
+export type ProductSort =
+  /** Most liked first. */
+  | 'LIKES'
+  /** Most recently created first. */
+  | 'NEWEST'
+  /** Cheapest first. */
+  | 'PRICE_ASC'
+  /** Most expensive first. */
+  | 'PRICE_DESC';
+
+/** Either productId and quantity, or items (e.g. the cart’s lines). */
+export type PurchaseInput = {
+  /** Client-chosen key: a retry with the same key and input returns the same reservation. */
+  idempotencyKey: Scalars['String']['input'];
+  items?: InputMaybe<Array<PurchaseItemInput>>;
+  productId?: InputMaybe<Scalars['ID']['input']>;
+  /** Units of productId; 1 when omitted. */
+  quantity?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type PurchaseItemInput = {
+  productId: Scalars['ID']['input'];
+  quantity: Scalars['Int']['input'];
+};
+
+export type PurchaseLimitExceededError = ErrorResult & {
+  __typename?: 'PurchaseLimitExceededError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  /** Units this member may still buy of the product. */
+  remainingAllowance: Scalars['Int']['output'];
+};
+
+export type PurchaseResult = PurchaseLimitExceededError | Reservation | SaleNotActiveError | SoldOutError;
+
+export type Query = {
+  __typename?: 'Query';
+  /** The viewer’s cart, priced at current prices. */
+  cart: Cart;
+  /** The signed-in member. */
+  me: User;
+  /** Products the viewer likes, most recently liked first. */
+  myLikes: ProductLikeConnection;
+  /** The viewer’s orders, newest first. */
+  myOrders: OrderConnection;
+  /** One order; its owner and admins only (NOT_FOUND for anyone else). */
+  order: Order;
+  /** Admins: reconciles the provider’s charges and refunds with payments and orders and lists every discrepancy. */
+  paymentAudit: PaymentAuditReport;
+  /** A listed product; null when unknown or deleted. */
+  product?: Maybe<Product>;
+  /** Listed products, one page at a time. */
+  products: ProductConnection;
+  /** One of the viewer’s reservations (NOT_FOUND for anyone else’s). */
+  reservation: Reservation;
+  /** The server clock, so client countdowns agree with it. */
+  serverTime: Scalars['DateTime']['output'];
+};
+
+
+export type QueryMyLikesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+};
+
+
+export type QueryMyOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+  status?: InputMaybe<Array<OrderStatus>>;
+};
+
+
+export type QueryOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPaymentAuditArgs = {
+  graceSeconds?: Scalars['Int']['input'];
+};
+
+
+export type QueryProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProductFilter>;
+  first?: Scalars['Int']['input'];
+  sort?: ProductSort;
+};
+
+
+export type QueryReservationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type RefreshTokenInput = {
+  refreshToken: Scalars['String']['input'];
+};
+
+/** CANCELLED or RETURNED order; UNPLACEABLE: the payment could not become an order. */
+export type RefundReason =
+  | 'CANCELLED'
+  | 'RETURNED'
+  | 'UNPLACEABLE';
+
+export type RemoveFromCartInput = {
+  productId: Scalars['ID']['input'];
+};
+
+export type RequestReturnInput = {
+  /** An order of the viewer’s, DELIVERED and inside the return window. */
+  orderId: Scalars['ID']['input'];
+};
+
+/** The order, now RETURN_REQUESTED, or why it cannot be returned. */
+export type RequestReturnResult = InvalidOrderTransitionError | Order;
+
+/** Units held for a member until paid or until the hold expires. */
+export type Reservation = {
+  __typename?: 'Reservation';
+  createdAt: Scalars['DateTime']['output'];
+  holdExpiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  items: Array<ReservationItem>;
+  /** The order, once the order writer has written it. */
+  orderId?: Maybe<Scalars['ID']['output']>;
+  paymentId?: Maybe<Scalars['ID']['output']>;
+  status: ReservationStatus;
+  /** Minor units. */
+  totalAmount: Scalars['Int']['output'];
+};
+
+/** The reservation is no longer held (expired or released). */
+export type ReservationExpiredError = ErrorResult & {
+  __typename?: 'ReservationExpiredError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  reservationId: Scalars['ID']['output'];
+  status: ReservationStatus;
+};
+
+export type ReservationItem = {
+  __typename?: 'ReservationItem';
+  productId: Scalars['ID']['output'];
+  quantity: Scalars['Int']['output'];
+  /** Price of one unit when reserved, minor units. */
+  unitPrice: Scalars['Int']['output'];
+};
+
+/** HELD until paid or released; PAYING while one payment attempt is being charged; EXPIRED, DECLINED and CANCELLED gave their units back; REFUNDED: paid, but the payment could not become an order, so it was refunded and its units went back. */
+export type ReservationStatus =
+  | 'CANCELLED'
+  | 'DECLINED'
+  | 'EXPIRED'
+  | 'HELD'
+  | 'PAID'
+  | 'PAYING'
+  | 'REFUNDED';
+
+export type ResetPasswordInput = {
+  newPassword: Scalars['String']['input'];
+  /** The token from the password-reset mail. */
+  token: Scalars['String']['input'];
+};
+
+export type RestockProductInput = {
+  productId: Scalars['ID']['input'];
+  /** Units to add to durable and live stock; negative removes. */
+  quantity: Scalars['Int']['input'];
+};
+
+/** What a member may do. */
+export type Role =
+  | 'ADMIN'
+  | 'USER';
+
+/** The sale has not started (SALE_NOT_STARTED) or has ended (SALE_ENDED). */
+export type SaleNotActiveError = ErrorResult & {
+  __typename?: 'SaleNotActiveError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  saleEndsAt?: Maybe<Scalars['DateTime']['output']>;
+  saleStartsAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Where a product is in its sale window. */
+export type SaleState =
+  | 'ENDED'
+  | 'LIVE'
+  | 'SOLD_OUT'
+  | 'UPCOMING';
+
+export type SignUpInput = {
+  /** Trimmed and lower-cased; must be unique. */
+  email: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  /** 8 to 128 characters. */
+  password: Scalars['String']['input'];
+};
+
+export type SoldOutError = ErrorResult & {
+  __typename?: 'SoldOutError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  /** Units still available (fewer than asked for). */
+  remaining: Scalars['Int']['output'];
+};
+
+/** Live stock of a product. */
+export type StockLevel = {
+  __typename?: 'StockLevel';
+  productId: Scalars['ID']['output'];
+  remaining: Scalars['Int']['output'];
+  saleState: SaleState;
+  soldOut: Scalars['Boolean']['output'];
+  /** Version of the frame: per product, only grows. A jump of more than one, or a lower value after a reconnect, means frames were missed. */
+  version: Scalars['Int']['output'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every status change of the viewer’s own orders. */
+  orderStatusChanged: OrderStatusChangedEvent;
+  /** Changes of one of the viewer’s reservations (paid, expired, declined). */
+  reservationChanged: Reservation;
+  /** Live remaining units of a product: the current value at once, then at most one frame per STOCK_FRAME_MS (fewer under the realtime send budget); the last frame is the final value. NOT_FOUND for an unknown or unlisted product. */
+  stockChanged: StockLevel;
+};
+
+
+export type SubscriptionReservationChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionStockChangedArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+export type SyncStockInput = {
+  productId: Scalars['ID']['input'];
+};
+
+export type UpdateCartItemInput = {
+  productId: Scalars['ID']['input'];
+  /** New quantity of the line, 1 to 1000 and within the purchase limit. */
+  quantity: Scalars['Int']['input'];
+};
+
+/** Only the fields given change; null clears a nullable field. */
+export type UpdateProductInput = {
+  /** null leaves it unchanged. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** null leaves it unchanged. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** null leaves it unchanged. */
+  price?: InputMaybe<Scalars['Int']['input']>;
+  productId: Scalars['ID']['input'];
+  purchaseLimit?: InputMaybe<Scalars['Int']['input']>;
+  saleEndsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  saleStartsAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type UpdateProfileInput = {
+  /** Stored encrypted; null clears it. */
+  address?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Stored encrypted; null clears it. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type User = {
+  __typename?: 'User';
+  /** Owner and admins only. */
+  address?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  email: Scalars['String']['output'];
+  emailVerified: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Owner and admins only. */
+  phone?: Maybe<Scalars['String']['output']>;
+  role: Role;
+};
+
+export type UserPayload = {
+  __typename?: 'UserPayload';
+  user: User;
+};
+
+export type VerifyEmailInput = {
+  /** The token from the verification link. */
+  token: Scalars['String']['input'];
+};
+
+export type ShopLoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type ShopLoginMutation = { __typename?: 'Mutation', login: { __typename?: 'AuthPayload', accessToken: string, accessTokenExpiresAt: string, user: { __typename?: 'User', id: string, name: string, email: string } } };
+
+export type ShopSignUpMutationVariables = Exact<{
+  input: SignUpInput;
+}>;
+
+
+export type ShopSignUpMutation = { __typename?: 'Mutation', signUp: { __typename?: 'AcceptedPayload', accepted: boolean } };
+
+export type ShopResendVerificationMutationVariables = Exact<{
+  input: EmailInput;
+}>;
+
+
+export type ShopResendVerificationMutation = { __typename?: 'Mutation', resendVerificationEmail: { __typename?: 'AcceptedPayload', accepted: boolean } };
+
+export type ShopProductsQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ShopProductsQuery = { __typename?: 'Query', products: { __typename?: 'ProductConnection', edges: Array<{ __typename?: 'ProductEdge', node: { __typename?: 'Product', id: string, name: string, price: number, saleState: SaleState } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type ShopProductQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopProductQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, description: string, price: number, purchaseLimit?: number | null, saleState: SaleState, saleStartsAt?: string | null, saleEndsAt?: string | null } | null };
+
+export type ShopPurchaseMutationVariables = Exact<{
+  input: PurchaseInput;
+}>;
+
+
+export type ShopPurchaseMutation = { __typename?: 'Mutation', purchase: { __typename: 'PurchaseLimitExceededError', message: string, remainingAllowance: number } | { __typename: 'Reservation', id: string, holdExpiresAt: string, totalAmount: number } | { __typename: 'SaleNotActiveError', code: ErrorCode, message: string, saleStartsAt?: string | null, saleEndsAt?: string | null } | { __typename: 'SoldOutError', message: string, remaining: number } };
+
+export type ShopPayMutationVariables = Exact<{
+  input: PayInput;
+}>;
+
+
+export type ShopPayMutation = { __typename?: 'Mutation', pay: { __typename: 'Payment', id: string, amount: number } | { __typename: 'PaymentDeclinedError', message: string } | { __typename: 'PaymentInProgressError', message: string } | { __typename: 'ReservationExpiredError', message: string, status: ReservationStatus } };
+
+export type ShopMyOrdersQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+}>;
+
+
+export type ShopMyOrdersQuery = { __typename?: 'Query', myOrders: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } }> } };
+
+export type ShopOrderQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopOrderQuery = { __typename?: 'Query', order: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+
+export type ShopOrderFragment = { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> };
+
+export type ShopOrderStatusChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ShopOrderStatusChangedSubscription = { __typename?: 'Subscription', orderStatusChanged: { __typename?: 'OrderStatusChangedEvent', orderId: string, from?: OrderStatus | null, to: OrderStatus, at: string } };
+
+export type ShopCancelOrderMutationVariables = Exact<{
+  input: CancelOrderInput;
+}>;
+
+
+export type ShopCancelOrderMutation = { __typename?: 'Mutation', cancelOrder: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+
+export type ShopRequestReturnMutationVariables = Exact<{
+  input: RequestReturnInput;
+}>;
+
+
+export type ShopRequestReturnMutation = { __typename?: 'Mutation', requestReturn: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const ShopOrderFragmentDoc = new TypedDocumentString(`
+    fragment ShopOrder on Order {
+  id
+  status
+  placedAt
+  totalAmount
+  nextStatuses
+  reservationId
+  items {
+    quantity
+    unitPrice
+    product {
+      id
+      name
+    }
+  }
+}
+    `, {"fragmentName":"ShopOrder"}) as unknown as TypedDocumentString<ShopOrderFragment, unknown>;
+export const ShopLoginDocument = new TypedDocumentString(`
+    mutation ShopLogin($input: LoginInput!) {
+  login(input: $input) {
+    accessToken
+    accessTokenExpiresAt
+    user {
+      id
+      name
+      email
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopLoginMutation, ShopLoginMutationVariables>;
+export const ShopSignUpDocument = new TypedDocumentString(`
+    mutation ShopSignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    accepted
+  }
+}
+    `) as unknown as TypedDocumentString<ShopSignUpMutation, ShopSignUpMutationVariables>;
+export const ShopResendVerificationDocument = new TypedDocumentString(`
+    mutation ShopResendVerification($input: EmailInput!) {
+  resendVerificationEmail(input: $input) {
+    accepted
+  }
+}
+    `) as unknown as TypedDocumentString<ShopResendVerificationMutation, ShopResendVerificationMutationVariables>;
+export const ShopProductsDocument = new TypedDocumentString(`
+    query ShopProducts($first: Int!, $after: String) {
+  products(first: $first, after: $after) {
+    edges {
+      node {
+        id
+        name
+        price
+        saleState
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopProductsQuery, ShopProductsQueryVariables>;
+export const ShopProductDocument = new TypedDocumentString(`
+    query ShopProduct($id: ID!) {
+  serverTime
+  product(id: $id) {
+    id
+    name
+    description
+    price
+    purchaseLimit
+    saleState
+    saleStartsAt
+    saleEndsAt
+  }
+}
+    `) as unknown as TypedDocumentString<ShopProductQuery, ShopProductQueryVariables>;
+export const ShopPurchaseDocument = new TypedDocumentString(`
+    mutation ShopPurchase($input: PurchaseInput!) {
+  purchase(input: $input) {
+    __typename
+    ... on Reservation {
+      id
+      holdExpiresAt
+      totalAmount
+    }
+    ... on SoldOutError {
+      message
+      remaining
+    }
+    ... on PurchaseLimitExceededError {
+      message
+      remainingAllowance
+    }
+    ... on SaleNotActiveError {
+      code
+      message
+      saleStartsAt
+      saleEndsAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopPurchaseMutation, ShopPurchaseMutationVariables>;
+export const ShopPayDocument = new TypedDocumentString(`
+    mutation ShopPay($input: PayInput!) {
+  pay(input: $input) {
+    __typename
+    ... on Payment {
+      id
+      amount
+    }
+    ... on PaymentDeclinedError {
+      message
+    }
+    ... on PaymentInProgressError {
+      message
+    }
+    ... on ReservationExpiredError {
+      message
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopPayMutation, ShopPayMutationVariables>;
+export const ShopMyOrdersDocument = new TypedDocumentString(`
+    query ShopMyOrders($first: Int!) {
+  myOrders(first: $first) {
+    edges {
+      node {
+        ...ShopOrder
+      }
+    }
+  }
+}
+    fragment ShopOrder on Order {
+  id
+  status
+  placedAt
+  totalAmount
+  nextStatuses
+  reservationId
+  items {
+    quantity
+    unitPrice
+    product {
+      id
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<ShopMyOrdersQuery, ShopMyOrdersQueryVariables>;
+export const ShopOrderDocument = new TypedDocumentString(`
+    query ShopOrder($id: ID!) {
+  order(id: $id) {
+    ...ShopOrder
+  }
+}
+    fragment ShopOrder on Order {
+  id
+  status
+  placedAt
+  totalAmount
+  nextStatuses
+  reservationId
+  items {
+    quantity
+    unitPrice
+    product {
+      id
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<ShopOrderQuery, ShopOrderQueryVariables>;
+export const ShopOrderStatusChangedDocument = new TypedDocumentString(`
+    subscription ShopOrderStatusChanged {
+  orderStatusChanged {
+    orderId
+    from
+    to
+    at
+  }
+}
+    `) as unknown as TypedDocumentString<ShopOrderStatusChangedSubscription, ShopOrderStatusChangedSubscriptionVariables>;
+export const ShopCancelOrderDocument = new TypedDocumentString(`
+    mutation ShopCancelOrder($input: CancelOrderInput!) {
+  cancelOrder(input: $input) {
+    __typename
+    ... on Order {
+      ...ShopOrder
+    }
+    ... on InvalidOrderTransitionError {
+      message
+    }
+  }
+}
+    fragment ShopOrder on Order {
+  id
+  status
+  placedAt
+  totalAmount
+  nextStatuses
+  reservationId
+  items {
+    quantity
+    unitPrice
+    product {
+      id
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<ShopCancelOrderMutation, ShopCancelOrderMutationVariables>;
+export const ShopRequestReturnDocument = new TypedDocumentString(`
+    mutation ShopRequestReturn($input: RequestReturnInput!) {
+  requestReturn(input: $input) {
+    __typename
+    ... on Order {
+      ...ShopOrder
+    }
+    ... on InvalidOrderTransitionError {
+      message
+    }
+  }
+}
+    fragment ShopOrder on Order {
+  id
+  status
+  placedAt
+  totalAmount
+  nextStatuses
+  reservationId
+  items {
+    quantity
+    unitPrice
+    product {
+      id
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<ShopRequestReturnMutation, ShopRequestReturnMutationVariables>;
