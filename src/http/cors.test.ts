@@ -3,7 +3,7 @@ import { isAllowedOrigin } from './cors';
 
 describe('isAllowedOrigin', () => {
   const config = (CORS_ORIGINS?: string) =>
-    loadConfig({ PUBLIC_URL: 'https://shop.example/', CORS_ORIGINS });
+    loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://shop.example/', CORS_ORIGINS });
 
   it("allows PUBLIC_URL's origin, the configured origins and requests without an Origin", () => {
     const c = config('https://blog.example, https://news.example/');

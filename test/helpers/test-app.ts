@@ -5,7 +5,8 @@ import { createRedis } from '../../src/clients/redis';
 import { migrateUp } from '../../src/clients/orm';
 import { ensureDatabase } from '../../src/cli/database';
 import { gqlRequest, wsClient } from './gql-client';
-import { testConfig } from './test-config';
+import { Kafka, logLevel } from 'kafkajs';
+import { fileTopicPrefix, testConfig } from './test-config';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 
 export interface TestApp {
@@ -22,9 +23,13 @@ export interface TestApp {
   stop: () => Promise<void>;
 }
 
-/** Wipes this file's database (re-running every migration) and Redis keys. */
+/**
+ * Wipes this file's database (re-running every migration) and Redis keys, and deletes the topics
+ * of its earlier runs.
+ */
 export async function resetState(config: Config): Promise<void> {
   await ensureDatabase(config.mysql, { recreate: true });
+  await deleteEarlierTopics(config);
   const redis = createRedis({ ...config.redis, keyPrefix: '' });
   await redis.connect();
   try {
@@ -42,6 +47,20 @@ export async function resetState(config: Config): Promise<void> {
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
+  }
+}
+
+async function deleteEarlierTopics(config: Config): Promise<void> {
+  const admin = new Kafka({ brokers: config.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const prefix = fileTopicPrefix(config);
+    const earlier = (await admin.listTopics()).filter(
+      (t) => t.startsWith(prefix) && !t.startsWith(config.kafka.topicPrefix),
+    );
+    if (earlier.length) await admin.deleteTopics({ topics: earlier });
+  } finally {
+    await admin.disconnect();
   }
 }
 

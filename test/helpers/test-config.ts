@@ -10,6 +10,17 @@ export function fileKey(testFile: string): string {
 }
 
 /**
+ * Kafka topics outlive a run (the database and Redis keys are wiped at each start): each run of
+ * a file gets topics of its own, so an event a previous run left unconsumed can never reach it.
+ */
+const RUN = Date.now().toString(36);
+
+/** The part of a test file's topic names that every run shares (see `resetState`). */
+export function fileTopicPrefix(config: Config): string {
+  return config.kafka.topicPrefix.slice(0, -(RUN.length + 1));
+}
+
+/**
  * Config for one test file: its own MySQL database, Redis key prefix and Kafka topic/group
  * names, so files can run in parallel against one set of services. Service addresses come from
  * the environment like in production.
@@ -32,7 +43,7 @@ export function testConfig(testFile: string, env: Env = {}): Config {
     HTTP_HOST: '127.0.0.1',
     MYSQL_DATABASE: `e2e_${key}`,
     REDIS_KEY_PREFIX: `test:${key}:`,
-    KAFKA_TOPIC_PREFIX: `test.${key}.`,
+    KAFKA_TOPIC_PREFIX: `test.${key}.${RUN}.`,
     KAFKA_GROUP_PREFIX: 'test',
     // Cheap but real argon2id hashes keep the suite fast.
     ARGON2_MEMORY_KIB: '1024',
