@@ -17,7 +17,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { createErrorFormatter } from './format-error';
 import { compileTrust, createClientAddress, type ClientAddress } from './client-address';
-import { executionDeadlinePlugin } from './execution-deadline';
+import { responseDeadline } from './execution-deadline';
 import { createOperationGuard } from './operation-guard';
 import type { Metrics } from './metrics';
 
@@ -160,7 +160,6 @@ export async function createHttpServer(deps: HttpDeps) {
         // every field resolver to compute cache hints nobody reads.
         ApolloServerPluginCacheControlDisabled(),
         guard.apolloPlugin,
-        executionDeadlinePlugin(config.graphql.executionTimeoutMs),
         deps.metrics.plugin,
         config.env === 'production'
           ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
@@ -170,6 +169,7 @@ export async function createHttpServer(deps: HttpDeps) {
     await apollo.start();
     app.use(
       '/graphql',
+      responseDeadline(config.graphql.executionTimeoutMs),
       express.json({ limit: config.http.bodyLimit }),
       expressMiddleware<RequestContext>(
         apollo as unknown as ApolloServer<BaseContext> & ApolloServer<RequestContext>,
@@ -192,6 +192,8 @@ export async function createHttpServer(deps: HttpDeps) {
       res: Response,
       _next: NextFunction,
     ) => {
+      // Already answered (e.g. TIMEOUT by the response deadline): nothing more to send.
+      if (res.headersSent) return;
       const status = err.status ?? 500;
       const code =
         status === 413
