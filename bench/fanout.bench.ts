@@ -95,18 +95,32 @@ function watcherProcess() {
     soldOutAt = new Array<number>(n).fill(0);
     let firsts = 0;
     let next = 0;
-    const open = (i: number) =>
+    let retries = 0;
+    // A socket refused or dropped before its first frame tries again with backoff, as the
+    // widget does; `retries` counts those attempts.
+    const open = (i: number, attempt = 0): Promise<void> =>
       new Promise<void>((resolve) => {
+        let settled = false;
+        const retry = () => {
+          if (settled) return;
+          settled = true;
+          if (attempt >= 6) return resolve();
+          retries++;
+          setTimeout(() => void open(i, attempt + 1).then(resolve), 100 * 2 ** attempt);
+        };
         const socket = new WebSocket(url, productId === null ? undefined : 'graphql-transport-ws', {
           localAddress: addresses[Math.floor(i / SOCKETS_PER_ADDRESS)],
           perMessageDeflate: false,
         });
         sockets[i] = socket;
         let first = true;
-        socket.on('error', () => resolve());
-        socket.on('close', () => resolve());
+        socket.on('error', retry);
+        socket.on('close', retry);
         socket.on('open', () => {
-          if (productId === null) return resolve();
+          if (productId === null) {
+            settled = true;
+            return resolve();
+          }
           socket.send('{"type":"connection_init"}');
         });
         socket.on('message', (data: Buffer) => {
@@ -124,6 +138,7 @@ function watcherProcess() {
           if (first) {
             // The current value at subscribe: the socket is ready; not counted as a sale frame.
             first = false;
+            settled = true;
             firsts++;
             return resolve();
           }
@@ -138,7 +153,11 @@ function watcherProcess() {
         while (next < n) await open(next++);
       }),
     );
-    return { firsts, open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length };
+    return {
+      firsts,
+      retries,
+      open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
+    };
   }
 
   process.on(
@@ -441,7 +460,7 @@ async function runOne(
   const rssIdle = sum(wsPids.map(processRssMiB));
   const connected = await Promise.all(
     clients.map((client, k) =>
-      ask<{ firsts: number; open: number }>(
+      ask<{ firsts: number; open: number; retries: number }>(
         client,
         {
           cmd: 'connect',
@@ -521,6 +540,7 @@ async function runOne(
     watchers,
     realtimeProcesses: realtime.length,
     connected: sum(connected.map((c) => c.open)),
+    connectRetries: sum(connected.map((c) => c.retries)),
     sold: sale.sold,
     saleSeconds: Number(sale.seconds.toFixed(3)),
     purchasesPerSecond: sale.purchasesPerSecond,
