@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Env } from '../../src/config';
 import { saleKeys } from '../../src/services/stock.service';
 import { expectCleanAudit } from '../helpers/audit';
+import { killChild, startChildApp } from '../helpers/child-app';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
 import {
   createMembers,
@@ -52,46 +50,14 @@ afterAll(async () => {
 });
 
 /** The built app in its API role on this file's state; resolves with it and its GraphQL URL. */
-async function startPayer(): Promise<{ child: ChildProcess; url: string }> {
-  const c = t.config;
-  const child = spawn(process.execPath, [join(__dirname, '../../dist/src/main.js')], {
-    env: {
-      ...process.env,
-      ...shared,
-      APP_ROLE: 'api',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      PAYMENT_LATENCY_MS: String(PAYER_LATENCY_MS),
-      MYSQL_DATABASE: c.mysql.dbName,
-      REDIS_KEY_PREFIX: c.redis.keyPrefix,
-      KAFKA_TOPIC_PREFIX: c.kafka.topicPrefix,
-      KAFKA_GROUP_PREFIX: c.kafka.groupPrefix,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+/** The payer: the built API as its own process, so the test can SIGKILL it mid-payment. */
+const startPayer = () =>
+  startChildApp(t.config, {
+    ...shared,
+    APP_ROLE: 'api',
+    PAYMENT_LATENCY_MS: String(PAYER_LATENCY_MS),
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'rocket mart started' && entry.port) resolve(entry.port);
-      } catch {
-        // not a log line
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`payment process exited (${code})`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/graphql` };
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await gone;
-}
+const kill = killChild;
 
 async function reserveAll(productId: number, members: Member[]): Promise<string[]> {
   return Promise.all(
