@@ -8,6 +8,14 @@
 #   bash scripts/services.sh stop-kafka   # just the broker
 #   bash scripts/services.sh reset-kafka  # stop the broker and DELETE its data dir
 #
+# The cluster shape (scripts/cluster.sh has its settings), beside the single-node services:
+#   bash scripts/services.sh start --redis-cluster --kafka-cluster   # also start either cluster
+#   bash scripts/services.sh start-redis-cluster | stop-redis-cluster  # 3 masters + 3 replicas
+#   bash scripts/services.sh start-kafka-cluster | stop-kafka-cluster  # 3 KRaft nodes
+#   bash scripts/services.sh kill-redis-node PORT | start-redis-node PORT   # failover tests
+#   bash scripts/services.sh kill-kafka-node N | start-kafka-node N        # N = 1..3
+# `stop-*-cluster` also removes the cluster's data, so the next start makes a fresh cluster.
+#
 # `start` also runs a development mail catcher on 127.0.0.1:$SMTP_PORT (1025) when the
 # project's dependencies are installed: mails (with their links) are appended to
 # $ROCKET_SERVICES_DIR/mail.log. `stop` stops it.
@@ -58,6 +66,10 @@ KAFKA_PID_FILE="$CACHE_DIR/kafka.pid"
 KAFKA_LOG_FILE="$CACHE_DIR/kafka.log"            # broker log (log4j, INFO, rolled at 20MB)
 KAFKA_OUT_FILE="$CACHE_DIR/kafka.out"            # JVM stdout/stderr (crashes before log4j)
 KAFKA_LOCK_FILE="$CACHE_DIR/kafka.lock"
+KAFKA_TEMPLATE="$TEMPLATE_DIR/server.properties" # the cluster nodes use cluster.properties
+KAFKA_NODE_ID=1
+KAFKA_VOTERS=""
+KAFKA_WAIT=1 # 0: launch and return; the caller waits (a cluster node opens only with a quorum)
 
 SMTP_PORT="${SMTP_PORT:-1025}"
 MAIL_PID_FILE="$CACHE_DIR/mail-catcher.pid"
@@ -269,7 +281,8 @@ kafka_ensure_jars() {
 kafka_render_config() {
   mkdir -p "$KAFKA_DATA_DIR"
   sed -e "s|@PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
-    -e "s|@DATA_DIR@|$KAFKA_DATA_DIR|g" "$TEMPLATE_DIR/server.properties" >"$KAFKA_PROPS.tmp"
+    -e "s|@DATA_DIR@|$KAFKA_DATA_DIR|g" -e "s|@NODE_ID@|$KAFKA_NODE_ID|g" \
+    -e "s|@VOTERS@|$KAFKA_VOTERS|g" "$KAFKA_TEMPLATE" >"$KAFKA_PROPS.tmp"
   mv "$KAFKA_PROPS.tmp" "$KAFKA_PROPS"
 }
 
@@ -370,6 +383,10 @@ start_kafka() {
     }
   fi
 
+  if ((KAFKA_WAIT == 0)); then
+    summary kafka "start $addr (launched, pid $pid)"
+    return 0
+  fi
   kafka_wait_ready "$pid"
   local ms=$(($(now_ms) - t0))
   summary kafka "up    $addr (started, pid $pid, ready in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s, log $KAFKA_LOG_FILE)"
@@ -484,6 +501,9 @@ status_all() {
   return "$down"
 }
 
+# shellcheck source=scripts/cluster.sh
+source "$SCRIPT_DIR/cluster.sh"
+
 # ------------------------------------------------------------------------------ main
 
 usage() {
@@ -518,10 +538,20 @@ main() {
 
   case "$cmd" in
   start)
+    local flag redis_cluster=0 kafka_cluster=0
+    for flag in "${@:2}"; do
+      case "$flag" in
+      --redis-cluster) redis_cluster=1 ;;
+      --kafka-cluster) kafka_cluster=1 ;;
+      *) die "unknown option '$flag' (--redis-cluster, --kafka-cluster)" ;;
+      esac
+    done
     run_step mariadb ensure_mysql
     run_step redis ensure_redis
     run_step kafka start_kafka
     run_step mail start_mail
+    ((redis_cluster == 0)) || run_step redis-cl start_redis_cluster
+    ((kafka_cluster == 0)) || run_step kafka-cl start_kafka_cluster
     cat "$SUMMARY_FILE"
     ((STEP_FAILED == 0)) || die "some services are not up (see above)."
     ;;
@@ -539,6 +569,18 @@ main() {
   reset-kafka)
     reset_kafka
     ;;
+  start-redis-cluster | start-kafka-cluster)
+    local what="${cmd#start-}"
+    run_step "$what" "start_${what//-/_}"
+    cat "$SUMMARY_FILE"
+    ((STEP_FAILED == 0)) || die "the cluster is not up (see above)."
+    ;;
+  stop-redis-cluster) stop_redis_cluster ;;
+  stop-kafka-cluster) stop_kafka_cluster ;;
+  kill-redis-node) kill_redis_node "${2:?port}" ;;
+  start-redis-node) start_redis_node "${2:?port}" ;;
+  kill-kafka-node) kill_kafka_node "${2:?node 1..3}" ;;
+  start-kafka-node) start_kafka_node "${2:?node 1..3}" ;;
   status)
     status_all || rc=1
     cat "$SUMMARY_FILE"

@@ -65,6 +65,9 @@ export const envSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('rocket-mart'),
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   KAFKA_GROUP_PREFIX: z.string().default('rocket-mart'),
+  // Replicas and the in-sync minimum of the topics the app creates; 0 takes the broker's default.
+  KAFKA_REPLICATION_FACTOR: int(0),
+  KAFKA_MIN_INSYNC_REPLICAS: int(0),
 
   SMTP_HOST: z.string().default('127.0.0.1'),
   SMTP_PORT: int(1025),
@@ -229,6 +232,8 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       clientId: e.KAFKA_CLIENT_ID,
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
       groupPrefix: e.KAFKA_GROUP_PREFIX,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: e.KAFKA_MIN_INSYNC_REPLICAS,
     },
     mail: {
       host: e.SMTP_HOST,

@@ -84,7 +84,18 @@ export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<voi
           await admin
             .createTopics({
               waitForLeaders: true,
-              topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS })),
+              topics: missing.map((topic) => ({
+                topic,
+                numPartitions: TOPIC_PARTITIONS,
+                ...(config.replicationFactor > 0 && {
+                  replicationFactor: config.replicationFactor,
+                }),
+                ...(config.minInsyncReplicas > 0 && {
+                  configEntries: [
+                    { name: 'min.insync.replicas', value: String(config.minInsyncReplicas) },
+                  ],
+                }),
+              })),
             })
             .catch(async (err: unknown) => {
               // Another instance may have created them at the same moment.
