@@ -37,16 +37,18 @@ export async function durableState(
   app: App,
   productId: number,
 ): Promise<{ stock: number; orders: number; units: number }> {
-  const conn = app.orm.em.getConnection();
-  const [p] = await conn.execute<{ stock: number }[]>('select stock from products where id = ?', [
-    productId,
-  ]);
-  const [o] = await conn.execute<{ orders: number; units: number | null }[]>(
-    `select count(distinct o.id) as orders, sum(i.quantity) as units from orders o join order_items i on i.order_id = o.id
+  // One statement, one snapshot: read apart, the stock could predate an order batch's commit
+  // that the order count already includes.
+  const [row] = await app.orm.em
+    .getConnection()
+    .execute<{ stock: number; orders: number; units: number | null }[]>(
+      `select (select stock from products where id = ?) as stock,
+       count(distinct o.id) as orders, sum(i.quantity) as units
+     from orders o join order_items i on i.order_id = o.id
      where i.product_id = ?`,
-    [productId],
-  );
-  return { stock: Number(p.stock), orders: Number(o.orders), units: Number(o.units ?? 0) };
+      [productId, productId],
+    );
+  return { stock: Number(row.stock), orders: Number(row.orders), units: Number(row.units ?? 0) };
 }
 
 /** A product's live remaining units: its Redis counter (0 when the counter is missing). */
