@@ -23,19 +23,19 @@
  */
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ensureDatabase } from '../src/cli/database';
 import { createOrm, migrateUp } from '../src/clients/orm';
 import { loadConfig } from '../src/config';
-import { Role } from '../src/entities/user.entity';
 import { TokenService } from '../src/services/token.service';
+import { createBenchMembers, postGraphql } from './fixtures';
 
 const WATCHERS = (process.env.FANOUT_WATCHERS ?? '1,1000,10000,30000')
   .split(',')
@@ -301,61 +301,6 @@ function helper(mode: 'watchers' | 'bare', barePort = 0): ChildProcess {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: BUYERS });
 
-function post(body: string, token: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port: API_PORT,
-        path: '/graphql',
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function createMembers(db: Connection, tokens: TokenService, n: number) {
-  const members: string[] = [];
-  const tag = randomUUID().slice(0, 8);
-  for (let start = 0; start < n; start += 1000) {
-    const emails = Array.from(
-      { length: Math.min(1000, n - start) },
-      (_, i) => `f${start + i}.${tag}@bench.test`,
-    );
-    await db.query(
-      `insert into users (created_at, updated_at, email, password_hash, name, role, email_verified_at) values ?`,
-      [emails.map((e) => [new Date(), new Date(), e, 'x', 'Bench', Role.USER, new Date()])],
-    );
-    const [rows] = await db.query<RowDataPacket[]>(
-      'select id from users where email in (?) order by id',
-      [emails],
-    );
-    const sessions = rows.map(
-      (r) => [randomUUID(), r.id as number, new Date(), new Date(Date.now() + 86400_000)] as const,
-    );
-    await db.query('insert into sessions (id, user_id, created_at, expires_at) values ?', [
-      sessions,
-    ]);
-    for (const [sid, userId] of sessions)
-      members.push(tokens.signAccess(userId, Role.USER, sid).token);
-  }
-  return members;
-}
-
 async function createProduct(db: Connection, stock: number): Promise<number> {
   const [res] = await db.query<import('mysql2').ResultSetHeader>(
     `insert into products (created_at, updated_at, name, description, price, stock, like_count) values (now(3), now(3), 'Fan-out rocket', '', 4900, ?, 0)`,
@@ -375,7 +320,9 @@ async function sell(productId: number, members: string[]) {
     Array.from({ length: BUYERS }, async () => {
       while (next < members.length && sold < UNITS) {
         const i = next++;
-        const json = await post(
+        const { json } = await postGraphql(
+          agent,
+          API_PORT,
           JSON.stringify({
             query: PURCHASE,
             variables: {
@@ -585,7 +532,7 @@ async function main() {
   for (let i = 0; i < stale.length; i += 1000) await redis.del(...stale.slice(i, i + 1000));
   const db = await createConnection({ ...config.mysql, database: config.mysql.dbName });
   const tokens = new TokenService(config.auth, redis);
-  const members = await createMembers(db, tokens, UNITS + BUYERS);
+  const members = (await createBenchMembers(db, tokens, UNITS + BUYERS, 'f')).map((m) => m.token);
 
   const api =
     TOPOLOGY === 'split'

@@ -10,7 +10,7 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
@@ -20,8 +20,8 @@ import { createConnection, type Connection, type RowDataPacket } from 'mysql2/pr
 import { ensureDatabase } from '../src/cli/database';
 import { createOrm, migrateUp } from '../src/clients/orm';
 import { loadConfig } from '../src/config';
-import { Role } from '../src/entities/user.entity';
 import { TokenService } from '../src/services/token.service';
+import { createBenchMembers, postGraphql } from './fixtures';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 128);
@@ -44,39 +44,7 @@ const env = {
 };
 const config = loadConfig({ ...process.env, ...env });
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-
-function post(body: string, token: string): Promise<{ ms: number; json: string }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port: PORT,
-        path: '/graphql',
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            ms: performance.now() - started,
-            json: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = (body: string, token: string) => postGraphql(agent, PORT, body, token);
 
 const PURCHASE = `mutation($input: PurchaseInput!) { purchase(input: $input) { __typename ... on Reservation { id } } }`;
 const PAY = `mutation($input: PayInput!) { pay(input: $input) { __typename } }`;
@@ -224,34 +192,6 @@ async function stopServer(children: ChildProcess[]) {
   }
 }
 
-async function createMembers(db: Connection, tokens: TokenService, n: number) {
-  const members: { userId: number; token: string }[] = [];
-  const tag = randomUUID().slice(0, 8);
-  for (let start = 0; start < n; start += 1000) {
-    const emails = Array.from(
-      { length: Math.min(1000, n - start) },
-      (_, i) => `b${start + i}.${tag}@bench.test`,
-    );
-    await db.query(
-      `insert into users (created_at, updated_at, email, password_hash, name, role, email_verified_at) values ?`,
-      [emails.map((e) => [new Date(), new Date(), e, 'x', 'Bench', Role.USER, new Date()])],
-    );
-    const [rows] = await db.query<RowDataPacket[]>(
-      'select id from users where email in (?) order by id',
-      [emails],
-    );
-    const sessions = rows.map(
-      (r) => [randomUUID(), r.id as number, new Date(), new Date(Date.now() + 86400_000)] as const,
-    );
-    await db.query('insert into sessions (id, user_id, created_at, expires_at) values ?', [
-      sessions,
-    ]);
-    for (const [sid, userId] of sessions)
-      members.push({ userId, token: tokens.signAccess(userId, Role.USER, sid).token });
-  }
-  return members;
-}
-
 async function createProduct(db: Connection, stock: number): Promise<number> {
   const [res] = await db.query<import('mysql2').ResultSetHeader>(
     `insert into products (created_at, updated_at, name, description, price, stock, like_count) values (now(3), now(3), 'Bench rocket', '', 4900, ?, 0)`,
@@ -289,7 +229,7 @@ async function main() {
   for (let i = 0; i < stale.length; i += 1000) await redis.del(...stale.slice(i, i + 1000));
   const db = await createConnection({ ...config.mysql, database: config.mysql.dbName });
   const tokens = new TokenService(config.auth, redis);
-  const members = await createMembers(db, tokens, MEMBERS);
+  const members = await createBenchMembers(db, tokens, MEMBERS, 'b');
   // Warm-up before anything is measured: a full blast of each request kind on the fresh server,
   // so the JIT has compiled both paths, and on a product new to it, so the server builds that
   // product's sale state from MySQL through the ORM as any server soon does. That turns on
