@@ -13,6 +13,7 @@ import { createHttpServer, type HttpServer } from './http/server';
 import { verifyEmailPage } from './http/pages';
 import { webRoutes } from './http/web';
 import { createErrorFormatter } from './http/format-error';
+import { createOperationGuard } from './http/operation-guard';
 import {
   createRealtimeServer,
   type RealtimeHooks,
@@ -256,6 +257,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     PurchaseResolver.bindToSchema(apiSchema, purchaseResolver);
     StockResolver.bindToSchema(apiSchema, stockResolver);
   }
+  // One guard for both transports: one set of rules and one cost cache per process.
+  const guard = apiSchema && createOperationGuard(apiSchema, config.graphql);
 
   let kafkaAdmin: Admin | undefined;
   let realtime: RealtimeServer | undefined;
@@ -311,15 +314,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
                   isFinal: (frame: StockFrame) => isFinalFrame(frame),
                 },
               },
-              hooks: { clientAddress, ...overrides.realtime },
+              hooks: { clientAddress, guard: guard?.wsOnSubscribe, ...overrides.realtime },
             });
             return realtime;
           }
         : undefined,
     graphql:
-      apiSchema && serveApi
+      apiSchema && guard && serveApi
         ? {
             schema: apiSchema,
+            guard,
             authenticate: (token) => services.tokens.verifyAccess(token),
             createContext: context,
           }

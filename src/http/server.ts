@@ -18,7 +18,7 @@ import type { Logger } from '../logger';
 import { createErrorFormatter } from './format-error';
 import { compileTrust, createClientAddress, type ClientAddress } from './client-address';
 import { responseDeadline } from './execution-deadline';
-import { createOperationGuard } from './operation-guard';
+import type { OperationGuard } from './operation-guard';
 import type { Metrics } from './metrics';
 
 export interface ReadinessCheck {
@@ -36,6 +36,8 @@ export interface HttpDeps {
   /** GraphQL is served only when a schema is given (the `api` and `all` roles). */
   graphql?: {
     schema: GraphQLSchema;
+    /** The operation guard the websockets use too (src/http/operation-guard.ts). */
+    guard: OperationGuard;
     /** Resolves a bearer token to its viewer; throws UNAUTHENTICATED when it is not valid. */
     authenticate: (token: string) => Promise<Viewer>;
     createContext: (viewer: Viewer | null, ip: string) => RequestContext;
@@ -143,7 +145,7 @@ export async function createHttpServer(deps: HttpDeps) {
   let apollo: ApolloServer<RequestContext> | undefined;
   if (deps.graphql) {
     const gql = deps.graphql;
-    const guard = createOperationGuard(gql.schema, config.graphql);
+    const { guard } = gql;
     apollo = new ApolloServer<RequestContext>({
       schema: gql.schema,
       formatError,
