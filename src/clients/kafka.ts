@@ -49,7 +49,7 @@ const ensured = new WeakMap<Kafka, Promise<void>>();
  * A broker that has just started answers metadata requests for a while with retriable errors
  * ("This server does not host this topic-partition"); the admin client does not retry those.
  */
-async function retryWhileRetriable<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
+export async function retryWhileRetriable<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

@@ -6,7 +6,7 @@ import {
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { AppRedis } from '../clients/redis';
-import { ensureTopics, groupId, topicName } from '../clients/kafka';
+import { ensureTopics, groupId, retryWhileRetriable, topicName } from '../clients/kafka';
 import type { Config } from '../config';
 import { OrderStatus } from '../entities/order.entity';
 import type { Logger } from '../logger';
@@ -216,7 +216,8 @@ export function createOrderWriter(
       await ensureTopics(kafka, config.kafka);
       dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await dlq.connect();
-      await runConsumer();
+      // Right after a broker restart, subscribing can meet its retriable metadata errors.
+      await retryWhileRetriable(runConsumer);
     },
     async stop() {
       stopping = true;
