@@ -34,7 +34,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { ensureDatabase } from '../src/cli/database';
 import { createOrm, migrateUp } from '../src/clients/orm';
 import { loadConfig } from '../src/config';
-import { TokenService } from '../src/services/token.service';
+import { TokenService } from '../src/services/members/token.service';
 import { createBenchMembers, postGraphql } from './fixtures';
 
 const WATCHERS = (process.env.FANOUT_WATCHERS ?? '1,1000,10000,30000')

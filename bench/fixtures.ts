@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { Role } from '../src/entities/user.entity';
-import type { TokenService } from '../src/services/token.service';
+import type { TokenService } from '../src/services/members/token.service';
 
 /** POSTs a GraphQL body to 127.0.0.1:`port` as the token's member; resolves with time and body. */
 export function postGraphql(

@@ -20,7 +20,7 @@ import { createConnection, type Connection, type RowDataPacket } from 'mysql2/pr
 import { ensureDatabase } from '../src/cli/database';
 import { createOrm, migrateUp } from '../src/clients/orm';
 import { loadConfig } from '../src/config';
-import { TokenService } from '../src/services/token.service';
+import { TokenService } from '../src/services/members/token.service';
 import { createBenchMembers, postGraphql } from './fixtures';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);

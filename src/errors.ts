@@ -12,17 +12,17 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'INTERNAL_SERVER_ERROR',
 ] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type ErrorExtensionCode = (typeof ERROR_CODES)[number];
 
 /** Base of every error the API throws on purpose; anything else is masked as INTERNAL_SERVER_ERROR. */
 export class AppError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+  constructor(code: ErrorExtensionCode, message: string, extra: Record<string, unknown> = {}) {
     super(message, { extensions: { code, ...extra } });
     this.name = new.target.name;
   }
 
-  get code(): ErrorCode {
-    return this.extensions.code as ErrorCode;
+  get code(): ErrorExtensionCode {
+    return this.extensions.code as ErrorExtensionCode;
   }
 }
 

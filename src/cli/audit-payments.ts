@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { createOrm } from '../clients/orm';
 import { createRedis } from '../clients/redis';
 import { loadConfig } from '../config';
-import { PaymentAuditService } from '../services/payment-audit.service';
-import { SimulatedPaymentProvider } from '../services/payment-provider.service';
+import { PaymentAuditService } from '../services/payments/audit.service';
+import { SimulatedPaymentProvider } from '../services/payments/provider';
 
 const USAGE = `usage: npm run audit:payments -- [--grace-seconds 120] [--json]
   Reconciles the payment provider's charges and refunds with the payments rows and the orders,

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { createOrm } from '../clients/orm';
 import { Role, User } from '../entities/user.entity';
-import { PasswordHasher } from '../services/password-hasher';
-import { normaliseEmail } from '../services/auth.service';
+import { PasswordHasher } from '../services/members/password-hasher';
+import { normaliseEmail } from '../services/members/auth.service';
 
 const USAGE = `usage: npm run create-admin -- --email admin@example.com [--name "Shop Admin"]
   The password comes from ADMIN_PASSWORD (or --password); 8 to 128 characters.

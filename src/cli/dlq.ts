@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { createKafka } from '../clients/kafka';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { PaymentDeadLetters } from '../services/payment-dead-letters';
+import { PaymentDeadLetters } from '../services/payments/dead-letters';
 
 const USAGE = `usage: npm run dlq -- list
        npm run dlq -- replay (--all | --at <partition>:<offset> [--at ...])

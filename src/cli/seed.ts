@@ -5,10 +5,10 @@ import { createOrm } from '../clients/orm';
 import { createRedis } from '../clients/redis';
 import { Product } from '../entities/product.entity';
 import { Role, User } from '../entities/user.entity';
-import { normaliseEmail } from '../services/auth.service';
-import { PasswordHasher } from '../services/password-hasher';
-import { ProductService, type NewProduct } from '../services/product.service';
-import { StockService } from '../services/stock.service';
+import { normaliseEmail } from '../services/members/auth.service';
+import { PasswordHasher } from '../services/members/password-hasher';
+import { ProductService, type NewProduct } from '../services/catalog/product.service';
+import { StockService } from '../services/sale/stock.service';
 
 // Development defaults, printed below; set SEED_ADMIN_PASSWORD / SEED_MEMBER_PASSWORD to choose.
 const DEFAULT_ADMIN_EMAIL = 'admin@rocket-mart.local';

@@ -11,7 +11,7 @@ import {
   VerifyEmailInput,
 } from '../schema/auth.inputs';
 import { AcceptedPayload, AuthPayload, LogoutPayload, UserPayload } from '../schema/auth.results';
-import type { AuthService } from '../services/auth.service';
+import type { AuthService } from '../services/members/auth.service';
 import { viewerOf } from './viewer';
 
 @Resolver(() => User)

@@ -3,7 +3,7 @@ import type { RequestContext } from '../context';
 import { AddToCartInput, RemoveFromCartInput, UpdateCartItemInput } from '../schema/cart.inputs';
 import { Cart, CartPayload } from '../schema/cart.results';
 import { toId } from '../schema/product.inputs';
-import type { CartService } from '../services/cart.service';
+import type { CartService } from '../services/catalog/cart.service';
 import { viewerOf } from './viewer';
 
 @Resolver(() => Cart)

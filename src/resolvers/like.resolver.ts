@@ -5,7 +5,7 @@ import { LikeProductInput } from '../schema/like.inputs';
 import { LikePayload, ProductLikeConnection } from '../schema/like.results';
 import { ConnectionArgs, type Connection } from '../schema/pagination';
 import { toId } from '../schema/product.inputs';
-import type { LikeService } from '../services/like.service';
+import type { LikeService } from '../services/catalog/like.service';
 import { viewerOf } from './viewer';
 
 @Resolver(() => ProductLike)

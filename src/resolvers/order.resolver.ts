@@ -23,7 +23,11 @@ import {
   RequestReturnResult,
 } from '../schema/order.results';
 import type { Connection } from '../schema/pagination';
-import { isRefused, type OrderService, type RefusedTransition } from '../services/order.service';
+import {
+  isRefused,
+  type OrderService,
+  type RefusedTransition,
+} from '../services/orders/order.service';
 import { viewerOf } from './viewer';
 
 const toResult = (value: Order | RefusedTransition): Order | InvalidOrderTransitionError =>

@@ -6,7 +6,7 @@ import {
   PaymentAuditReport,
   PaymentDiscrepancy,
 } from '../schema/payment-audit.types';
-import type { PaymentAuditService } from '../services/payment-audit.service';
+import type { PaymentAuditService } from '../services/payments/audit.service';
 
 @Resolver()
 export class PaymentAuditResolver {

@@ -23,8 +23,8 @@ import {
 } from '../schema/product.inputs';
 import { ProductConnection, ProductPayload } from '../schema/product.results';
 import type { Connection } from '../schema/pagination';
-import type { LikeService } from '../services/like.service';
-import type { ProductService } from '../services/product.service';
+import type { LikeService } from '../services/catalog/like.service';
+import type { ProductService } from '../services/catalog/product.service';
 
 @Resolver(() => Product)
 export class ProductResolver {

@@ -16,7 +16,7 @@ import { ErrorResultCode } from '../schema/error-result';
 import {
   PayInput,
   PayResult,
-  Payment,
+  CompletedPayment,
   PaymentDeclinedError,
   PaymentInProgressError,
   PurchaseInput,
@@ -31,12 +31,12 @@ import {
 } from '../schema/purchase.types';
 import { toId } from '../schema/product.inputs';
 import { TOPICS } from '../schema/topics';
-import type { PaymentService } from '../services/payment.service';
+import type { PaymentService } from '../services/payments/payment.service';
 import type {
   ReservationEventPayload,
   ReservationService,
   ReservationView,
-} from '../services/reservation.service';
+} from '../services/sale/reservation.service';
 import { viewerOf } from './viewer';
 
 function toReservation(view: ReservationView): Reservation {
@@ -151,7 +151,7 @@ export class PurchaseResolver {
     );
     switch (outcome.kind) {
       case 'paid':
-        return Object.assign(new Payment(), {
+        return Object.assign(new CompletedPayment(), {
           ...outcome.payment,
           reservation: toReservation(outcome.reservation),
         });

@@ -6,7 +6,7 @@ import { Role } from '../entities/user.entity';
 import { StockLevel, SyncStockInput } from '../schema/purchase.types';
 import { toId } from '../schema/product.inputs';
 import { TOPICS } from '../schema/topics';
-import type { StockFrame, StockService } from '../services/stock.service';
+import type { StockFrame, StockService } from '../services/sale/stock.service';
 
 @Resolver()
 export class StockResolver {

@@ -3,7 +3,7 @@ import type { RequestContext } from '../context';
 import { User } from '../entities/user.entity';
 import { UpdateProfileInput } from '../schema/auth.inputs';
 import { UserPayload } from '../schema/auth.results';
-import type { UserService } from '../services/user.service';
+import type { UserService } from '../services/members/user.service';
 import { viewerOf } from './viewer';
 
 @Resolver(() => User)

@@ -1,6 +1,6 @@
 import { Matches, Max, Min } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { MAX_LINE_QUANTITY } from '../services/cart.service';
+import { MAX_LINE_QUANTITY } from '../services/catalog/cart.service';
 import { ID_PATTERN } from './product.inputs';
 
 @InputType()

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DiscrepancyKind } from '../services/payment-audit.service';
+import { DiscrepancyKind } from '../services/payments/audit.service';
 
 registerEnumType(DiscrepancyKind, {
   name: 'PaymentDiscrepancyKind',

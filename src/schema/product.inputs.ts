@@ -11,7 +11,7 @@ import {
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { SaleState } from '../entities/product.entity';
 import { BadUserInputError } from '../errors';
-import { ProductSort } from '../services/product.service';
+import { ProductSort } from '../services/catalog/product.service';
 import { ConnectionArgs } from './pagination';
 
 // Bounds keep every figure inside MySQL's unsigned INT and totals inside a safe integer.

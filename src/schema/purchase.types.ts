@@ -172,10 +172,10 @@ export class PaymentInProgressError extends ErrorResult {
   reservationId!: string;
 }
 
-@ObjectType({
+@ObjectType('Payment', {
   description: 'A completed payment; the order follows asynchronously (see Reservation.orderId).',
 })
-export class Payment {
+export class CompletedPayment {
   @Field(() => ID)
   id!: string;
 
@@ -218,7 +218,12 @@ export const PurchaseResult = createUnionType({
 export const PayResult = createUnionType({
   name: 'PayResult',
   types: () =>
-    [Payment, PaymentDeclinedError, ReservationExpiredError, PaymentInProgressError] as const,
+    [
+      CompletedPayment,
+      PaymentDeclinedError,
+      ReservationExpiredError,
+      PaymentInProgressError,
+    ] as const,
 });
 
 /** Builds an error result member with its code and message. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Logger } from '../logger';
-import type { MailService } from '../services/mail.service';
+import type { MailService } from '../services/mail/mail.service';
 import { createPoller, type Worker } from './poller';
 
 /** Sends the mail outbox: polls for due mail and retries failures with backoff. */

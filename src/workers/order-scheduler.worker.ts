@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Logger } from '../logger';
-import type { OrderLifecycleService } from '../services/order-lifecycle.service';
-import type { OrderStatusNotifier } from '../services/order-status-notifier';
+import type { OrderLifecycleService } from '../services/orders/lifecycle.service';
+import type { OrderStatusNotifier } from '../services/orders/status-notifier';
 import { createPoller, type Worker } from './poller';
 
 /**

@@ -11,12 +11,12 @@ import type { Config } from '../config';
 import { OrderStatus } from '../entities/order.entity';
 import type { Logger } from '../logger';
 import type { OrderStatusEventPayload } from '../schema/order.events';
-import { stepDueAfter } from '../services/order-lifecycle.service';
-import type { OrderStatusNotifier } from '../services/order-status-notifier';
-import type { PaymentRefundService } from '../services/payment-refund.service';
-import { PAYMENT_COMPLETED, type PaymentCompletedEvent } from '../services/payment-events.service';
-import { PAID_RECORD_MS, reservationKey } from '../services/reservation.service';
-import { saleKeys } from '../services/stock.service';
+import { stepDueAfter } from '../services/orders/lifecycle.service';
+import type { OrderStatusNotifier } from '../services/orders/status-notifier';
+import type { PaymentRefundService } from '../services/payments/refund.service';
+import { PAYMENT_COMPLETED, type PaymentCompletedEvent } from '../services/payments/events';
+import { PAID_RECORD_MS, reservationKey } from '../services/sale/reservation.service';
+import { saleKeys } from '../services/sale/stock.service';
 import type { Worker } from './poller';
 
 export interface OrderWriterDeps {

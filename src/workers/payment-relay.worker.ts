@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Logger } from '../logger';
-import type { PaymentEventPublisher } from '../services/payment-events.service';
-import type { PaymentRefundService } from '../services/payment-refund.service';
-import type { PaymentService } from '../services/payment.service';
+import type { PaymentEventPublisher } from '../services/payments/events';
+import type { PaymentRefundService } from '../services/payments/refund.service';
+import type { PaymentService } from '../services/payments/payment.service';
 import { createPoller, type Worker } from './poller';
 
 /** Sends payment events the fast path could not deliver, until Kafka acknowledges them. */

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { ReservationService } from '../services/reservation.service';
+import type { ReservationService } from '../services/sale/reservation.service';
 import { createPoller, type Worker } from './poller';
 
 /** Releases expired holds (abandoned checkouts); safe on several instances at once. */

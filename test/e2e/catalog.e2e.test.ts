@@ -16,7 +16,7 @@ import { dataOf, errorCode } from '../helpers/gql-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { Product } from '../../src/entities/product.entity';
 import { Role } from '../../src/entities/user.entity';
-import { saleKeys } from '../../src/services/stock.service';
+import { saleKeys } from '../../src/services/sale/stock.service';
 import { createProduct, hoursFromNow } from '../helpers/catalog';
 import { createMember, type Member } from '../helpers/members';
 import { waitFor } from '../helpers/wait-for';

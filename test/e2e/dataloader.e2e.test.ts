@@ -6,7 +6,7 @@ import { waitFor } from '../helpers/wait-for';
 import { Product } from '../../src/entities/product.entity';
 import { ProductLike } from '../../src/entities/product-like.entity';
 import { User } from '../../src/entities/user.entity';
-import { saleKeys } from '../../src/services/stock.service';
+import { saleKeys } from '../../src/services/sale/stock.service';
 import { createMember, type Member } from '../helpers/members';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Producer } from 'kafkajs';
 import { topicName } from '../../src/clients/kafka';
-import type { PaymentCompletedEvent } from '../../src/services/payment-events.service';
+import type { PaymentCompletedEvent } from '../../src/services/payments/events';
 import {
   createMembers,
   createProduct,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '../../src/entities/user.entity';
-import { DiscrepancyKind } from '../../src/services/payment-audit.service';
+import { DiscrepancyKind } from '../../src/services/payments/audit.service';
 import { Order } from '../../src/entities/order.entity';
 import { PayDocument, PaymentAuditDocument, PurchaseDocument } from '../graphql/generated';
 import { expectCleanAudit } from '../helpers/audit';

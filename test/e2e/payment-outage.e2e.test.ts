@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { PaymentEventPublisher } from '../../src/services/payment-events.service';
+import { PaymentEventPublisher } from '../../src/services/payments/events';
 import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
 import { expectCleanAudit } from '../helpers/audit';
 import { dataOf } from '../helpers/gql-client';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Env } from '../../src/config';
-import { saleKeys } from '../../src/services/stock.service';
+import { saleKeys } from '../../src/services/sale/stock.service';
 import { expectCleanAudit } from '../helpers/audit';
 import { killChild, startChildApp } from '../helpers/child-app';
 import { dataOf, gqlRequest } from '../helpers/gql-client';

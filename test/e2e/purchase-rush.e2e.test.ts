@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { saleKeys } from '../../src/services/stock.service';
+import { saleKeys } from '../../src/services/sale/stock.service';
 import { expectCleanAudit } from '../helpers/audit';
 import { dataOf } from '../helpers/gql-client';
 import { createMembers, createProduct, durableState, pool } from '../helpers/sale-fixtures';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Session } from '../../src/entities/session.entity';
 import { Role, User } from '../../src/entities/user.entity';
 import { CLOSE_CODES } from '../../src/realtime/ws-server';
-import { TokenService } from '../../src/services/token.service';
+import { TokenService } from '../../src/services/members/token.service';
 import { dataOf, subscribe, subscribeErrorCode, wsClient } from '../helpers/gql-client';
 import { createMembers, createProduct, pool, waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '../../src/entities/user.entity';
-import { saleKeys } from '../../src/services/stock.service';
+import { saleKeys } from '../../src/services/sale/stock.service';
 import { dataOf, errorCode, subscribe, subscribeErrorCode } from '../helpers/gql-client';
 import { createMembers, createProduct, waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';

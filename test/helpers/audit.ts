@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import type { App } from '../../src/app';
-import type { AuditOptions, AuditReport } from '../../src/services/payment-audit.service';
+import type { AuditOptions, AuditReport } from '../../src/services/payments/audit.service';
 import { waitFor } from './wait-for';
 
 /**

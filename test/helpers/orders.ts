@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import { Order, OrderItem, OrderStatus, OrderStatusChange } from '../../src/entities/order.entity';
 import { Product } from '../../src/entities/product.entity';
-import { saleKeys } from '../../src/services/stock.service';
+import { saleKeys } from '../../src/services/sale/stock.service';
 
 let seq = 0;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import type { Config } from '../../src/config';
 import { Product } from '../../src/entities/product.entity';
-import { saleKeys } from '../../src/services/stock.service';
+import { saleKeys } from '../../src/services/sale/stock.service';
 import { createOrderWriter } from '../../src/workers/order-writer.worker';
 
 // Buyers are ordinary verified members.

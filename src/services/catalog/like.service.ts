@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
 import type { QueryResult } from '@mikro-orm/mysql';
-import { loader, type RequestContext, type Viewer } from '../context';
-import { Product } from '../entities/product.entity';
-import { ProductLike } from '../entities/product-like.entity';
-import { BadUserInputError, NotFoundError } from '../errors';
-import { decodeCursor, toConnection, type Connection } from '../schema/pagination';
-import { retryOnDeadlock } from './retry-deadlock';
+import { loader, type RequestContext, type Viewer } from '../../context';
+import { Product } from '../../entities/product.entity';
+import { ProductLike } from '../../entities/product-like.entity';
+import { BadUserInputError, NotFoundError } from '../../errors';
+import { decodeCursor, toConnection, type Connection } from '../../schema/pagination';
+import { retryOnDeadlock } from '../common/retry-deadlock';
 
 const LIKED_LOADER = 'like.likedByViewer';
 

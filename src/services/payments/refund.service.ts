@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Counter, type Registry } from 'prom-client';
-import type { Config } from '../config';
-import { RefundReason } from '../entities/payment.entity';
-import type { Logger } from '../logger';
-import { claimDuePayments } from './payment-claims';
-import type { PaymentCompletedEvent } from './payment-events.service';
-import type { PaymentProvider } from './payment-provider.service';
-import type { ReservationService } from './reservation.service';
+import type { Config } from '../../config';
+import { RefundReason } from '../../entities/payment.entity';
+import type { Logger } from '../../logger';
+import { claimDuePayments } from './claims';
+import type { PaymentCompletedEvent } from './events';
+import type { PaymentProvider } from './provider';
+import type { ReservationService } from '../sale/reservation.service';
 
 interface OwedRow {
   id: string;

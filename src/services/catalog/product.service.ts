@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, FilterQuery } from '@mikro-orm/mysql';
-import { loader, type RequestContext } from '../context';
-import { Product, SaleState } from '../entities/product.entity';
-import { BadUserInputError, NotFoundError } from '../errors';
-import { decodeCursor, toConnection, type Connection } from '../schema/pagination';
-import type { StockService } from './stock.service';
+import { loader, type RequestContext } from '../../context';
+import { Product, SaleState } from '../../entities/product.entity';
+import { BadUserInputError, NotFoundError } from '../../errors';
+import { decodeCursor, toConnection, type Connection } from '../../schema/pagination';
+import type { StockService } from '../sale/stock.service';
 
 export enum ProductSort {
   NEWEST = 'NEWEST',

@@ -1,17 +1,17 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import { pubSubChannel } from '../clients/pubsub';
-import type { AppRedis } from '../clients/redis';
+import { pubSubChannel } from '../../clients/pubsub';
+import type { AppRedis } from '../../clients/redis';
 import {
   Payment,
   PaymentStatus,
   RefundReason,
   paymentItems,
   type PaymentItem,
-} from '../entities/payment.entity';
-import { Product, type SaleState } from '../entities/product.entity';
-import { BadUserInputError, NotFoundError } from '../errors';
-import { TOPICS } from '../schema/topics';
-import { requireListed, saleStateOf } from './product.service';
+} from '../../entities/payment.entity';
+import { Product, type SaleState } from '../../entities/product.entity';
+import { BadUserInputError, NotFoundError } from '../../errors';
+import { TOPICS } from '../../schema/topics';
+import { requireListed, saleStateOf } from '../catalog/product.service';
 
 /**
  * Redis keys of one product's sale. The `{id}` hash tag keeps them all in one Cluster slot, so

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { ensureTopics, groupId, topicName } from '../clients/kafka';
-import type { Config } from '../config';
-import { PAYMENT_COMPLETED } from './payment-events.service';
+import { ensureTopics, groupId, topicName } from '../../clients/kafka';
+import type { Config } from '../../config';
+import { PAYMENT_COMPLETED } from './events';
 
 /** One message on the dead-letter topic, with why and where from it came. */
 export interface DeadLetter {

@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import type { Config } from '../config';
+import type { Config } from '../../config';
 
 /** argon2id password hashes; cost from config (OWASP's 19 MiB / 2 passes by default). */
 export class PasswordHasher {

@@ -2,21 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { isEmail } from 'class-validator';
-import type { Config } from '../config';
-import type { RequestContext, Viewer } from '../context';
-import { EmailToken, EmailTokenPurpose } from '../entities/email-token.entity';
-import { RefreshToken, Session } from '../entities/session.entity';
-import { User } from '../entities/user.entity';
+import type { Config } from '../../config';
+import type { RequestContext, Viewer } from '../../context';
+import { EmailToken, EmailTokenPurpose } from '../../entities/email-token.entity';
+import { RefreshToken, Session } from '../../entities/session.entity';
+import { User } from '../../entities/user.entity';
 import {
   BadUserInputError,
   EmailNotVerifiedError,
   NotFoundError,
   UnauthenticatedError,
-} from '../errors';
-import type { Logger } from '../logger';
-import type { MailService } from './mail.service';
+} from '../../errors';
+import type { Logger } from '../../logger';
+import type { MailService } from '../mail/mail.service';
 import type { PasswordHasher } from './password-hasher';
-import type { RateLimitService } from './rate-limit.service';
+import type { RateLimitService } from '../common/rate-limit.service';
 import { hashToken, newToken } from './secrets';
 import type { TokenService } from './token.service';
 

@@ -1,12 +1,12 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type Redis from 'ioredis';
-import type { Config } from '../config';
-import type { Viewer } from '../context';
-import { Role } from '../entities/user.entity';
-import { UnauthenticatedError } from '../errors';
-import { pubSubChannel } from '../clients/pubsub';
-import { SESSIONS_REVOKED } from '../schema/topics';
+import type { Config } from '../../config';
+import type { Viewer } from '../../context';
+import { Role } from '../../entities/user.entity';
+import { UnauthenticatedError } from '../../errors';
+import { pubSubChannel } from '../../clients/pubsub';
+import { SESSIONS_REVOKED } from '../../schema/topics';
 
 interface AccessClaims {
   sub: string;

@@ -1,12 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
-import type { Config } from '../config';
-import { Order, OrderItem, OrderStatus, OrderStatusChange } from '../entities/order.entity';
-import { RefundReason } from '../entities/payment.entity';
-import type { Logger } from '../logger';
-import type { OrderStatusNotifier } from './order-status-notifier';
-import type { PaymentRefundService } from './payment-refund.service';
-import type { StockService } from './stock.service';
+import type { Config } from '../../config';
+import { Order, OrderItem, OrderStatus, OrderStatusChange } from '../../entities/order.entity';
+import { RefundReason } from '../../entities/payment.entity';
+import type { Logger } from '../../logger';
+import type { OrderStatusNotifier } from './status-notifier';
+import type { PaymentRefundService } from '../payments/refund.service';
+import type { StockService } from '../sale/stock.service';
 
 /** Who made a status change: the scheduler (or the order writer), the order's owner, an admin. */
 export type OrderActor = 'SYSTEM' | 'OWNER' | 'ADMIN';

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import { ensureTopics, topicName } from '../clients/kafka';
-import type { AppPubSub } from '../clients/pubsub';
-import type { Config } from '../config';
-import { OrderStatusChange } from '../entities/order.entity';
-import type { Logger } from '../logger';
-import type { OrderStatusEventPayload } from '../schema/order.events';
-import { topicFor } from '../schema/topics';
+import { ensureTopics, topicName } from '../../clients/kafka';
+import type { AppPubSub } from '../../clients/pubsub';
+import type { Config } from '../../config';
+import { OrderStatusChange } from '../../entities/order.entity';
+import type { Logger } from '../../logger';
+import type { OrderStatusEventPayload } from '../../schema/order.events';
+import { topicFor } from '../../schema/topics';
 
 export const ORDER_STATUS_CHANGED = 'order.status-changed';
 

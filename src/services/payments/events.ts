@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Kafka, Producer } from 'kafkajs';
-import { ensureTopics, topicName } from '../clients/kafka';
-import type { Config } from '../config';
-import type { PaymentItem } from '../entities/payment.entity';
-import type { Logger } from '../logger';
-import { claimDuePayments } from './payment-claims';
+import { ensureTopics, topicName } from '../../clients/kafka';
+import type { Config } from '../../config';
+import type { PaymentItem } from '../../entities/payment.entity';
+import type { Logger } from '../../logger';
+import { claimDuePayments } from './claims';
 
 /** The `payment.completed` event the order writer consumes. */
 export interface PaymentCompletedEvent {

@@ -1,7 +1,7 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type Redis from 'ioredis';
-import type { Config } from '../config';
-import { RateLimitedError } from '../errors';
+import type { Config } from '../../config';
+import { RateLimitedError } from '../../errors';
 
 export type RateBucket =
   'login:account' | 'login:ip' | 'signup:ip' | 'mail:account' | 'mail:ip' | 'reset:ip' | 'token:ip';

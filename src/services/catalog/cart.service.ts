@@ -1,9 +1,9 @@
-import type { RequestContext, Viewer } from '../context';
-import { CartItem } from '../entities/cart-item.entity';
-import { Product } from '../entities/product.entity';
-import { BadUserInputError, NotFoundError } from '../errors';
+import type { RequestContext, Viewer } from '../../context';
+import { CartItem } from '../../entities/cart-item.entity';
+import { Product } from '../../entities/product.entity';
+import { BadUserInputError, NotFoundError } from '../../errors';
 import { requireListed } from './product.service';
-import { retryOnDeadlock } from './retry-deadlock';
+import { retryOnDeadlock } from '../common/retry-deadlock';
 
 /** Largest quantity of one product a cart line may hold (the product's own limit may be lower). */
 export const MAX_LINE_QUANTITY = 1_000;

@@ -1,10 +1,10 @@
 import { randomFillSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/mysql';
-import type { AppPubSub } from '../clients/pubsub';
-import type { AppRedis } from '../clients/redis';
-import type { Config } from '../config';
-import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
-import { topicFor } from '../schema/topics';
+import type { AppPubSub } from '../../clients/pubsub';
+import type { AppRedis } from '../../clients/redis';
+import type { Config } from '../../config';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../errors';
+import { topicFor } from '../../schema/topics';
 import { SALE_PRODUCTS_KEY, saleKeys, type StockService } from './stock.service';
 
 export type ReservationState =

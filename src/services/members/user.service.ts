@@ -1,7 +1,7 @@
-import type { RequestContext, Viewer } from '../context';
-import { Role, User } from '../entities/user.entity';
-import { NotFoundError } from '../errors';
-import type { FieldCipher } from './field-cipher';
+import type { RequestContext, Viewer } from '../../context';
+import { Role, User } from '../../entities/user.entity';
+import { NotFoundError } from '../../errors';
+import type { FieldCipher } from '../common/field-cipher';
 
 export interface ProfileChanges {
   name?: string;

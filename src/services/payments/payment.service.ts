@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/mysql';
-import type { AppRedis } from '../clients/redis';
-import type { Config } from '../config';
-import { PaymentStatus, paymentItems, type PaymentItem } from '../entities/payment.entity';
-import { NotFoundError } from '../errors';
-import type { Logger } from '../logger';
-import { claimDuePayments } from './payment-claims';
-import type { PaymentEventPublisher } from './payment-events.service';
-import type { PaymentProvider } from './payment-provider.service';
+import type { AppRedis } from '../../clients/redis';
+import type { Config } from '../../config';
+import { PaymentStatus, paymentItems, type PaymentItem } from '../../entities/payment.entity';
+import { NotFoundError } from '../../errors';
+import type { Logger } from '../../logger';
+import { claimDuePayments } from './claims';
+import type { PaymentEventPublisher } from './events';
+import type { PaymentProvider } from './provider';
 import {
   PAID_RECORD_MS,
   reservationKey,
   type ReservationService,
   type ReservationState,
   type ReservationView,
-} from './reservation.service';
-import { saleKeys } from './stock.service';
+} from '../sale/reservation.service';
+import { saleKeys } from '../sale/stock.service';
 
 export type PayOutcome =
   | {

@@ -1,12 +1,12 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { loader, type RequestContext, type Viewer } from '../context';
-import { Order, OrderStatus } from '../entities/order.entity';
-import { Payment, type PaymentStatus, type RefundReason } from '../entities/payment.entity';
-import { Role } from '../entities/user.entity';
-import { BadUserInputError, ForbiddenError, NotFoundError } from '../errors';
-import { decodeCursor, toConnection, type Connection } from '../schema/pagination';
-import type { OrderLifecycleService } from './order-lifecycle.service';
+import { loader, type RequestContext, type Viewer } from '../../context';
+import { Order, OrderStatus } from '../../entities/order.entity';
+import { Payment, type PaymentStatus, type RefundReason } from '../../entities/payment.entity';
+import { Role } from '../../entities/user.entity';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../../errors';
+import { decodeCursor, toConnection, type Connection } from '../../schema/pagination';
+import type { OrderLifecycleService } from './lifecycle.service';
 
 const PAYMENT_LOADER = 'order.payment';
 

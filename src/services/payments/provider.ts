@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
-import type { PaymentLedger } from './payment-audit.service';
+import type { PaymentLedger } from './audit.service';
 
 export interface ChargeRequest {
   paymentId: string;

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { LockMode } from '@mikro-orm/core';
-import type { Config } from '../config';
-import { MailOutbox, MailStatus } from '../entities/mail-outbox.entity';
-import type { Mailer } from '../clients/mailer';
-import type { Logger } from '../logger';
-import type { FieldCipher } from './field-cipher';
+import type { Config } from '../../config';
+import { MailOutbox, MailStatus } from '../../entities/mail-outbox.entity';
+import type { Mailer } from '../../clients/mailer';
+import type { Logger } from '../../logger';
+import type { FieldCipher } from '../common/field-cipher';
 
 export interface MailBody {
   text: string;
