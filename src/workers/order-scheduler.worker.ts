@@ -1,22 +1,18 @@
-import type { EntityManager } from '@mikro-orm/mysql';
-import type { Logger } from '../logger';
-import type { OrderLifecycleService } from '../services/orders/lifecycle.service';
-import type { OrderStatusNotifier } from '../services/orders/status-notifier';
-import { createPoller, type Worker } from './poller';
+import { createPoller } from './poller';
+import type { Worker, WorkerDeps } from './worker';
 
 /**
  * Applies due order status changes from MySQL (safe on several instances at once) and re-sends
  * `order.status-changed` events the broker never acknowledged.
  */
-export function createOrderSchedulerWorker(
-  deps: {
-    em: EntityManager;
-    lifecycle: OrderLifecycleService;
-    notifier: OrderStatusNotifier;
-    logger: Logger;
-  },
-  intervalMs: number,
-): Worker {
+export function createOrderSchedulerWorker({ config, services, logger }: WorkerDeps): Worker {
+  const deps = {
+    em: services.orm.em,
+    lifecycle: services.orderLifecycle,
+    notifier: services.orderStatus,
+    logger,
+  };
+  const intervalMs = config.orders.schedulerIntervalMs;
   const log = deps.logger.child({ component: 'order-scheduler' });
   let relaying: Promise<unknown> | undefined;
   const poller = createPoller(

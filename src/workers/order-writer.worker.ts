@@ -3,31 +3,15 @@ import {
   ForeignKeyConstraintViolationException,
   NotNullConstraintViolationException,
 } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { AppRedis } from '../clients/redis';
+import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { ensureTopics, groupId, retryWhileRetriable, topicName } from '../clients/kafka';
-import type { Config } from '../config';
 import { OrderStatus } from '../entities/order.entity';
-import type { Logger } from '../logger';
 import type { OrderStatusEventPayload } from '../schema/order.events';
 import { stepDueAfter } from '../services/orders/lifecycle.service';
-import type { OrderStatusNotifier } from '../services/orders/status-notifier';
-import type { PaymentRefundService } from '../services/payments/refund.service';
 import { PAYMENT_COMPLETED, type PaymentCompletedEvent } from '../services/payments/events';
 import { PAID_RECORD_MS, reservationKey } from '../services/sale/reservation.service';
 import { saleKeys } from '../services/sale/stock.service';
-import type { Worker } from './poller';
-
-export interface OrderWriterDeps {
-  kafka: Kafka;
-  em: EntityManager;
-  redis: AppRedis;
-  orderStatus: OrderStatusNotifier;
-  refunds: PaymentRefundService;
-  config: Config;
-  logger: Logger;
-}
+import type { Worker, WorkerDeps } from './worker';
 
 interface Parsed {
   message: KafkaMessage;
@@ -46,10 +30,18 @@ class PoisonMessage extends Error {}
  * `payment.completed.dlq` (never dropped, see `npm run dlq`); a transient failure (database down,
  * deadlock) retries the batch. New orders are published to `orderStatusChanged`.
  */
-export function createOrderWriter(
-  deps: OrderWriterDeps,
-): Worker & { writeEvents(events: PaymentCompletedEvent[]): Promise<number> } {
-  const { kafka, config, logger: parent } = deps;
+export function createOrderWriter({
+  config,
+  services,
+  logger: parent,
+}: WorkerDeps): Worker & { writeEvents(events: PaymentCompletedEvent[]): Promise<number> } {
+  const { kafka } = services;
+  const deps = {
+    em: services.orm.em,
+    redis: services.redis,
+    orderStatus: services.orderStatus,
+    refunds: services.refunds,
+  };
   const logger = parent.child({ worker: 'order-writer' });
   const topic = topicName(config.kafka, PAYMENT_COMPLETED);
   const dlqTopic = topicName(config.kafka, `${PAYMENT_COMPLETED}.dlq`);

@@ -1,34 +1,26 @@
-import type { EntityManager } from '@mikro-orm/mysql';
-import type { Logger } from '../logger';
-import type { PaymentEventPublisher } from '../services/payments/events';
-import type { PaymentRefundService } from '../services/payments/refund.service';
-import type { PaymentService } from '../services/payments/payment.service';
-import { createPoller, type Worker } from './poller';
+import { createPoller } from './poller';
+import type { Worker, WorkerDeps } from './worker';
 
 /** Sends payment events the fast path could not deliver, until Kafka acknowledges them. */
-export function createPaymentRelay(
-  events: PaymentEventPublisher,
-  intervalMs: number,
-  logger: Logger,
-): Worker {
-  return createPoller('payment-relay', intervalMs, () => events.relay(), logger);
+export function createPaymentRelay({ config, services, logger }: WorkerDeps): Worker {
+  return createPoller(
+    'payment-relay',
+    config.sale.outboxPollIntervalMs,
+    () => services.paymentEvents.relay(),
+    logger,
+  );
 }
 
 /**
  * Settles payments a crashed or failed `pay` left PENDING: paid ones are completed (their order
  * follows), the others refunded and voided once their reservation can no longer be paid.
  */
-export function createPaymentRecovery(
-  payments: PaymentService,
-  em: EntityManager,
-  intervalMs: number,
-  logger: Logger,
-): Worker {
+export function createPaymentRecovery({ config, services, logger }: WorkerDeps): Worker {
   return createPoller(
     'payment-recovery',
-    intervalMs,
+    config.payment.recoveryIntervalMs,
     async () => {
-      const { paid, voided, waiting } = await payments.recover(em);
+      const { paid, voided, waiting } = await services.payments.recover(services.orm.em);
       return paid + voided + waiting;
     },
     logger,
@@ -36,10 +28,11 @@ export function createPaymentRecovery(
 }
 
 /** Gives back the money of owed refunds (cancelled, returned or unplaceable paid payments). */
-export function createPaymentRefunds(
-  refunds: PaymentRefundService,
-  intervalMs: number,
-  logger: Logger,
-): Worker {
-  return createPoller('payment-refunds', intervalMs, () => refunds.refundDue(), logger);
+export function createPaymentRefunds({ config, services, logger }: WorkerDeps): Worker {
+  return createPoller(
+    'payment-refunds',
+    config.payment.refundIntervalMs,
+    () => services.refunds.refundDue(),
+    logger,
+  );
 }

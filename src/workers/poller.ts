@@ -1,9 +1,5 @@
 import type { Logger } from '../logger';
-
-export interface Worker {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+import type { Worker } from './worker';
 
 /**
  * Runs `tick` every `intervalMs`, one run at a time; a tick that did work runs again at once.

@@ -1,12 +1,12 @@
-import type { Logger } from '../logger';
-import type { ReservationService } from '../services/sale/reservation.service';
-import { createPoller, type Worker } from './poller';
+import { createPoller } from './poller';
+import type { Worker, WorkerDeps } from './worker';
 
 /** Releases expired holds (abandoned checkouts); safe on several instances at once. */
-export function createExpirySweeper(
-  reservations: ReservationService,
-  intervalMs: number,
-  logger: Logger,
-): Worker {
-  return createPoller('expiry-sweeper', intervalMs, () => reservations.sweep(), logger);
+export function createExpirySweeper({ config, services, logger }: WorkerDeps): Worker {
+  return createPoller(
+    'expiry-sweeper',
+    config.sale.sweeperIntervalMs,
+    () => services.reservations.sweep(),
+    logger,
+  );
 }

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { PaymentEventPublisher } from '../../src/services/payments/events';
-import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
 import { expectCleanAudit } from '../helpers/audit';
 import { dataOf } from '../helpers/gql-client';
 import {
@@ -10,6 +9,7 @@ import {
   createProduct,
   durableState,
   orderWriterOf,
+  paymentRelayOf,
 } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -120,7 +120,7 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
   }
 
   const writer = orderWriterOf(t);
-  const relay = createPaymentRelay(t.app.services.paymentEvents, 200, t.app.logger);
+  const relay = paymentRelayOf(t, 200);
   await writer.start();
   await relay.start();
   try {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createRedis } from '../../src/clients/redis';
-import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
 import { dataOf } from '../helpers/gql-client';
 import {
   createMembers,
   createProduct,
   durableState,
   orderWriterOf,
+  paymentRelayOf,
 } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -97,7 +97,7 @@ it('Redis flushed mid-sale: counters are rebuilt from MySQL, nothing is oversold
 
   const writer = orderWriterOf(t);
   // The relay too: events the fast path could not send (another test may be restarting Kafka).
-  const relay = createPaymentRelay(t.app.services.paymentEvents, 200, t.app.logger);
+  const relay = paymentRelayOf(t, 200);
   await writer.start();
   await relay.start();
   try {

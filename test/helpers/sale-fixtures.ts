@@ -4,6 +4,7 @@ import type { Config } from '../../src/config';
 import { Product } from '../../src/entities/product.entity';
 import { saleKeys } from '../../src/services/sale/stock.service';
 import { createOrderWriter } from '../../src/workers/order-writer.worker';
+import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
 
 // Buyers are ordinary verified members.
 export { createMembers, type Member } from './members';
@@ -91,13 +92,11 @@ export async function waitForSubscribers(app: App, routingKey: string, count = 1
 
 /** An order writer (not started) for a test's app, for tests that run the app without workers. */
 export function orderWriterOf(t: { app: App; config: Config }) {
-  return createOrderWriter({
-    kafka: t.app.services.kafka,
-    em: t.app.orm.em,
-    redis: t.app.services.redis,
-    orderStatus: t.app.services.orderStatus,
-    refunds: t.app.services.refunds,
-    config: t.config,
-    logger: t.app.logger,
-  });
+  return createOrderWriter({ config: t.config, services: t.app.services, logger: t.app.logger });
+}
+
+/** A payment relay (not started) for a test's app, polling every `intervalMs`. */
+export function paymentRelayOf(t: { app: App; config: Config }, intervalMs: number) {
+  const config = { ...t.config, sale: { ...t.config.sale, outboxPollIntervalMs: intervalMs } };
+  return createPaymentRelay({ config, services: t.app.services, logger: t.app.logger });
 }

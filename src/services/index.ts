@@ -1,0 +1,132 @@
+import type { Config } from '../config';
+import { createKafka } from '../clients/kafka';
+import { createMailer } from '../clients/mailer';
+import { createOrm } from '../clients/orm';
+import { createPubSub } from '../clients/pubsub';
+import { createRedis } from '../clients/redis';
+import type { Metrics } from '../http/metrics';
+import type { Logger } from '../logger';
+import { AuthService } from './members/auth.service';
+import { CartService } from './catalog/cart.service';
+import { LikeService } from './catalog/like.service';
+import { ProductService } from './catalog/product.service';
+import { FieldCipher } from './common/field-cipher';
+import { MailService } from './mail/mail.service';
+import { OrderStatusNotifier } from './orders/status-notifier';
+import { OrderLifecycleService } from './orders/lifecycle.service';
+import { OrderService } from './orders/order.service';
+import { PasswordHasher } from './members/password-hasher';
+import { RateLimitService } from './common/rate-limit.service';
+import { PaymentEventPublisher } from './payments/events';
+import { PaymentAuditService } from './payments/audit.service';
+import { PaymentDeadLetters } from './payments/dead-letters';
+import { PaymentRefundService } from './payments/refund.service';
+import { SimulatedPaymentProvider } from './payments/provider';
+import { PaymentService } from './payments/payment.service';
+import { ReservationService } from './sale/reservation.service';
+import { StockService } from './sale/stock.service';
+import { TokenService } from './members/token.service';
+import { UserService } from './members/user.service';
+
+/** Clients and services of one process, each built once; the composition root wires them in. */
+export async function createServices(config: Config, logger: Logger, metrics: Metrics) {
+  const orm = await createOrm(config.mysql, logger);
+  const redis = createRedis(config.redis);
+  await redis.connect();
+  const pubSub = createPubSub(config.redis);
+  const kafka = createKafka(config.kafka, logger);
+  const mailer = createMailer(config.mail);
+
+  const cipher = new FieldCipher(config.auth.dataKey);
+  const tokens = new TokenService(config.auth, redis);
+  const mail = new MailService(config, cipher, mailer, logger.child({ component: 'mail' }));
+  const rateLimits = new RateLimitService(redis, config.rateLimit);
+  const hasher = new PasswordHasher(config.auth.argon2);
+  const auth = new AuthService(
+    config,
+    hasher,
+    tokens,
+    mail,
+    rateLimits,
+    logger.child({ component: 'auth' }),
+  );
+  const users = new UserService(cipher);
+  const orderStatus = new OrderStatusNotifier(pubSub, {
+    kafka,
+    config: config.kafka,
+    em: orm.em,
+    logger: logger.child({ component: 'order-events' }),
+  });
+  const stock = new StockService(redis, config.redis.keyPrefix, config.sale.stockFrameMs);
+  const reservations = new ReservationService(redis, stock, pubSub, config.sale);
+  const paymentProvider = new SimulatedPaymentProvider(
+    { declineRate: config.payment.declineRate, latencyMs: config.payment.latencyMs },
+    redis,
+  );
+  const paymentEvents = new PaymentEventPublisher(
+    kafka,
+    orm.em,
+    config,
+    logger.child({ component: 'payment-events' }),
+  );
+  const payments = new PaymentService(
+    redis,
+    reservations,
+    paymentProvider,
+    paymentEvents,
+    config,
+    logger.child({ component: 'payments' }),
+  );
+  const refunds = new PaymentRefundService(
+    orm.em,
+    paymentProvider,
+    reservations,
+    config.payment,
+    metrics.registry,
+    logger.child({ component: 'refunds' }),
+  );
+  const deadLetters = new PaymentDeadLetters(kafka, config.kafka);
+  const audit = new PaymentAuditService(orm.em, paymentProvider);
+  const orderLifecycle = new OrderLifecycleService(
+    config.orders,
+    stock,
+    orderStatus,
+    refunds,
+    logger.child({ component: 'orders' }),
+  );
+  const orders = new OrderService(orderLifecycle);
+  const products = new ProductService(stock);
+  const likes = new LikeService();
+  const carts = new CartService();
+
+  return {
+    orm,
+    redis,
+    pubSub,
+    kafka,
+    mailer,
+    cipher,
+    tokens,
+    mail,
+    rateLimits,
+    hasher,
+    auth,
+    users,
+    orderStatus,
+    stock,
+    reservations,
+    paymentProvider,
+    paymentEvents,
+    payments,
+    refunds,
+    deadLetters,
+    audit,
+    orderLifecycle,
+    orders,
+    products,
+    likes,
+    carts,
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,0 +1,27 @@
+import { createMailWorker } from './mail.worker';
+import { createOrderSchedulerWorker } from './order-scheduler.worker';
+import { createOrderWriter } from './order-writer.worker';
+import {
+  createPaymentRecovery,
+  createPaymentRefunds,
+  createPaymentRelay,
+} from './payment-relay.worker';
+import { createExpirySweeper } from './sweeper.worker';
+import type { Worker, WorkerDeps } from './worker';
+
+/** Every worker of the `worker` role, each built from the same deps. */
+const WORKERS = [
+  createMailWorker,
+  createOrderWriter,
+  createExpirySweeper,
+  createPaymentRelay,
+  createPaymentRecovery,
+  createPaymentRefunds,
+  createOrderSchedulerWorker,
+];
+
+export function createWorkers(deps: WorkerDeps): Worker[] {
+  return WORKERS.map((create) => create(deps));
+}
+
+export type { Worker, WorkerDeps } from './worker';
