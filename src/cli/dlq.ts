@@ -1,16 +1,18 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { createKafka } from '../clients/kafka';
+import { KAFKA_TOPICS } from '../clients/topics';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { PaymentDeadLetters } from '../services/payments/dead-letters';
 
+const { paymentCompleted, paymentCompletedDlq } = KAFKA_TOPICS;
 const USAGE = `usage: npm run dlq -- list
        npm run dlq -- replay (--all | --at <partition>:<offset> [--at ...])
-  list    prints each message on payment.completed.dlq as one JSON line (partition, offset,
+  list    prints each message on ${paymentCompletedDlq} as one JSON line (partition, offset,
           reason, source topic/partition/offset, key, value)
-  replay  sends the chosen messages back to payment.completed, where the order writer reads them
-          again (a message still unreadable comes back to the dead-letter topic)`;
+  replay  sends the chosen messages back to ${paymentCompleted}, where the order writer reads
+          them again (a message still unreadable comes back to the dead-letter topic)`;
 
 /** Operator command for the payment dead-letter topic: list and replay. */
 async function main() {
@@ -42,7 +44,7 @@ async function main() {
   const sent = await letters.replay(
     (d) => values.all === true || at.has(`${d.partition}:${d.offset}`),
   );
-  console.log(`replayed ${sent} message(s) to payment.completed`);
+  console.log(`replayed ${sent} message(s) to ${paymentCompleted}`);
 }
 
 main().then(

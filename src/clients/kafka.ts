@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { APP_TOPICS, topicName } from './topics';
 
 // kafkajs 2 warns about its partitioner change on every producer; the default is what we want.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -30,15 +31,7 @@ export function createKafka(config: Config['kafka'], logger: Logger): Kafka {
   });
 }
 
-/** Topic names carry the configured prefix so test files and environments never share a topic. */
-export function topicName(config: Config['kafka'], name: string): string {
-  return `${config.topicPrefix}${name}`;
-}
-
-/** Consumer group ids are `<prefix>.<worker>`. */
-export function groupId(config: Config['kafka'], worker: string): string {
-  return `${config.groupPrefix}.${config.topicPrefix}${worker}`;
-}
+export { APP_TOPICS, groupId, KAFKA_TOPICS, topicName, type KafkaTopic } from './topics';
 
 /** Partitions of the topics the app creates; order-writer instances scale up to this many. */
 export const TOPIC_PARTITIONS = 6;
@@ -61,13 +54,8 @@ export async function retryWhileRetriable<T>(fn: () => Promise<T>, attempts = 20
 }
 
 /**
- * Every topic the app produces to, created up front: the first send to an auto-created topic fails
- * while it gets a leader.
- */
-export const APP_TOPICS = ['payment.completed', 'payment.completed.dlq', 'order.status-changed'];
-
-/**
- * Creates the app's topics (`APP_TOPICS`) if they are missing.
+ * Creates the app's topics (`APP_TOPICS`) if they are missing: the first send to an auto-created
+ * topic fails while it gets a leader.
  * Runs once per Kafka client; a failed attempt is retried on the next call.
  */
 export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<void> {

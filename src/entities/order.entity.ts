@@ -131,4 +131,14 @@ export class OrderStatusChange {
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   publishedAt?: Date | null;
+
+  // The event's outbox bookkeeping (see OrderStatusNotifier): tries, lease or backoff, last error.
+  @Property({ type: 'integer', unsigned: true })
+  attempts: number & Opt = 0;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  nextAttemptAt?: Date | null;
+
+  @Property({ type: 'string', length: 500, nullable: true })
+  lastError?: string | null;
 }

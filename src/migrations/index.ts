@@ -7,6 +7,7 @@ import { Migration20261124000500_Payments } from './Migration20261124000500_Paym
 import { Migration20261125000000_PaymentStatus } from './Migration20261125000000_PaymentStatus';
 import { Migration20261129010000_EmailBinaryCollation } from './Migration20261129010000_EmailBinaryCollation';
 import { Migration20261129020000_PaymentRefunds } from './Migration20261129020000_PaymentRefunds';
+import { Migration20261129100000_OrderEventsOutbox } from './Migration20261129100000_OrderEventsOutbox';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
 export const migrationsList: MigrationObject[] = [
@@ -27,4 +28,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261129010000_EmailBinaryCollation,
   },
   { name: 'Migration20261129020000_PaymentRefunds', class: Migration20261129020000_PaymentRefunds },
+  {
+    name: 'Migration20261129100000_OrderEventsOutbox',
+    class: Migration20261129100000_OrderEventsOutbox,
+  },
 ];

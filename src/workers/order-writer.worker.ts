@@ -3,12 +3,14 @@ import {
   ForeignKeyConstraintViolationException,
   NotNullConstraintViolationException,
 } from '@mikro-orm/core';
-import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
-import { ensureTopics, groupId, retryWhileRetriable, topicName } from '../clients/kafka';
+import type { Consumer, KafkaMessage } from 'kafkajs';
+import { ensureTopics, retryWhileRetriable } from '../clients/kafka';
+import { KafkaSender } from '../clients/producer';
+import { groupId, KAFKA_TOPICS, topicName } from '../clients/topics';
 import { OrderStatus } from '../entities/order.entity';
 import type { OrderStatusEventPayload } from '../schema/order.events';
 import { stepDueAfter } from '../services/orders/lifecycle.service';
-import { PAYMENT_COMPLETED, type PaymentCompletedEvent } from '../services/payments/events';
+import { decode, type PaymentCompletedEvent } from '../services/payments/payment-completed';
 import { PAID_RECORD_MS, reservationKey } from '../services/sale/reservation.service';
 import { saleKeys } from '../services/sale/stock.service';
 import type { Worker, WorkerDeps } from './worker';
@@ -43,20 +45,18 @@ export function createOrderWriter({
     refunds: services.refunds,
   };
   const logger = parent.child({ worker: 'order-writer' });
-  const topic = topicName(config.kafka, PAYMENT_COMPLETED);
-  const dlqTopic = topicName(config.kafka, `${PAYMENT_COMPLETED}.dlq`);
+  const topic = topicName(config.kafka, KAFKA_TOPICS.paymentCompleted);
   let consumer: Consumer | undefined;
-  let dlq: Producer | undefined;
+  let dlq: KafkaSender | undefined;
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let restarting: Promise<void> | undefined;
 
   async function deadLetter(messages: KafkaMessage[], reason: string, partition: number) {
     if (!messages.length) return;
-    await dlq!.send({
-      topic: dlqTopic,
-      acks: -1,
-      messages: messages.map((m) => ({
+    await dlq!.send(
+      KAFKA_TOPICS.paymentCompletedDlq,
+      messages.map((m) => ({
         key: m.key,
         value: m.value,
         headers: {
@@ -66,7 +66,7 @@ export function createOrderWriter({
           sourceOffset: m.offset,
         },
       })),
-    });
+    );
     logger.error({ count: messages.length, reason }, 'payment events dead-lettered');
   }
 
@@ -176,24 +176,7 @@ export function createOrderWriter({
   }
 
   function parse(message: KafkaMessage): PaymentCompletedEvent | null {
-    try {
-      const e = JSON.parse(message.value?.toString('utf8') ?? '') as PaymentCompletedEvent;
-      const id = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 64;
-      const uint = (v: unknown, min = 0) =>
-        Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= 4_294_967_295;
-      const ok =
-        e &&
-        id(e.paymentId) &&
-        id(e.reservationId) &&
-        uint(e.userId, 1) &&
-        uint(e.totalAmount) &&
-        Array.isArray(e.items) &&
-        e.items.length > 0 &&
-        e.items.every((i) => i && uint(i.productId, 1) && uint(i.quantity, 1) && uint(i.unitPrice));
-      return ok ? e : null;
-    } catch {
-      return null;
-    }
+    return decode(message.value);
   }
 
   const isPoison = (err: unknown) =>
@@ -206,8 +189,7 @@ export function createOrderWriter({
     writeEvents,
     async start() {
       await ensureTopics(kafka, config.kafka);
-      dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await dlq.connect();
+      dlq = new KafkaSender(kafka, config.kafka);
       // Right after a broker restart, subscribing can meet its retriable metadata errors.
       await retryWhileRetriable(runConsumer);
     },
@@ -216,7 +198,7 @@ export function createOrderWriter({
       clearTimeout(restartTimer);
       await restarting;
       await consumer?.disconnect().catch(() => undefined);
-      await dlq?.disconnect().catch(() => undefined);
+      await dlq?.stop();
     },
   };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Producer } from 'kafkajs';
-import { topicName } from '../../src/clients/kafka';
+import { KafkaSender } from '../../src/clients/producer';
+import { KAFKA_TOPICS, topicName } from '../../src/clients/topics';
 import { PayDocument, PurchaseDocument, ReservationChangedDocument } from '../graphql/generated';
 import { dataOf, subscribe } from '../helpers/gql-client';
 import {
@@ -17,7 +17,7 @@ import { waitFor } from '../helpers/wait-for';
 
 // The API role only: each test runs the order writer (and the refund pass) itself.
 let t: TestApp;
-let producer: Producer;
+let producer: KafkaSender;
 
 beforeAll(async () => {
   t = await startTestApp(__filename, {
@@ -26,11 +26,10 @@ beforeAll(async () => {
     PAYMENT_DECLINE_RATE: '0',
   });
   await t.app.services.paymentEvents.relay(); // creates the topics
-  producer = t.app.services.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  producer = new KafkaSender(t.app.services.kafka, t.config.kafka);
 });
 afterAll(async () => {
-  await producer?.disconnect();
+  await producer?.stop();
   await t?.stop();
 });
 
@@ -118,18 +117,14 @@ describe('dead letters', () => {
     await writer.start();
     const marker = `not json ${randomUUID()}`;
     try {
-      await producer.send({
-        topic: topicName(t.config.kafka, 'payment.completed'),
-        acks: -1,
-        messages: [{ key: 'x', value: marker }],
-      });
+      await producer.send(KAFKA_TOPICS.paymentCompleted, [{ key: 'x', value: marker }]);
       const letter = await waitFor(
         async () => (await t.app.services.deadLetters.list()).find((l) => l.value === marker),
         { what: 'the dead letter', timeoutMs: 60_000 },
       );
       expect(letter).toMatchObject({
         reason: 'malformed payment.completed event',
-        sourceTopic: topicName(t.config.kafka, 'payment.completed'),
+        sourceTopic: topicName(t.config.kafka, KAFKA_TOPICS.paymentCompleted),
       });
       // Replayed: read again by the writer, still unreadable, so dead-lettered a second time.
       expect(

@@ -7,7 +7,8 @@ import { waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { createApp } from '../../src/app';
-import { groupId, topicName } from '../../src/clients/kafka';
+import { ensureTopics } from '../../src/clients/kafka';
+import { groupId, KAFKA_TOPICS, topicName } from '../../src/clients/topics';
 import { Order, OrderStatus, OrderStatusChange } from '../../src/entities/order.entity';
 import type { OrderStatusEventPayload } from '../../src/schema/order.events';
 
@@ -38,11 +39,10 @@ beforeAll(async () => {
   [alice, bob] = await Promise.all([createMember(t.app), createMember(t.app)]);
   // A consumer of order.status-changed, as another service would run one. The topic outlives
   // test runs: only messages after its current end count.
-  const topic = topicName(t.config.kafka, 'order.status-changed');
+  const topic = topicName(t.config.kafka, KAFKA_TOPICS.orderStatusChanged);
+  await ensureTopics(t.app.services.kafka, t.config.kafka);
   const admin = t.app.services.kafka.admin();
   await admin.connect();
-  if (!(await admin.listTopics()).includes(topic))
-    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
   const ends = new Map(
     (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]),
   );

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Producer } from 'kafkajs';
-import { topicName } from '../../src/clients/kafka';
-import type { PaymentCompletedEvent } from '../../src/services/payments/events';
+import { KafkaSender } from '../../src/clients/producer';
+import { KAFKA_TOPICS, topicName } from '../../src/clients/topics';
+import { encode, type PaymentCompletedEvent } from '../../src/services/payments/payment-completed';
 import {
   createMembers,
   createProduct,
@@ -17,18 +17,15 @@ import { expectCleanAudit } from '../helpers/audit';
 
 // The API role only: each test decides where the order writer runs.
 let t: TestApp;
-let producer: Producer;
-let topic: string;
+let producer: KafkaSender;
 
 beforeAll(async () => {
   t = await startTestApp(__filename, { APP_ROLE: 'api' });
-  topic = topicName(t.config.kafka, 'payment.completed');
   await t.app.services.paymentEvents.relay(); // creates the topics
-  producer = t.app.services.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  producer = new KafkaSender(t.app.services.kafka, t.config.kafka);
 });
 afterAll(async () => {
-  await producer?.disconnect();
+  await producer?.stop();
   await t?.stop();
 });
 
@@ -42,14 +39,10 @@ const event = (userId: number, productId: number, quantity = 1): PaymentComplete
 });
 
 const send = (events: (PaymentCompletedEvent | string)[], key = 'k') =>
-  producer.send({
-    topic,
-    acks: -1,
-    messages: events.map((e) => ({
-      key: typeof e === 'string' ? key : e.reservationId,
-      value: typeof e === 'string' ? e : JSON.stringify(e),
-    })),
-  });
+  producer.send(
+    KAFKA_TOPICS.paymentCompleted,
+    events.map((e) => (typeof e === 'string' ? { key, value: e } : encode(e))),
+  );
 
 function startWorkerProcess(): ChildProcess {
   // The built app in its worker role, against this file's database, Redis prefix and topics.
@@ -103,7 +96,7 @@ describe('order writer', () => {
       const seen: string[] = [];
       await dlq.connect();
       await dlq.subscribe({
-        topic: topicName(t.config.kafka, 'payment.completed.dlq'),
+        topic: topicName(t.config.kafka, KAFKA_TOPICS.paymentCompletedDlq),
         fromBeginning: true,
       });
       await dlq.run({

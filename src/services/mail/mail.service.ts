@@ -1,10 +1,19 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import { LockMode } from '@mikro-orm/core';
 import type { Config } from '../../config';
-import { MailOutbox, MailStatus } from '../../entities/mail-outbox.entity';
+import { MailOutbox } from '../../entities/mail-outbox.entity';
 import type { Mailer } from '../../clients/mailer';
 import type { Logger } from '../../logger';
 import type { FieldCipher } from '../common/field-cipher';
+import { OutboxRelay, type OutboxSource } from '../common/outbox-relay';
+
+/** The columns of a `mail_outbox` row a delivery reads. */
+interface MailRow {
+  id: number;
+  to_address: string;
+  subject: string;
+  body_cipher: string;
+  attempts: number;
+}
 
 export interface MailBody {
   text: string;
@@ -16,8 +25,8 @@ const LEASE_MS = 60_000;
 
 /**
  * Mail through a durable outbox: `enqueue` joins the caller's transaction, and `deliverDue`
- * (run by the mail worker) sends what is due, retrying with capped exponential backoff until the
- * mail's own expiry. An SMTP outage therefore delays mail and never loses it.
+ * (run by the mail worker, on the shared outbox relay) sends what is due, retrying with capped
+ * exponential backoff until the mail's own expiry. An SMTP outage therefore delays mail and never loses it.
  */
 export class MailService {
   constructor(
@@ -47,60 +56,34 @@ export class MailService {
   }
 
   /** Sends up to `limit` due mails; returns how many were sent. Safe on several workers at once. */
-  async deliverDue(rootEm: EntityManager, limit = 20): Promise<number> {
-    const now = new Date();
-    const claimed = await rootEm.fork().transactional(async (em) => {
-      const due = await em.find(
-        MailOutbox,
-        { status: MailStatus.PENDING, nextAttemptAt: { $lte: now } },
-        { limit, orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
-      );
-      for (const mail of due) {
-        if (mail.expiresAt <= now) {
-          mail.status = MailStatus.EXPIRED;
-          continue;
-        }
-        mail.attempts += 1;
-        mail.nextAttemptAt = new Date(now.getTime() + LEASE_MS);
-      }
-      return due.filter((m) => m.status === MailStatus.PENDING);
-    });
+  deliverDue(rootEm: EntityManager, limit = 20): Promise<number> {
+    return new OutboxRelay<MailRow>(rootEm, this.outbox, this.logger).run(limit);
+  }
 
-    let sent = 0;
-    const em = rootEm.fork();
-    for (const mail of claimed) {
-      try {
-        const body = JSON.parse(this.cipher.decrypt(mail.bodyCipher)) as MailBody;
+  private get outbox(): OutboxSource<MailRow> {
+    return {
+      name: 'mail',
+      table: 'mail_outbox',
+      columns: 'id, to_address, subject, body_cipher, attempts',
+      pending: "status = 'PENDING'",
+      orderBy: 'id',
+      limit: 20,
+      leaseMs: LEASE_MS,
+      // A mail past its expiry is not sent any more (its links no longer work).
+      expire: { when: 'expires_at <= now(3)', set: "status = 'EXPIRED'" },
+      backoff: { baseMs: this.config.mail.retryBaseMs, maxMs: this.config.mail.retryMaxMs },
+      delivered: "status = 'SENT', sent_at = now(3), last_error = null",
+      mode: 'each',
+      deliver: async ([mail]) => {
+        const body = JSON.parse(this.cipher.decrypt(mail.body_cipher)) as MailBody;
         await this.mailer.sendMail({
           from: this.config.mail.from,
-          to: mail.toAddress,
+          to: mail.to_address,
           subject: mail.subject,
           text: body.text,
           html: body.html,
         });
-        await em.nativeUpdate(
-          MailOutbox,
-          { id: mail.id },
-          { status: MailStatus.SENT, sentAt: new Date(), lastError: null },
-        );
-        sent += 1;
-      } catch (err) {
-        const delay = Math.min(
-          this.config.mail.retryMaxMs,
-          this.config.mail.retryBaseMs * 2 ** Math.max(0, mail.attempts - 1),
-        );
-        const lastError = String((err as Error).message ?? err).slice(0, 500);
-        await em.nativeUpdate(
-          MailOutbox,
-          { id: mail.id },
-          { nextAttemptAt: new Date(Date.now() + delay), lastError },
-        );
-        this.logger.warn(
-          { mailId: mail.id, attempts: mail.attempts, retryInMs: delay, err: lastError },
-          'mail send failed; will retry',
-        );
-      }
-    }
-    return sent;
+      },
+    };
   }
 }

@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import type { Kafka, Message, Producer } from 'kafkajs';
-import { ensureTopics, topicName } from '../../clients/kafka';
+import type { Kafka } from 'kafkajs';
+import { KafkaSender } from '../../clients/producer';
+import { KAFKA_TOPICS } from '../../clients/topics';
 import type { AppPubSub } from '../../clients/pubsub';
 import type { Config } from '../../config';
-import { OrderStatusChange } from '../../entities/order.entity';
+import { OrderStatusChange, type OrderStatus } from '../../entities/order.entity';
 import type { Logger } from '../../logger';
 import type { OrderStatusEventPayload } from '../../schema/order.events';
 import { topicFor } from '../../schema/topics';
-
-export const ORDER_STATUS_CHANGED = 'order.status-changed';
+import { OutboxRelay } from '../common/outbox-relay';
 
 /** Where `order.status-changed` events go: Kafka (keyed by order id) and the outbox rows. */
 export interface OrderStatusKafkaOptions {
@@ -20,19 +20,32 @@ export interface OrderStatusKafkaOptions {
   relayAfterMs?: number;
 }
 
+/** The columns of an `order_status_changes` row its event is made of. */
+interface ChangeRow {
+  id: number;
+  order_id: number;
+  from: OrderStatus | null;
+  to: OrderStatus;
+  at: Date | string;
+  actor: string;
+  attempts: number;
+}
+
+const BATCH_SIZE = 500;
+
 /**
  * Tells subscribers about order status changes and sends each change to Kafka as an
  * `order.status-changed` event keyed by order id. Called after the change is committed, never
  * inside the transaction that makes it.
  *
  * Pub/sub is awaited. Kafka is at-least-once through an outbox: every history row starts with
- * `publishedAt` null and is marked once the broker has acknowledged its event (`acks=all`,
- * idempotent producer); `relayPending` (run by the order scheduler) re-sends rows a crash or a
- * broker outage left unmarked. Consumers deduplicate by `changeId`.
+ * `publishedAt` null and is marked once the broker has acknowledged its event; `relayPending`
+ * (run by the order scheduler, on the shared outbox relay) re-sends rows a crash or a broker
+ * outage left unmarked once they are `relayAfterMs` old. Consumers deduplicate by `changeId`.
  */
 export class OrderStatusNotifier {
-  private producer?: Producer;
-  private connecting?: Promise<Producer>;
+  private readonly sender?: KafkaSender;
+  private readonly outbox?: OutboxRelay<ChangeRow>;
   private queue: OrderStatusEventPayload[] = [];
   private draining?: Promise<void>;
   private closed = false;
@@ -40,7 +53,31 @@ export class OrderStatusNotifier {
   constructor(
     private readonly pubSub: AppPubSub,
     private readonly kafka?: OrderStatusKafkaOptions,
-  ) {}
+  ) {
+    if (!kafka) return;
+    this.sender = new KafkaSender(kafka.kafka, kafka.config);
+    const graceUs = Math.round((kafka.relayAfterMs ?? 5000) * 1000);
+    this.outbox = new OutboxRelay<ChangeRow>(
+      kafka.em,
+      {
+        name: KAFKA_TOPICS.orderStatusChanged,
+        table: 'order_status_changes',
+        columns: 'id, order_id, `from`, `to`, `at`, actor, attempts',
+        pending: 'published_at is null',
+        // Rows are born without a lease: the first claim waits for the grace after recording.
+        due: `recorded_at <= now(3) - interval ${graceUs} microsecond
+          and (next_attempt_at is null or next_attempt_at <= now(3))`,
+        orderBy: 'id',
+        limit: BATCH_SIZE,
+        leaseMs: 30_000,
+        backoff: { baseMs: 500, maxMs: 5_000 },
+        delivered: 'published_at = now(3)',
+        mode: 'batch',
+        deliver: (rows) => this.deliver(rows),
+      },
+      kafka.logger,
+    );
+  }
 
   async notify(events: OrderStatusEventPayload[]): Promise<void> {
     if (events.length === 0) return;
@@ -57,47 +94,20 @@ export class OrderStatusNotifier {
   }
 
   /** Sends events whose history rows are still unpublished after the grace time; returns how many. */
-  async relayPending(now = new Date(), limit = 200): Promise<number> {
-    if (!this.kafka) return 0;
-    const em = this.kafka.em.fork();
-    const rows = await em.find(
-      OrderStatusChange,
-      {
-        publishedAt: null,
-        recordedAt: { $lt: new Date(now.getTime() - (this.kafka.relayAfterMs ?? 5000)) },
-      },
-      { orderBy: { id: 'asc' }, limit, populate: ['order'] },
-    );
-    if (rows.length === 0) return 0;
-    const events = rows.map((row) => ({
-      orderId: row.order.id,
-      userId: row.order.user.id,
-      from: row.from ?? null,
-      to: row.to,
-      at: row.at.toISOString(),
-      changeId: row.id,
-      actor: row.actor,
-    }));
-    await this.send(events);
-    await em.nativeUpdate(
-      OrderStatusChange,
-      { id: { $in: rows.map((r) => r.id) } },
-      { publishedAt: new Date() },
-    );
-    return rows.length;
+  async relayPending(limit = BATCH_SIZE): Promise<number> {
+    return this.outbox ? this.outbox.run(limit) : 0;
   }
 
   /** Waits for queued Kafka sends, then disconnects the producer. */
   async close(): Promise<void> {
     this.closed = true;
     await this.draining;
-    await this.producer?.disconnect().catch(() => undefined);
-    this.producer = undefined;
+    await this.sender?.stop();
   }
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, 500);
+      const batch = this.queue.splice(0, BATCH_SIZE);
       try {
         await this.send(batch);
         await this.markPublished(batch);
@@ -108,17 +118,34 @@ export class OrderStatusNotifier {
     }
   }
 
-  private async send(events: OrderStatusEventPayload[]): Promise<void> {
-    const producer = await this.connect();
-    const messages: Message[] = events.map((e) => ({
-      key: String(e.orderId),
-      value: JSON.stringify(e),
-    }));
-    await producer.send({
-      topic: topicName(this.kafka!.config, ORDER_STATUS_CHANGED),
-      acks: -1,
-      messages,
-    });
+  /** The relay's delivery: the rows' events, with their orders' owners. */
+  private async deliver(rows: ChangeRow[]): Promise<void> {
+    const orderIds = [...new Set(rows.map((r) => r.order_id))];
+    const owners = await this.kafka!.em.fork()
+      .getConnection()
+      .execute<{ id: number; user_id: number }[]>(
+        `select id, user_id from orders where id in (${orderIds.map(() => '?').join(',')})`,
+        orderIds,
+      );
+    const ownerOf = new Map(owners.map((o) => [Number(o.id), Number(o.user_id)]));
+    await this.send(
+      rows.map((row) => ({
+        orderId: Number(row.order_id),
+        userId: ownerOf.get(Number(row.order_id))!,
+        from: row.from ?? null,
+        to: row.to,
+        at: new Date(row.at).toISOString(),
+        changeId: Number(row.id),
+        actor: row.actor,
+      })),
+    );
+  }
+
+  private send(events: OrderStatusEventPayload[]): Promise<void> {
+    return this.sender!.send(
+      KAFKA_TOPICS.orderStatusChanged,
+      events.map((e) => ({ key: String(e.orderId), value: JSON.stringify(e) })),
+    );
   }
 
   private async markPublished(events: OrderStatusEventPayload[]): Promise<void> {
@@ -128,23 +155,5 @@ export class OrderStatusNotifier {
       { publishedAt: null, $or: events.map((e) => ({ order: e.orderId, to: e.to })) },
       { publishedAt: new Date() },
     );
-  }
-
-  private connect(): Promise<Producer> {
-    if (this.producer) return Promise.resolve(this.producer);
-    this.connecting ??= (async () => {
-      const { kafka, config } = this.kafka!;
-      // A broker that cannot create topics now still takes the send (the outbox retries it).
-      await ensureTopics(kafka, config).catch(() => undefined);
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      try {
-        await producer.connect();
-      } finally {
-        this.connecting = undefined;
-      }
-      this.producer = producer;
-      return producer;
-    })();
-    return this.connecting;
   }
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { ensureTopics, groupId, topicName } from '../../clients/kafka';
+import { ensureTopics } from '../../clients/kafka';
+import { KafkaSender } from '../../clients/producer';
+import { groupId, KAFKA_TOPICS, topicName } from '../../clients/topics';
 import type { Config } from '../../config';
-import { PAYMENT_COMPLETED } from './events';
 
 /** One message on the dead-letter topic, with why and where from it came. */
 export interface DeadLetter {
@@ -32,7 +33,7 @@ export class PaymentDeadLetters {
   ) {}
 
   get topic(): string {
-    return topicName(this.config, `${PAYMENT_COMPLETED}.dlq`);
+    return topicName(this.config, KAFKA_TOPICS.paymentCompletedDlq);
   }
 
   async list(): Promise<DeadLetter[]> {
@@ -100,21 +101,18 @@ export class PaymentDeadLetters {
   async replay(pick: (letter: DeadLetter) => boolean): Promise<number> {
     const chosen = (await this.list()).filter(pick);
     if (!chosen.length) return 0;
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    const sender = new KafkaSender(this.kafka, this.config);
     try {
-      const source = topicName(this.config, PAYMENT_COMPLETED);
-      await producer.send({
-        topic: source,
-        acks: -1,
-        messages: chosen.map((d) => ({
+      await sender.send(
+        KAFKA_TOPICS.paymentCompleted,
+        chosen.map((d) => ({
           key: d.key,
           value: d.value,
           headers: { replayedFrom: `${this.topic}:${d.partition}:${d.offset}` },
         })),
-      });
+      );
     } finally {
-      await producer.disconnect();
+      await sender.stop();
     }
     return chosen.length;
   }

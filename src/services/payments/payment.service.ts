@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { AppRedis } from '../../clients/redis';
 import type { Config } from '../../config';
-import { PaymentStatus, paymentItems, type PaymentItem } from '../../entities/payment.entity';
+import { PaymentStatus, type PaymentItem } from '../../entities/payment.entity';
 import { NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import { claimDuePayments } from './claims';
 import type { PaymentEventPublisher } from './events';
+import { fromRow as paymentCompleted } from './payment-completed';
 import type { PaymentProvider } from './provider';
 import {
   PAID_RECORD_MS,
@@ -308,14 +309,7 @@ export class PaymentService {
       'run',
     );
     if (res.affectedRows !== 1) return false;
-    this.events.enqueue({
-      id: row.id,
-      reservationId: row.reservation_id,
-      userId: Number(row.user_id),
-      amount: Number(row.amount),
-      items: paymentItems(row.items),
-      paidAt,
-    });
+    this.events.enqueue(paymentCompleted({ ...row, paid_at: paidAt }));
     return true;
   }
 

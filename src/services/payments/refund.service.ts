@@ -3,8 +3,8 @@ import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../../config';
 import { RefundReason } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
-import { claimDuePayments } from './claims';
-import type { PaymentCompletedEvent } from './events';
+import { OutboxRelay } from '../common/outbox-relay';
+import type { PaymentCompletedEvent } from './payment-completed';
 import type { PaymentProvider } from './provider';
 import type { ReservationService } from '../sale/reservation.service';
 
@@ -14,19 +14,17 @@ interface OwedRow {
   attempts: number;
 }
 
-/** Longest wait between two tries of a refund the provider did not take. */
-const MAX_BACKOFF_MS = 60_000;
-
 /**
  * Refunds of paid payments, exactly once. What owes a refund (an order cancelled or returned, a
  * payment that cannot become an order) marks its payment REFUNDING in the same transaction as
  * its own change (`owe`), so a crash after the commit never loses it. `refundDue` (the refund
  * worker) claims owed refunds with a lease, asks the provider to refund them (idempotent by
  * payment id: a refund repeated after a crash gives the money back once) and marks them REFUNDED;
- * a provider failure is retried with a capped backoff.
+ * a provider failure is retried with a capped backoff. The owed payments are an outbox of the
+ * shared relay.
  */
 export class PaymentRefundService {
-  private readonly leaseMs: number;
+  private readonly outbox: OutboxRelay<OwedRow>;
   private readonly unplaceable: Counter;
 
   constructor(
@@ -37,7 +35,23 @@ export class PaymentRefundService {
     registry: Registry,
     private readonly logger: Logger,
   ) {
-    this.leaseMs = settings.refundLeaseSeconds * 1000;
+    this.outbox = new OutboxRelay<OwedRow>(
+      em,
+      {
+        name: 'refunds',
+        table: 'payments',
+        columns: 'id, refund_amount, attempts',
+        pending: "status = 'REFUNDING'",
+        limit: 100,
+        leaseMs: settings.refundLeaseSeconds * 1000,
+        // Up to a minute between two tries of a refund the provider did not take.
+        backoff: { baseMs: 1000, maxMs: 60_000 },
+        delivered: "status = 'REFUNDED', refunded_at = now(3)",
+        mode: 'each',
+        deliver: async ([row]) => provider.refund(row.id, Number(row.refund_amount)),
+      },
+      logger,
+    );
     this.unplaceable = new Counter({
       name: 'payments_unplaceable_total',
       help: 'Paid payments whose event could not become an order: refunded and released',
@@ -103,38 +117,7 @@ export class PaymentRefundService {
    * One refund worker pass: refunds up to `limit` owed payments that are due. Several workers may
    * run at once (rows are claimed with SKIP LOCKED and a lease). Returns how many it refunded.
    */
-  async refundDue(limit = 100): Promise<number> {
-    const rows = await claimDuePayments<OwedRow>(this.em, {
-      columns: 'id, refund_amount, attempts',
-      where: "status = 'REFUNDING'",
-      limit,
-      leaseMs: this.leaseMs,
-    });
-    const conn = this.em.fork().getConnection();
-    let refunded = 0;
-    for (const row of rows) {
-      try {
-        await this.provider.refund(row.id, Number(row.refund_amount));
-      } catch (err) {
-        const backoffMs = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(row.attempts, 6));
-        await conn.execute(
-          `update payments set attempts = attempts + 1, last_error = ?,
-             next_attempt_at = now(3) + interval ? microsecond
-           where id = ? and status = 'REFUNDING'`,
-          [String((err as Error).message).slice(0, 500), backoffMs * 1000, row.id],
-          'run',
-        );
-        this.logger.warn({ err, paymentId: row.id }, 'refund not taken by the provider; retrying');
-        continue;
-      }
-      await conn.execute(
-        `update payments set status = 'REFUNDED', refunded_at = now(3), attempts = attempts + 1
-         where id = ? and status = 'REFUNDING'`,
-        [row.id],
-        'run',
-      );
-      refunded++;
-    }
-    return refunded;
+  refundDue(limit = 100): Promise<number> {
+    return this.outbox.run(limit);
   }
 }
