@@ -4,6 +4,7 @@ import type { Config } from '../config';
  * Every Kafka topic of the app, by role: producers, consumers, topic setup, the dead-letter
  * command and tests name a topic only through this registry. Names are unprefixed here; the
  * configured prefix is added by `topicName` (test files and environments never share a topic).
+ * (Redis pub/sub channels of the GraphQL subscriptions are another namespace: src/schema/topics.ts.)
  */
 export const KAFKA_TOPICS = {
   /** One paid payment (`PaymentCompletedEvent`), keyed by reservation id; the order writer reads it. */
