@@ -15,6 +15,7 @@ import { MailService } from './mail/mail.service';
 import { OrderStatusNotifier } from './orders/status-notifier';
 import { OrderLifecycleService } from './orders/lifecycle.service';
 import { OrderService } from './orders/order.service';
+import { OrderPlacementService } from './orders/placement.service';
 import { PasswordHasher } from './members/password-hasher';
 import { RateLimitService } from './common/rate-limit.service';
 import { PaymentEventPublisher } from './payments/events';
@@ -95,6 +96,13 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     logger.child({ component: 'orders' }),
   );
   const orders = new OrderService(orderLifecycle);
+  const orderPlacement = new OrderPlacementService(
+    orm.em,
+    redis,
+    orderStatus,
+    config.orders,
+    logger.child({ component: 'order-placement' }),
+  );
   const products = new ProductService(stock);
   const likes = new LikeService();
   const carts = new CartService();
@@ -123,6 +131,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     audit,
     orderLifecycle,
     orders,
+    orderPlacement,
     products,
     likes,
     carts,
