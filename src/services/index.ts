@@ -24,6 +24,8 @@ import { PaymentDeadLetters } from './payments/dead-letters';
 import { PaymentRefundService } from './payments/refund.service';
 import { SimulatedPaymentProvider } from './payments/provider';
 import { PaymentService } from './payments/payment.service';
+import { PaymentRecords } from './payments/records';
+import { PaymentRecoveryService } from './payments/recovery.service';
 import { ReservationService } from './sale/reservation.service';
 import { StockService } from './sale/stock.service';
 import { TokenService } from './members/token.service';
@@ -70,13 +72,26 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     config,
     logger.child({ component: 'payment-events' }),
   );
+  const paymentRecords = new PaymentRecords(
+    orm.em,
+    paymentEvents,
+    logger.child({ component: 'payments' }),
+  );
   const payments = new PaymentService(
     redis,
     reservations,
     paymentProvider,
-    paymentEvents,
+    paymentRecords,
     config,
     logger.child({ component: 'payments' }),
+  );
+  const paymentRecovery = new PaymentRecoveryService(
+    redis,
+    reservations,
+    paymentProvider,
+    paymentRecords,
+    config,
+    logger.child({ component: 'payment-recovery' }),
   );
   const refunds = new PaymentRefundService(
     orm.em,
@@ -126,6 +141,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     paymentProvider,
     paymentEvents,
     payments,
+    paymentRecovery,
     refunds,
     deadLetters,
     audit,
