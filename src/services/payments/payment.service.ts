@@ -61,20 +61,16 @@ export class PaymentService {
   }
 
   async pay(userId: number, reservationId: string): Promise<PayOutcome> {
-    const reservation = await this.reservations.get(userId, reservationId);
-    if (reservation.status === 'PAID') return this.alreadyPaid(reservation);
-    if (reservation.status === 'PAYING') return this.inProgress(reservation);
-    if (reservation.status !== 'HELD')
-      return { kind: 'expired', reservationId, status: reservation.status };
-    if (reservation.holdExpiresAt.getTime() <= Date.now()) {
-      await this.reservations.release(reservation, 'EXPIRED', true);
-      return { kind: 'expired', reservationId, status: 'EXPIRED' };
-    }
-
     // One attempt at a time reaches the provider: the reservation is claimed for this payment
-    // (HELD → PAYING) before anything is recorded or charged; a concurrent pay is told so.
+    // (HELD → PAYING), and read, in one script call before anything is recorded or charged; a
+    // concurrent pay is told so.
     const paymentId = randomUUID();
-    const claim = await this.reservations.claim(reservation, paymentId, this.claimLeaseMs);
+    const claim = await this.reservations.claim(
+      userId,
+      reservationId,
+      paymentId,
+      this.claimLeaseMs,
+    );
     switch (claim.kind) {
       case 'claimed':
         break;
@@ -83,14 +79,13 @@ export class PaymentService {
       case 'missing':
         throw new NotFoundError('Reservation', reservationId);
       case 'expired':
-        await this.reservations.release(reservation, 'EXPIRED', true);
+        await this.reservations.release(claim.reservation, 'EXPIRED', true);
         return { kind: 'expired', reservationId, status: 'EXPIRED' };
-      case 'status': {
-        const now = await this.reservations.find(reservationId);
-        if (now?.status === 'PAID') return this.alreadyPaid(now);
+      case 'status':
+        if (claim.status === 'PAID') return this.alreadyPaid(claim.reservation);
         return { kind: 'expired', reservationId, status: claim.status };
-      }
     }
+    const { reservation } = claim;
 
     const createdAt = new Date();
     const row: PaymentRow = {
@@ -167,12 +162,6 @@ export class PaymentService {
       payment: { id: paymentId, amount: row.amount, paidAt },
       reservation: paid,
     };
-  }
-
-  /** Another attempt holds the reservation's claim: its payment id, for the caller to wait on. */
-  private async inProgress(reservation: ReservationView): Promise<PayOutcome> {
-    const claim = await this.reservations.claimOf(reservation.id);
-    return { kind: 'inProgress', reservationId: reservation.id, paymentId: claim?.paymentId ?? '' };
   }
 
   private async alreadyPaid(reservation: ReservationView): Promise<PayOutcome> {

@@ -62,7 +62,8 @@ export class PaymentRecoveryService {
     const outcome: RecoveryOutcome = { paid: 0, voided: 0, waiting: 0 };
     const rows = await claimDuePayments<PaymentRow>(em, {
       columns: ROW_COLUMNS,
-      where: "status = 'PENDING'",
+      // published_at is null on every PENDING row; it lets the scan use the whole status index.
+      where: "status = 'PENDING' and published_at is null",
       limit,
       leaseMs: this.leaseMs,
     });
