@@ -166,14 +166,27 @@ export class PaymentRecords {
     return rows.map((r) => won.has(r));
   }
 
+  /**
+   * Runs a batch's statement again after a deadlock or lock wait timeout. A batch that still fails
+   * is logged once and each caller gets a short error (not the batch's SQL, which holds every row).
+   */
   private async retrying<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
       } catch (err) {
-        const errno = Number((err as { errno?: unknown }).errno);
-        if (attempt >= RETRIES || !TRANSIENT.has(errno)) throw err;
-        this.logger.warn({ err, attempt }, 'payment rows rolled back; writing them again');
+        const { errno, code, sqlMessage } = err as {
+          errno?: number;
+          code?: string;
+          sqlMessage?: string;
+        };
+        if (attempt < RETRIES && TRANSIENT.has(Number(errno))) {
+          this.logger.warn({ errno, attempt }, 'payment rows rolled back; writing them again');
+          continue;
+        }
+        const reason = sqlMessage ?? (err as Error).message;
+        this.logger.error({ errno, code, reason }, 'payment rows not written');
+        throw Object.assign(new Error(`payment rows not written: ${reason}`), { errno, code });
       }
     }
   }
