@@ -144,11 +144,7 @@ export class PurchaseResolver {
     @Ctx() ctx: RequestContext,
     @Arg('input', { validate: false }) input: PayInput,
   ): Promise<typeof PayResult> {
-    const outcome = await this.payments.pay(
-      ctx.em,
-      viewerOf(ctx).userId,
-      String(input.reservationId),
-    );
+    const outcome = await this.payments.pay(viewerOf(ctx).userId, String(input.reservationId));
     switch (outcome.kind) {
       case 'paid':
         return Object.assign(new CompletedPayment(), {

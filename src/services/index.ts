@@ -15,6 +15,7 @@ import { MailService } from './mail/mail.service';
 import { OrderStatusNotifier } from './orders/status-notifier';
 import { OrderLifecycleService } from './orders/lifecycle.service';
 import { OrderService } from './orders/order.service';
+import { OrderPlacementService } from './orders/placement.service';
 import { PasswordHasher } from './members/password-hasher';
 import { RateLimitService } from './common/rate-limit.service';
 import { PaymentEventPublisher } from './payments/events';
@@ -23,6 +24,8 @@ import { PaymentDeadLetters } from './payments/dead-letters';
 import { PaymentRefundService } from './payments/refund.service';
 import { SimulatedPaymentProvider } from './payments/provider';
 import { PaymentService } from './payments/payment.service';
+import { PaymentRecords } from './payments/records';
+import { PaymentRecoveryService } from './payments/recovery.service';
 import { ReservationService } from './sale/reservation.service';
 import { StockService } from './sale/stock.service';
 import { TokenService } from './members/token.service';
@@ -69,13 +72,26 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     config,
     logger.child({ component: 'payment-events' }),
   );
+  const paymentRecords = new PaymentRecords(
+    orm.em,
+    paymentEvents,
+    logger.child({ component: 'payments' }),
+  );
   const payments = new PaymentService(
     redis,
     reservations,
     paymentProvider,
-    paymentEvents,
+    paymentRecords,
     config,
     logger.child({ component: 'payments' }),
+  );
+  const paymentRecovery = new PaymentRecoveryService(
+    redis,
+    reservations,
+    paymentProvider,
+    paymentRecords,
+    config,
+    logger.child({ component: 'payment-recovery' }),
   );
   const refunds = new PaymentRefundService(
     orm.em,
@@ -95,6 +111,13 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     logger.child({ component: 'orders' }),
   );
   const orders = new OrderService(orderLifecycle);
+  const orderPlacement = new OrderPlacementService(
+    orm.em,
+    redis,
+    orderStatus,
+    config.orders,
+    logger.child({ component: 'order-placement' }),
+  );
   const products = new ProductService(stock);
   const likes = new LikeService();
   const carts = new CartService();
@@ -118,11 +141,13 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     paymentProvider,
     paymentEvents,
     payments,
+    paymentRecovery,
     refunds,
     deadLetters,
     audit,
     orderLifecycle,
     orders,
+    orderPlacement,
     products,
     likes,
     carts,

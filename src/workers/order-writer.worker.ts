@@ -1,18 +1,9 @@
-import {
-  DriverException,
-  ForeignKeyConstraintViolationException,
-  NotNullConstraintViolationException,
-} from '@mikro-orm/core';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { ensureTopics, retryWhileRetriable } from '../clients/kafka';
 import { KafkaSender } from '../clients/producer';
 import { groupId, KAFKA_TOPICS, topicName } from '../clients/topics';
-import { OrderStatus } from '../entities/order.entity';
-import type { OrderStatusEventPayload } from '../schema/order.events';
-import { stepDueAfter } from '../services/orders/lifecycle.service';
+import { isUnplaceable, type PaidPayment } from '../services/orders/placement.service';
 import { decode, type PaymentCompletedEvent } from '../services/payments/payment-completed';
-import { PAID_RECORD_MS, reservationKey } from '../services/sale/reservation.service';
-import { saleKeys } from '../services/sale/stock.service';
 import type { Worker, WorkerDeps } from './worker';
 
 interface Parsed {
@@ -20,17 +11,24 @@ interface Parsed {
   event: PaymentCompletedEvent;
 }
 
-/** Why a message cannot be written, ever (it goes to the dead-letter topic). */
-class PoisonMessage extends Error {}
+/** The payment an event announces, as the order placement service takes it. */
+function toPaidPayment(event: PaymentCompletedEvent): PaidPayment {
+  return {
+    paymentId: event.paymentId,
+    reservationId: event.reservationId,
+    userId: event.userId,
+    totalAmount: event.totalAmount,
+    items: event.items,
+  };
+}
 
 /**
- * The order writer: a Kafka consumer group on `payment.completed`. Each batch becomes one MySQL
- * transaction — orders, items, the first status change and the durable stock decrement — made
- * idempotent by the unique payment id, and offsets are committed only after it commits. A paid
- * payment whose event can never be written (its stock guard refuses it) is refunded and its units
- * released; any other message that can never be written (malformed, or no payment of ours) goes to
- * `payment.completed.dlq` (never dropped, see `npm run dlq`); a transient failure (database down,
- * deadlock) retries the batch. New orders are published to `orderStatusChanged`.
+ * The order writer: a Kafka consumer group on `payment.completed`. Each batch is written by the
+ * order placement service (one transaction, idempotent by the unique payment id), and offsets
+ * are committed only after it commits. A paid payment whose event can never be written (its stock
+ * guard refuses it) is refunded and its units released; any other message that can never be
+ * written (malformed, or no payment of ours) goes to `payment.completed.dlq` (never dropped, see
+ * `npm run dlq`); a transient failure (database down, deadlock) retries the batch.
  */
 export function createOrderWriter({
   config,
@@ -38,12 +36,6 @@ export function createOrderWriter({
   logger: parent,
 }: WorkerDeps): Worker & { writeEvents(events: PaymentCompletedEvent[]): Promise<number> } {
   const { kafka } = services;
-  const deps = {
-    em: services.orm.em,
-    redis: services.redis,
-    orderStatus: services.orderStatus,
-    refunds: services.refunds,
-  };
   const logger = parent.child({ worker: 'order-writer' });
   const topic = topicName(config.kafka, KAFKA_TOPICS.paymentCompleted);
   let consumer: Consumer | undefined;
@@ -72,118 +64,12 @@ export function createOrderWriter({
 
   /** Writes orders for the events not yet written; returns how many it created. */
   async function writeEvents(events: PaymentCompletedEvent[]): Promise<number> {
-    const written: OrderStatusEventPayload[] = [];
-    const settle: PaymentCompletedEvent[] = [];
-    const orderOf = new Map<string, number>();
-    await deps.em.fork().transactional(async (em) => {
-      const ids = [...new Set(events.map((e) => e.paymentId))];
-      const existing = new Set(
-        (
-          await em.execute<{ payment_id: string }[]>(
-            `select payment_id from orders where payment_id in (${ids.map(() => '?').join(',')})`,
-            ids,
-          )
-        ).map((o) => o.payment_id),
-      );
-      const now = new Date();
-      const next = stepDueAfter(config.orders, OrderStatus.PLACED, now);
-      const fresh: PaymentCompletedEvent[] = [];
-      const units = new Map<number, number>();
-      for (const event of events) {
-        settle.push(event);
-        if (existing.has(event.paymentId)) continue;
-        existing.add(event.paymentId);
-        fresh.push(event);
-        for (const item of event.items)
-          units.set(item.productId, (units.get(item.productId) ?? 0) + item.quantity);
-      }
-      if (!fresh.length) return;
-      // Stock first, products in id order: the row locks are taken before the order rows' foreign
-      // key checks, in one order across writers, so concurrent batches queue instead of deadlocking.
-      for (const [productId, qty] of [...units].sort((a, b) => a[0] - b[0])) {
-        const res = await em.execute<{ affectedRows: number }>(
-          'update products set stock = stock - ?, updated_at = now(3) where id = ? and stock >= ?',
-          [qty, productId, qty],
-          'run',
-        );
-        if (res.affectedRows !== 1)
-          throw new PoisonMessage(`product ${productId} has fewer than ${qty} units`);
-      }
-      // Plain multi-row inserts (this is the sale's write path). One INSERT of n rows gets n
-      // consecutive auto-increment ids (innodb_autoinc_lock_mode ≤ 1), as MikroORM also assumes.
-      const inserted = await em.execute<{ insertId: number; affectedRows: number }>(
-        `insert into orders (created_at, updated_at, user_id, payment_id, reservation_id, status, total_amount, placed_at, next_transition_at, version)
-         values ${fresh.map(() => `(?, ?, ?, ?, ?, 'PLACED', ?, ?, ?, 1)`).join(',')}`,
-        fresh.flatMap((e) => [
-          now,
-          now,
-          e.userId,
-          e.paymentId,
-          e.reservationId,
-          e.totalAmount,
-          now,
-          next,
-        ]),
-        'run',
-      );
-      const orderIds = fresh.map((_, i) => Number(inserted.insertId) + i);
-      const lines = fresh.flatMap((e, i) =>
-        e.items.map((item) => [orderIds[i], item.productId, item.quantity, item.unitPrice]),
-      );
-      await em.execute(
-        `insert into order_items (order_id, product_id, quantity, unit_price) values ${lines.map(() => '(?, ?, ?, ?)').join(',')}`,
-        lines.flat(),
-        'run',
-      );
-      const changes = await em.execute<{ insertId: number }>(
-        `insert into order_status_changes (order_id, \`from\`, \`to\`, \`at\`, actor, recorded_at)
-         values ${fresh.map(() => `(?, null, 'PLACED', ?, 'SYSTEM', ?)`).join(',')}`,
-        orderIds.flatMap((id) => [id, now, now]),
-        'run',
-      );
-      fresh.forEach((event, i) => {
-        written.push({
-          orderId: orderIds[i],
-          userId: event.userId,
-          from: null,
-          to: OrderStatus.PLACED,
-          at: now.toISOString(),
-          changeId: Number(changes.insertId) + i,
-          actor: 'SYSTEM',
-        });
-        orderOf.set(event.reservationId, orderIds[i]);
-      });
-    });
-    // After the commit: settle the live counters' "paid, not yet written" entries and tell subscribers.
-    const pipeline = deps.redis.pipeline();
-    for (const event of settle) {
-      for (const item of event.items)
-        pipeline.hdel(saleKeys(item.productId).paidQty, event.reservationId);
-    }
-    for (const [reservationId, orderId] of orderOf) {
-      const key = reservationKey(reservationId);
-      pipeline.hset(key, 'orderId', orderId);
-      pipeline.pexpire(key, PAID_RECORD_MS);
-    }
-    await pipeline
-      .exec()
-      .catch((err: unknown) => logger.warn({ err }, 'could not settle paid units in Redis'));
-    if (written.length)
-      await deps.orderStatus
-        .notify(written)
-        .catch((err: unknown) => logger.warn({ err }, 'order notify failed'));
-    return written.length;
+    return (await services.orderPlacement.place(events.map(toPaidPayment))).length;
   }
 
   function parse(message: KafkaMessage): PaymentCompletedEvent | null {
     return decode(message.value);
   }
-
-  const isPoison = (err: unknown) =>
-    err instanceof PoisonMessage ||
-    err instanceof ForeignKeyConstraintViolationException ||
-    err instanceof NotNullConstraintViolationException ||
-    (err instanceof DriverException && [1264, 1406, 1690, 3140].includes(Number(err.errno)));
 
   return {
     writeEvents,
@@ -262,17 +148,17 @@ export function createOrderWriter({
           try {
             await writeEvents(good.map((g) => g.event));
           } catch (err) {
-            if (!isPoison(err)) throw err;
+            if (!isUnplaceable(err)) throw err;
             // One bad event spoils the batch: write one by one, dead-letter the bad ones.
             for (const g of good) {
               try {
                 await writeEvents([g.event]);
               } catch (inner) {
-                if (!isPoison(inner)) throw inner;
+                if (!isUnplaceable(inner)) throw inner;
                 const reason = (inner as Error).message.slice(0, 200);
                 // A paid payment is never parked: it is refunded and its units released. Only
                 // an event that is no payment of ours goes to the dead-letter topic.
-                if (!(await deps.refunds.settleUnplaceable(g.event, reason)))
+                if (!(await services.refunds.settleUnplaceable(g.event, reason)))
                   await deadLetter([g.message], reason, batch.partition);
               }
               await heartbeat();

@@ -20,7 +20,7 @@ export function createPaymentRecovery({ config, services, logger }: WorkerDeps):
     'payment-recovery',
     config.payment.recoveryIntervalMs,
     async () => {
-      const { paid, voided, waiting } = await services.payments.recover(services.orm.em);
+      const { paid, voided, waiting } = await services.paymentRecovery.recover(services.orm.em);
       return paid + voided + waiting;
     },
     logger,

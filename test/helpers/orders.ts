@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
-import { Order, OrderItem, OrderStatus, OrderStatusChange } from '../../src/entities/order.entity';
+import { Order, OrderStatus, OrderStatusChange } from '../../src/entities/order.entity';
 import { Product } from '../../src/entities/product.entity';
 import { saleKeys } from '../../src/services/sale/stock.service';
 
@@ -26,9 +26,12 @@ export async function stockOf(
 }
 
 /**
- * Writes an order as the order writer does: status PLACED, one history row (null → PLACED, by
- * SYSTEM), the first step due `shippingAfterSeconds` after `placedAt`, then the notification.
- * `steps` seeds an order that already went further, each step at its own time.
+ * Writes an order through the order placement service, as the order writer does for a paid
+ * payment: status PLACED, one history row (null → PLACED, by SYSTEM) at `placedAt`, the first step
+ * due `shippingAfterSeconds` after it, the durable stock decrement, then the notification. The
+ * product is first given the ordered units back in MySQL, so `stock` (see `orderProduct`) stays
+ * the units left after the order was paid. `steps` seeds an order that already went further,
+ * each step at its own time (seeded steps are not announced).
  */
 export async function insertOrder(
   app: App,
@@ -39,52 +42,52 @@ export async function insertOrder(
     steps?: { status: OrderStatus; at: Date }[];
   },
 ): Promise<number> {
-  const em = app.orm.em.fork();
   const placedAt = options.placedAt ?? new Date();
-  const steps = [{ status: OrderStatus.PLACED, at: placedAt }, ...(options.steps ?? [])];
-  const last = steps.at(-1)!;
-  const order = em.create(Order, {
-    user: options.userId,
-    paymentId: randomUUID(),
-    reservationId: randomUUID(),
-    status: last.status,
-    totalAmount: options.items.reduce((sum, i) => sum + (i.unitPrice ?? 1500) * i.quantity, 0),
-    placedAt,
-    nextTransitionAt: app.services.orderLifecycle.dueAfter(last.status, last.at),
-    version: steps.length,
-  });
-  for (const item of options.items) {
-    em.create(OrderItem, {
-      order,
-      product: item.productId,
-      quantity: item.quantity,
-      unitPrice: item.unitPrice ?? 1500,
-    });
-  }
-  steps.forEach((step, i) => {
-    em.create(OrderStatusChange, {
-      order,
-      from: i === 0 ? null : steps[i - 1]!.status,
-      to: step.status,
-      at: step.at,
-      actor: 'SYSTEM',
-      // Seeded history is not announced again.
-      publishedAt: steps.length > 1 ? new Date() : null,
-    });
-  });
-  await em.flush();
-  if (steps.length === 1) {
-    await app.services.orderStatus.notify([
-      {
-        orderId: order.id,
-        userId: options.userId,
-        from: null,
-        to: OrderStatus.PLACED,
-        at: placedAt.toISOString(),
-      },
+  const items = options.items.map((i) => ({
+    productId: i.productId,
+    quantity: i.quantity,
+    unitPrice: i.unitPrice ?? 1500,
+  }));
+  const conn = app.orm.em.getConnection();
+  for (const item of items)
+    await conn.execute('update products set stock = stock + ? where id = ?', [
+      item.quantity,
+      item.productId,
     ]);
+  const [order] = await app.services.orderPlacement.place(
+    [
+      {
+        paymentId: randomUUID(),
+        // Shaped like a reservation id: its first product, then 16 random characters.
+        reservationId: `${items[0]!.productId}.${randomBytes(12).toString('base64url')}`,
+        userId: options.userId,
+        totalAmount: items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0),
+        items,
+      },
+    ],
+    placedAt,
+  );
+  const steps = options.steps ?? [];
+  if (steps.length) {
+    const em = app.orm.em.fork();
+    const seeded = await em.findOneOrFail(Order, order!.orderId);
+    const last = steps.at(-1)!;
+    seeded.status = last.status;
+    seeded.version = steps.length + 1;
+    seeded.nextTransitionAt = app.services.orderLifecycle.dueAfter(last.status, last.at);
+    steps.forEach((step, i) => {
+      em.create(OrderStatusChange, {
+        order: seeded,
+        from: i === 0 ? OrderStatus.PLACED : steps[i - 1]!.status,
+        to: step.status,
+        at: step.at,
+        actor: 'SYSTEM',
+        publishedAt: new Date(),
+      });
+    });
+    await em.flush();
   }
-  return order.id;
+  return order!.orderId;
 }
 
 /** An order's history as `[to, at ms, actor]`, oldest first. */

@@ -1,3 +1,4 @@
+import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Logger } from '../../logger';
 
@@ -42,37 +43,41 @@ const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
  * and leases them by moving `next_attempt_at` `leaseMs` ahead (expired rows get their `expire`
  * SET instead), then commits. The caller works on the rows with no transaction or row lock open;
  * other relays skip them until the lease is over, so work that outlives its lease may be done
- * twice and must be safe to repeat.
+ * twice and must be safe to repeat. READ COMMITTED: the scan locks only the rows it claims, not
+ * the gaps between index entries, so it never holds up (or deadlocks with) inserts of new rows.
  */
 export function claimDue<T extends OutboxRow>(em: EntityManager, o: ClaimOptions): Promise<T[]> {
   const expired = o.expire ? `, (${o.expire.when}) as outbox_expired` : '';
-  return em.fork().transactional(async (tem) => {
-    const due = await tem.execute<(T & { outbox_expired?: number })[]>(
-      `select ${o.columns}${expired} from ${o.table}
+  return em.fork().transactional(
+    async (tem) => {
+      const due = await tem.execute<(T & { outbox_expired?: number })[]>(
+        `select ${o.columns}${expired} from ${o.table}
        where ${o.pending} and ${o.due ?? 'next_attempt_at <= now(3)'}
        order by ${o.orderBy ?? 'next_attempt_at'} limit ? for update skip locked`,
-      [o.limit],
-    );
-    const gone = due.filter((r) => Number(r.outbox_expired) === 1);
-    const live = due.filter((r) => Number(r.outbox_expired ?? 0) !== 1);
-    if (gone.length && o.expire) {
-      await tem.execute(
-        `update ${o.table} set ${o.expire.set} where id in (${marks(gone.length)})`,
-        gone.map((r) => r.id),
-        'run',
+        [o.limit],
       );
-    }
-    if (live.length) {
-      await tem.execute(
-        `update ${o.table} set next_attempt_at = now(3) + interval ? microsecond
+      const gone = due.filter((r) => Number(r.outbox_expired) === 1);
+      const live = due.filter((r) => Number(r.outbox_expired ?? 0) !== 1);
+      if (gone.length && o.expire) {
+        await tem.execute(
+          `update ${o.table} set ${o.expire.set} where id in (${marks(gone.length)})`,
+          gone.map((r) => r.id),
+          'run',
+        );
+      }
+      if (live.length) {
+        await tem.execute(
+          `update ${o.table} set next_attempt_at = now(3) + interval ? microsecond
          where id in (${marks(live.length)})`,
-        [o.leaseMs * 1000, ...live.map((r) => r.id)],
-        'run',
-      );
-    }
-    for (const r of live) delete r.outbox_expired;
-    return live;
-  });
+          [o.leaseMs * 1000, ...live.map((r) => r.id)],
+          'run',
+        );
+      }
+      for (const r of live) delete r.outbox_expired;
+      return live;
+    },
+    { isolationLevel: IsolationLevel.READ_COMMITTED },
+  );
 }
 
 /** One outbox: where its rows are, how a row is delivered, and what a delivered row becomes. */

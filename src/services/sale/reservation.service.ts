@@ -12,12 +12,13 @@ export type ReservationState =
 export type ReleaseReason = 'EXPIRED' | 'DECLINED' | 'CANCELLED' | 'REFUNDED';
 
 /** The result of claiming a held reservation for one payment attempt (pay-claim.lua). */
+/** A claim's outcome, with the reservation as the claim left it (except when missing). */
 export type ClaimOutcome =
-  | { kind: 'claimed'; leaseUntil: Date }
-  | { kind: 'inProgress'; paymentId: string; leaseUntil: Date }
-  | { kind: 'expired' }
+  | { kind: 'claimed'; leaseUntil: Date; reservation: ReservationView }
+  | { kind: 'inProgress'; paymentId: string; leaseUntil: Date; reservation: ReservationView }
+  | { kind: 'expired'; reservation: ReservationView }
   | { kind: 'missing' }
-  | { kind: 'status'; status: ReservationState };
+  | { kind: 'status'; status: ReservationState; reservation: ReservationView };
 
 export interface ReservationLine {
   productId: number;
@@ -246,53 +247,47 @@ export class ReservationService {
   /** Reads a reservation's record, or null when there is none. */
   async find(id: string): Promise<ReservationView | null> {
     if (!ID_PATTERN.test(id)) return null;
-    const rec = await this.redis.hgetall(reservationKey(id));
-    if (!rec.user) return null;
-    return {
-      id,
-      userId: Number(rec.user),
-      status: rec.status as ReservationState,
-      items: parseLines(rec.items),
-      totalAmount: Number(rec.total),
-      holdExpiresAt: new Date(Number(rec.exp)),
-      createdAt: new Date(Number(rec.created)),
-      paymentId: rec.paymentId ?? null,
-      orderId: rec.orderId ? Number(rec.orderId) : null,
-    };
+    return recordView(id, await this.redis.hgetall(reservationKey(id)));
   }
 
   /**
-   * Claims a held reservation for payment attempt `paymentId` for `leaseMs` (HELD → PAYING), so
-   * that one attempt at a time reaches the provider. `unclaim` gives a claim back (PAYING → HELD)
-   * when its attempt never reached the provider.
+   * Claims the viewer's reservation `id` for payment attempt `paymentId` for `leaseMs` (HELD →
+   * PAYING), so that one attempt at a time reaches the provider, and reads it in the same script
+   * call. `unclaim` gives a claim back (PAYING → HELD) when its attempt never reached the provider.
    */
   async claim(
-    reservation: ReservationView,
+    userId: number,
+    id: string,
     paymentId: string,
     leaseMs: number,
   ): Promise<ClaimOutcome> {
+    if (!ID_PATTERN.test(id)) return { kind: 'missing' };
     const reply = await this.redis.salePayClaim(
-      reservationKey(reservation.id),
-      reservation.userId,
+      reservationKey(id),
+      userId,
       paymentId,
       leaseMs,
       'claim',
     );
+    const fields = (reply[3] ?? []) as string[];
+    const rec: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) rec[fields[i]] = fields[i + 1];
+    const reservation = recordView(id, rec);
+    if (!reservation || reservation.userId !== userId) return { kind: 'missing' };
     switch (String(reply[0])) {
       case 'OK':
-        return { kind: 'claimed', leaseUntil: new Date(Number(reply[1])) };
+        return { kind: 'claimed', leaseUntil: new Date(Number(reply[1])), reservation };
       case 'PAYING':
         return {
           kind: 'inProgress',
           paymentId: String(reply[1]),
           leaseUntil: new Date(Number(reply[2])),
+          reservation,
         };
       case 'EXPIRED':
-        return { kind: 'expired' };
-      case 'MISSING':
-        return { kind: 'missing' };
+        return { kind: 'expired', reservation };
       default:
-        return { kind: 'status', status: String(reply[0]) as ReservationState };
+        return { kind: 'status', status: String(reply[0]) as ReservationState, reservation };
     }
   }
 
@@ -387,6 +382,22 @@ export class ReservationService {
     };
     this.pubSub.publish(topicFor('RESERVATION_CHANGED', reservation.id), payload);
   }
+}
+
+/** A reservation's view from its record's fields, or null when there is no record. */
+function recordView(id: string, rec: Record<string, string>): ReservationView | null {
+  if (!rec.user) return null;
+  return {
+    id,
+    userId: Number(rec.user),
+    status: rec.status as ReservationState,
+    items: parseLines(rec.items),
+    totalAmount: Number(rec.total),
+    holdExpiresAt: new Date(Number(rec.exp)),
+    createdAt: new Date(Number(rec.created)),
+    paymentId: rec.paymentId ?? null,
+    orderId: rec.orderId ? Number(rec.orderId) : null,
+  };
 }
 
 /** Validates lines, merges repeated products and sorts by product id (a canonical input). */

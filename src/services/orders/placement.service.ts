@@ -1,0 +1,189 @@
+import {
+  DriverException,
+  ForeignKeyConstraintViolationException,
+  NotNullConstraintViolationException,
+} from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/mysql';
+import type { AppRedis } from '../../clients/redis';
+import type { Config } from '../../config';
+import { OrderStatus } from '../../entities/order.entity';
+import type { PaymentItem } from '../../entities/payment.entity';
+import type { Logger } from '../../logger';
+import { PAID_RECORD_MS, reservationKey } from '../sale/reservation.service';
+import { saleKeys } from '../sale/stock.service';
+import { stepDueAfter } from './lifecycle.service';
+import type { OrderStatusNotifier } from './status-notifier';
+
+/** A paid payment to be written as an order. */
+export interface PaidPayment {
+  paymentId: string;
+  reservationId: string;
+  userId: number;
+  totalAmount: number;
+  items: PaymentItem[];
+}
+
+/** One order written by `place`. */
+export interface PlacedOrder {
+  orderId: number;
+  paymentId: string;
+  reservationId: string;
+  userId: number;
+}
+
+/** A paid payment that can never become an order as it is (its stock guard refuses it). */
+export class UnplaceableOrder extends Error {}
+
+/**
+ * True when `err` from `place` means the batch can never be written as it is (stock refused, an
+ * unknown member or product, a value out of range): retrying it changes nothing.
+ */
+export const isUnplaceable = (err: unknown): boolean =>
+  err instanceof UnplaceableOrder ||
+  err instanceof ForeignKeyConstraintViolationException ||
+  err instanceof NotNullConstraintViolationException ||
+  (err instanceof DriverException && [1264, 1406, 1690, 3140].includes(Number(err.errno)));
+
+/**
+ * Writes paid payments as orders: one lean MySQL transaction per batch holds the durable stock
+ * decrement, the orders, their items and each order's first status change (null → PLACED, by
+ * SYSTEM), all as multi-row statements. It is idempotent by the unique payment id: a payment
+ * that already has an order is skipped, so a replayed batch writes nothing twice. After the
+ * commit the live counters' "paid, not yet written" entries are settled, the reservation records
+ * get their order id, and the owners hear of their new orders.
+ */
+export class OrderPlacementService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly redis: AppRedis,
+    private readonly orderStatus: OrderStatusNotifier,
+    private readonly orders: Config['orders'],
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Writes the payments not written yet as orders placed at `at`; returns the orders it created.
+   * Throws `UnplaceableOrder` (or another `isUnplaceable` error) when the batch can never be
+   * written as it is, and nothing of the batch is written then.
+   */
+  async place(payments: PaidPayment[], at = new Date()): Promise<PlacedOrder[]> {
+    if (!payments.length) return [];
+    const placed = await this.em.fork().transactional((em) => this.write(em, payments, at));
+    await this.settleLive(payments, placed);
+    if (placed.length)
+      await this.orderStatus
+        .notify(
+          placed.map((o) => ({
+            orderId: o.orderId,
+            userId: o.userId,
+            from: null,
+            to: OrderStatus.PLACED,
+            at: at.toISOString(),
+            changeId: o.changeId,
+            actor: 'SYSTEM',
+          })),
+        )
+        .catch((err: unknown) => this.logger.warn({ err }, 'order notify failed'));
+    return placed.map(({ changeId: _, ...order }) => order);
+  }
+
+  private async write(
+    em: EntityManager,
+    payments: PaidPayment[],
+    at: Date,
+  ): Promise<(PlacedOrder & { changeId: number })[]> {
+    const ids = [...new Set(payments.map((p) => p.paymentId))];
+    const existing = new Set(
+      (
+        await em.execute<{ payment_id: string }[]>(
+          `select payment_id from orders where payment_id in (${ids.map(() => '?').join(',')})`,
+          ids,
+        )
+      ).map((o) => o.payment_id),
+    );
+    const fresh: PaidPayment[] = [];
+    const units = new Map<number, number>();
+    for (const payment of payments) {
+      if (existing.has(payment.paymentId)) continue;
+      existing.add(payment.paymentId);
+      fresh.push(payment);
+      for (const item of payment.items)
+        units.set(item.productId, (units.get(item.productId) ?? 0) + item.quantity);
+    }
+    if (!fresh.length) return [];
+    const now = new Date();
+    const next = stepDueAfter(this.orders, OrderStatus.PLACED, at);
+    // Stock first, products in id order: the row locks are taken before the order rows' foreign
+    // key checks, in one order across writers, so concurrent batches queue instead of deadlocking.
+    for (const [productId, qty] of [...units].sort((a, b) => a[0] - b[0])) {
+      const res = await em.execute<{ affectedRows: number }>(
+        'update products set stock = stock - ?, updated_at = ? where id = ? and stock >= ?',
+        [qty, now, productId, qty],
+        'run',
+      );
+      if (res.affectedRows !== 1)
+        throw new UnplaceableOrder(`product ${productId} has fewer than ${qty} units`);
+    }
+    // One INSERT of n rows gets n consecutive auto-increment ids (innodb_autoinc_lock_mode ≤ 1),
+    // as MikroORM also assumes.
+    const inserted = await em.execute<{ insertId: number }>(
+      `insert into orders (created_at, updated_at, user_id, payment_id, reservation_id, status, total_amount, placed_at, next_transition_at, version)
+       values ${fresh.map(() => `(?, ?, ?, ?, ?, 'PLACED', ?, ?, ?, 1)`).join(',')}`,
+      fresh.flatMap((p) => [
+        now,
+        now,
+        p.userId,
+        p.paymentId,
+        p.reservationId,
+        p.totalAmount,
+        at,
+        next,
+      ]),
+      'run',
+    );
+    const orderIds = fresh.map((_, i) => Number(inserted.insertId) + i);
+    const lines = fresh.flatMap((p, i) =>
+      p.items.map((item) => [orderIds[i], item.productId, item.quantity, item.unitPrice]),
+    );
+    await em.execute(
+      `insert into order_items (order_id, product_id, quantity, unit_price) values ${lines.map(() => '(?, ?, ?, ?)').join(',')}`,
+      lines.flat(),
+      'run',
+    );
+    // The first status change is born with its order.
+    const changes = await em.execute<{ insertId: number }>(
+      `insert into order_status_changes (order_id, \`from\`, \`to\`, \`at\`, actor, recorded_at)
+       values ${fresh.map(() => `(?, null, 'PLACED', ?, 'SYSTEM', ?)`).join(',')}`,
+      orderIds.flatMap((id) => [id, at, now]),
+      'run',
+    );
+    return fresh.map((p, i) => ({
+      orderId: orderIds[i],
+      paymentId: p.paymentId,
+      reservationId: p.reservationId,
+      userId: p.userId,
+      changeId: Number(changes.insertId) + i,
+    }));
+  }
+
+  /**
+   * After the commit: the units of every payment of the batch (new or replayed) leave the live
+   * counters' "paid, not yet written" entries, and each new order's reservation record gets its
+   * order id. A failure is logged: the stock rebuild reconciles the counters from MySQL.
+   */
+  private async settleLive(payments: PaidPayment[], placed: PlacedOrder[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const payment of payments) {
+      for (const item of payment.items)
+        pipeline.hdel(saleKeys(item.productId).paidQty, payment.reservationId);
+    }
+    for (const order of placed) {
+      const key = reservationKey(order.reservationId);
+      pipeline.hset(key, 'orderId', order.orderId);
+      pipeline.pexpire(key, PAID_RECORD_MS);
+    }
+    await pipeline
+      .exec()
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not settle paid units in Redis'));
+  }
+}

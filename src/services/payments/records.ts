@@ -1,0 +1,187 @@
+import type { EntityManager } from '@mikro-orm/mysql';
+import { PaymentStatus, paymentItems, type PaymentItem } from '../../entities/payment.entity';
+import type { Logger } from '../../logger';
+import { GroupCommit } from '../common/group-commit';
+import type { PaymentEventPublisher } from './events';
+import { fromRow as paymentCompleted } from './payment-completed';
+
+/** A `payments` row as the payment paths read it. */
+export interface PaymentRow {
+  id: string;
+  reservation_id: string;
+  user_id: number;
+  amount: number;
+  items: string | PaymentItem[];
+  status: PaymentStatus;
+  created_at: Date;
+  paid_at: Date | null;
+}
+
+export const ROW_COLUMNS =
+  'id, reservation_id, user_id, amount, items, status, created_at, paid_at';
+
+/** The fast path sends at once; the relay only picks up rows still unsent after this delay. */
+const RELAY_GRACE_MS = 3000;
+/** Rows per multi-row statement. */
+const MAX_BATCH = 500;
+/** Deadlock, lock wait timeout: the statement was rolled back and can simply run again. */
+const TRANSIENT = new Set([1213, 1205]);
+const RETRIES = 3;
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+
+/**
+ * The `payments` rows of the payment paths, written with group commits: PENDING rows of
+ * concurrent `pay` calls go in one multi-row INSERT, and their PENDING → PAID updates in one
+ * short transaction, each caller awaiting its own row. A failed group commit fails every caller
+ * of its batch (so no charge is made without its row).
+ */
+export class PaymentRecords {
+  private readonly pending: GroupCommit<PaymentRow & { nextAttemptAt: Date }, void>;
+  private readonly paid: GroupCommit<{ id: string; paidAt: Date }, boolean>;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: PaymentEventPublisher,
+    private readonly logger: Logger,
+  ) {
+    const options = { maxBatch: MAX_BATCH, concurrency: 2 };
+    this.pending = new GroupCommit((rows) => this.insertPending(rows), options);
+    this.paid = new GroupCommit((rows) => this.markPaidRows(rows), options);
+  }
+
+  /** Writes a PENDING row (with the next batch); the recovery looks at it from `nextAttemptAt`. */
+  recordPending(row: PaymentRow, nextAttemptAt: Date): Promise<void> {
+    return this.pending.submit({ ...row, nextAttemptAt });
+  }
+
+  /**
+   * PENDING → PAID (guarded, so exactly one caller wins), then the event goes out at once; the
+   * relay picks it up after a short grace if that send fails. False when the row was no longer
+   * PENDING.
+   */
+  async markPaid(row: PaymentRow, paidAt: Date): Promise<boolean> {
+    if (!(await this.paid.submit({ id: row.id, paidAt }))) return false;
+    this.events.enqueue(paymentCompleted({ ...row, paid_at: paidAt }));
+    return true;
+  }
+
+  /** PENDING → DECLINED or VOID; a failure is logged (the recovery settles the row later). */
+  async settle(paymentId: string, status: PaymentStatus.DECLINED | PaymentStatus.VOID) {
+    try {
+      await this.conn().execute(
+        `update payments set status = ? where id = ? and status = 'PENDING'`,
+        [status, paymentId],
+        'run',
+      );
+    } catch (err) {
+      this.logger.error({ err, paymentId, status }, 'payment outcome not recorded yet');
+    }
+  }
+
+  /** Moves a PENDING row's next look by the recovery to `at`. */
+  async postpone(paymentId: string, at: Date): Promise<void> {
+    await this.conn().execute(
+      `update payments set next_attempt_at = ? where id = ? and status = 'PENDING'`,
+      [at, paymentId],
+      'run',
+    );
+  }
+
+  /** A payment by id, or else the PAID payment of a reservation. */
+  async find(paymentId: string | null, reservationId: string): Promise<PaymentRow | undefined> {
+    const [row] = paymentId
+      ? await this.conn().execute<PaymentRow[]>(
+          `select ${ROW_COLUMNS} from payments where id = ?`,
+          [paymentId],
+        )
+      : await this.conn().execute<PaymentRow[]>(
+          `select ${ROW_COLUMNS} from payments where reservation_id = ? and status = 'PAID'`,
+          [reservationId],
+        );
+    return row;
+  }
+
+  private conn() {
+    return this.em.getConnection();
+  }
+
+  private async insertPending(rows: (PaymentRow & { nextAttemptAt: Date })[]): Promise<void[]> {
+    await this.retrying(() =>
+      this.conn().execute(
+        `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, attempts, next_attempt_at)
+         values ${rows.map(() => `(?, ?, ?, ?, ?, 'PENDING', ?, 0, ?)`).join(',')}`,
+        rows.flatMap((r) => [
+          r.id,
+          r.reservation_id,
+          r.user_id,
+          r.amount,
+          JSON.stringify(paymentItems(r.items)),
+          r.created_at,
+          r.nextAttemptAt,
+        ]),
+        'run',
+      ),
+    );
+    return rows.map(() => undefined);
+  }
+
+  /** One short transaction: which rows are still PENDING (locked), then those become PAID. */
+  private async markPaidRows(rows: { id: string; paidAt: Date }[]): Promise<boolean[]> {
+    const ids = [...new Set(rows.map((r) => r.id))];
+    const won = await this.retrying(() =>
+      this.em.fork().transactional(async (em) => {
+        const open = new Set(
+          (
+            await em.execute<{ id: string }[]>(
+              `select id from payments where id in (${marks(ids.length)}) and status = 'PENDING'
+               for update`,
+              ids,
+            )
+          ).map((r) => r.id),
+        );
+        const paid = rows.filter((r) => open.delete(r.id));
+        if (paid.length)
+          await em.execute(
+            `update payments set status = 'PAID',
+               paid_at = coalesce(paid_at, case id ${paid.map(() => 'when ? then ?').join(' ')} end),
+               next_attempt_at = ?
+             where id in (${marks(paid.length)})`,
+            [
+              ...paid.flatMap((r) => [r.id, r.paidAt]),
+              new Date(Date.now() + RELAY_GRACE_MS),
+              ...paid.map((r) => r.id),
+            ],
+            'run',
+          );
+        return new Set(paid);
+      }),
+    );
+    return rows.map((r) => won.has(r));
+  }
+
+  /**
+   * Runs a batch's statement again after a deadlock or lock wait timeout. A batch that still fails
+   * is logged once and each caller gets a short error (not the batch's SQL, which holds every row).
+   */
+  private async retrying<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        const { errno, code, sqlMessage } = err as {
+          errno?: number;
+          code?: string;
+          sqlMessage?: string;
+        };
+        if (attempt < RETRIES && TRANSIENT.has(Number(errno))) {
+          this.logger.warn({ errno, attempt }, 'payment rows rolled back; writing them again');
+          continue;
+        }
+        const reason = sqlMessage ?? (err as Error).message;
+        this.logger.error({ errno, code, reason }, 'payment rows not written');
+        throw Object.assign(new Error(`payment rows not written: ${reason}`), { errno, code });
+      }
+    }
+  }
+}
