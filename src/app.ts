@@ -19,8 +19,6 @@ import {
 import { toId } from './schema/product.inputs';
 import { TOPICS } from './schema/topics';
 import { createLogger, type Logger } from './logger';
-import { PurchaseResolver } from './resolvers/purchase.resolver';
-import { StockResolver } from './resolvers/stock.resolver';
 import { buildAppSchema } from './schema/build-schema';
 import { createResolvers, resolverContainer } from './resolvers';
 import { createServices, type Services } from './services';
@@ -65,15 +63,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const workers = runWorkers ? createWorkers({ config, services, logger }) : [];
 
+  const resolvers = createResolvers(services);
   const context = (viewer: Viewer | null, ip: string): RequestContext =>
-    createRequestContext(orm.em, viewer, ip);
+    createRequestContext(orm.em, viewer, ip, resolvers);
 
   let apiSchema: GraphQLSchema | undefined;
   if (serveApi || serveWebsockets) {
-    const resolvers = createResolvers(services);
     apiSchema = await buildAppSchema({ container: resolverContainer(resolvers), pubSub });
-    PurchaseResolver.bindToSchema(apiSchema, resolvers.get(PurchaseResolver) as PurchaseResolver);
-    StockResolver.bindToSchema(apiSchema, resolvers.get(StockResolver) as StockResolver);
   }
   // One guard for both transports: one set of rules and one cost cache per process.
   const guard = apiSchema && createOperationGuard(apiSchema, config.graphql);

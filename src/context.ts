@@ -9,10 +9,14 @@ export interface Viewer {
   sessionId: string;
 }
 
+/** The app's resolver instances by class: the ones type-graphql calls for `resolve`. */
+export type ResolverInstances = ReadonlyMap<unknown, object>;
+
 /**
  * Per-request state passed explicitly to services: a forked entity manager, the viewer, the
  * client's address (for rate limits) and a request id for logs. `loaders` holds this request's
- * DataLoaders, created lazily by whoever needs one.
+ * DataLoaders, created lazily by whoever needs one. `resolvers` lets a subscription's `subscribe`
+ * option (which type-graphql calls without a resolver instance) reach its resolver.
  */
 export interface RequestContext {
   em: EntityManager;
@@ -20,14 +24,23 @@ export interface RequestContext {
   requestId: string;
   ip: string;
   loaders: Map<string, unknown>;
+  resolvers: ResolverInstances;
 }
 
 export function createRequestContext(
   em: EntityManager,
   viewer: Viewer | null,
   ip = 'internal',
+  resolvers: ResolverInstances = new Map(),
 ): RequestContext {
-  return { em: em.fork(), viewer, requestId: randomUUID(), ip, loaders: new Map() };
+  return { em: em.fork(), viewer, requestId: randomUUID(), ip, loaders: new Map(), resolvers };
+}
+
+/** The app's instance of a resolver class, for a subscription's `subscribe` option. */
+export function resolverOf<T>(ctx: RequestContext, cls: abstract new (...args: never[]) => T): T {
+  const found = ctx.resolvers.get(cls);
+  if (!found) throw new Error(`No instance registered for ${cls.name}`);
+  return found as T;
 }
 
 /** The request's loader for `key`, built once per request. */

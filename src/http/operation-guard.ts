@@ -5,24 +5,19 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import {
   GraphQLError,
-  Kind,
   NoSchemaIntrospectionCustomRule,
   getOperationAST,
   parse as parseDocument,
   specifiedRules,
   validate,
-  visit,
   type DocumentNode,
   type ExecutionArgs,
-  type FragmentDefinitionNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { getComplexity } from 'graphql-query-complexity';
+import { costVariables, estimator, mutationFieldsRule } from './operation-rules';
 import type { SubscribePayload } from 'graphql-ws';
 
 export interface OperationLimits {
@@ -41,50 +36,6 @@ export interface OperationLimits {
   introspection: boolean;
 }
 
-/**
- * Cost of one resolver call of fields that do real work (SQL, a Lua script, an argon2 hash, a
- * mail), by `Type.field`; every other field costs 1. A list field costs its weight plus its page
- * size times one item.
- */
-export const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
-  'Query.products': 10,
-  'Query.product': 5,
-  'Query.myOrders': 10,
-  'Query.order': 5,
-  'Query.myLikes': 10,
-  'Query.cart': 5,
-  'Query.reservation': 5,
-  'Mutation.purchase': 200,
-  'Mutation.pay': 200,
-  'Mutation.signUp': 1000,
-  'Mutation.login': 1000,
-  'Mutation.changePassword': 1000,
-  'Mutation.resetPassword': 1000,
-  'Mutation.requestPasswordReset': 500,
-  'Mutation.resendVerificationEmail': 500,
-};
-
-/**
- * Mutations that hash a password, send a mail or consume a single-use token: at most one per
- * request, so a request cannot multiply their cost with aliases.
- */
-export const AUTH_MUTATIONS: ReadonlySet<string> = new Set([
-  'signUp',
-  'verifyEmail',
-  'resendVerificationEmail',
-  'login',
-  'refreshToken',
-  'changePassword',
-  'requestPasswordReset',
-  'resetPassword',
-]);
-
-const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  const weight = FIELD_WEIGHTS[`${type.name}.${field.name}`] ?? 1;
-  const first = typeof args.first === 'number' ? args.first : undefined;
-  return weight + (first === undefined ? childComplexity : first * Math.max(1, childComplexity));
-};
-
 /** A refusal of the operation as a whole, before anything runs: 400 on HTTP. */
 function refusal(message: string, code = 'GRAPHQL_VALIDATION_FAILED', extra = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra, http: { status: 400 } } });
@@ -100,69 +51,6 @@ function withoutSuggestion(error: GraphQLError): GraphQLError {
     positions: error.positions,
     extensions: error.extensions,
   });
-}
-
-/** Fields at the root of an operation, through fragments, with their aliases counted. */
-function rootFields(
-  selectionSet: SelectionSetNode,
-  fragment: (name: string) => FragmentDefinitionNode | undefined | null,
-  seen = new Set<string>(),
-): string[] {
-  return selectionSet.selections.flatMap((s) => {
-    if (s.kind === Kind.FIELD) return [s.name.value];
-    if (s.kind === Kind.INLINE_FRAGMENT) return rootFields(s.selectionSet, fragment, seen);
-    if (seen.has(s.name.value)) return [];
-    seen.add(s.name.value);
-    const def = fragment(s.name.value);
-    return def ? rootFields(def.selectionSet, fragment, seen) : [];
-  });
-}
-
-/** Root fields per mutation operation, and authentication mutations one per request. */
-function mutationFieldsRule(max: number): ValidationRule {
-  return (context: ValidationContext) => {
-    let authFields = 0;
-    return {
-      OperationDefinition(node: OperationDefinitionNode) {
-        if (node.operation !== 'mutation') return;
-        const fields = rootFields(node.selectionSet, (n) => context.getFragment(n));
-        if (fields.length > max) {
-          context.reportError(
-            new GraphQLError(
-              `Mutation limit of ${max} root fields exceeded, found ${fields.length}.`,
-              {
-                nodes: [node],
-              },
-            ),
-          );
-        }
-        authFields += fields.filter((f) => AUTH_MUTATIONS.has(f)).length;
-        if (authFields > 1) {
-          context.reportError(
-            new GraphQLError('Only one authentication mutation is allowed per request.', {
-              nodes: [node],
-            }),
-          );
-        }
-      },
-    };
-  };
-}
-
-/** Variables that change an operation's cost: page sizes and `@skip`/`@include` conditions. */
-function costVariables(document: DocumentNode): string[] {
-  const names = new Set<string>();
-  visit(document, {
-    Argument(node, _key, _parent, _path, ancestors) {
-      if (node.value.kind !== Kind.VARIABLE) return;
-      // The argument's owner is its list's parent: a field or a directive.
-      const owner = ancestors.at(-1) as { kind?: string } | undefined;
-      if (node.name.value === 'first' || owner?.kind === Kind.DIRECTIVE) {
-        names.add(node.value.name.value);
-      }
-    },
-  });
-  return [...names].sort();
 }
 
 interface DocumentCosts {

@@ -26,7 +26,7 @@ const RESOLVERS = [
   [ProductResolver, (s: Services) => new ProductResolver(s.products, s.likes)],
   [CartResolver, (s: Services) => new CartResolver(s.carts)],
   [LikeResolver, (s: Services) => new LikeResolver(s.likes)],
-  [PurchaseResolver, (s: Services) => new PurchaseResolver(s.reservations, s.payments)],
+  [PurchaseResolver, (s: Services) => new PurchaseResolver(s.reservations, s.payments, s.pubSub)],
   [StockResolver, (s: Services) => new StockResolver(s.stock, s.pubSub)],
   [PaymentAuditResolver, (s: Services) => new PaymentAuditResolver(s.audit)],
 ] as const;
@@ -43,7 +43,7 @@ export function createResolvers(services: Services): Map<unknown, object> {
 }
 
 /** The type-graphql container over those instances. */
-export function resolverContainer(instances: Map<unknown, object>): ContainerType {
+export function resolverContainer(instances: ReadonlyMap<unknown, object>): ContainerType {
   return {
     get(cls: unknown) {
       const found = instances.get(cls);

@@ -8,9 +8,10 @@ import {
   Resolver,
   Root,
   Subscription,
+  type SubscribeResolverData,
 } from 'type-graphql';
-import type { GraphQLSchema } from 'graphql';
-import type { RequestContext } from '../context';
+import type { AppPubSub } from '../clients/pubsub';
+import { resolverOf, type RequestContext } from '../context';
 import { BadUserInputError } from '../errors';
 import { ErrorResultCode } from '../schema/error-result';
 import {
@@ -37,6 +38,7 @@ import type {
   ReservationService,
   ReservationView,
 } from '../services/sale/reservation.service';
+import { eventStream } from './event-stream';
 import { viewerOf } from './viewer';
 
 function toReservation(view: ReservationView): Reservation {
@@ -48,40 +50,17 @@ export class PurchaseResolver {
   constructor(
     private readonly reservations: ReservationService,
     private readonly payments: PaymentService,
+    private readonly pubSub: AppPubSub,
   ) {}
 
-  /**
-   * What the decorators cannot say, applied to the built schema:
-   * - `purchase` is served straight from `purchase()`, without type-graphql's per-call wrapper
-   *   (parameter sorting, argument class conversion, an async validation step). That wrapper was
-   *   an eighth of what a purchase costs beyond a bare `{ __typename }` in the CPU profile, and
-   *   that difference is a sale's throughput. It is sound because `purchase` has no middleware
-   *   and no `@Authorized` (it checks the viewer itself) and validates its input in code.
-   * - `reservationChanged(id)` answers NOT_FOUND when subscribing to an id that is not one of
-   *   the viewer's reservations (its filter alone would accept it and never emit).
-   */
-  static bindToSchema(schema: GraphQLSchema, resolver: PurchaseResolver): void {
-    const purchase = schema.getMutationType()?.getFields().purchase;
-    const changed = schema.getSubscriptionType()?.getFields().reservationChanged;
-    if (!purchase || !changed?.subscribe) throw new Error('the schema lacks purchase fields');
-    purchase.resolve = (_root, args: { input: PurchaseInput }, ctx: RequestContext) =>
-      resolver.purchase(ctx, args.input);
-    const subscribe = changed.subscribe;
-    changed.subscribe = async (root, args: { id: string }, ctx: RequestContext, info) => {
-      await resolver.reservations.get(viewerOf(ctx).userId, String(args.id));
-      return subscribe(root, args, ctx, info) as unknown;
-    };
-  }
-
-  // Members only: `viewerOf` answers UNAUTHENTICATED before anything runs (no @Authorized: see
-  // `bindToSchema`).
+  @Authorized()
   @Mutation(() => PurchaseResult, {
     description:
       'Reserves units (one product, or several lines such as the cart’s) until paid or the hold expires.',
   })
   async purchase(
     @Ctx() ctx: RequestContext,
-    @Arg('input', { validate: false }) input: PurchaseInput,
+    @Arg('input') input: PurchaseInput,
   ): Promise<typeof PurchaseResult> {
     const viewer = viewerOf(ctx);
     let items: { productId: number; quantity: number }[];
@@ -140,10 +119,7 @@ export class PurchaseResolver {
   @Mutation(() => PayResult, {
     description: 'Pays a held reservation; the order follows from the payment event.',
   })
-  async pay(
-    @Ctx() ctx: RequestContext,
-    @Arg('input', { validate: false }) input: PayInput,
-  ): Promise<typeof PayResult> {
+  async pay(@Ctx() ctx: RequestContext, @Arg('input') input: PayInput): Promise<typeof PayResult> {
     const outcome = await this.payments.pay(viewerOf(ctx).userId, String(input.reservationId));
     switch (outcome.kind) {
       case 'paid':
@@ -189,12 +165,35 @@ export class PurchaseResolver {
   @Authorized()
   @Subscription(() => Reservation, {
     description: 'Changes of one of the viewer’s reservations (paid, expired, declined).',
-    topics: TOPICS.RESERVATION_CHANGED,
-    topicId: ({ args }: { args: { id: string } }) => args.id,
-    // Besides the NOT_FOUND at subscribe time (`bindToSchema`): only the owner's events pass.
-    filter: ({ payload, context }: { payload: ReservationEventPayload; context: RequestContext }) =>
-      payload.userId === context.viewer?.userId,
+    subscribe: ({
+      args,
+      context,
+    }: SubscribeResolverData<unknown, { id: string }, RequestContext>) =>
+      resolverOf(context, PurchaseResolver).reservationEvents(context, String(args.id)),
   })
+  /**
+   * The events of one of the viewer's reservations: NOT_FOUND at subscribe time for anyone
+   * else's id (a topic alone would accept it and never emit), and only the owner's events pass.
+   * It listens before it checks, so an event published meanwhile is not lost.
+   */
+  async reservationEvents(
+    ctx: RequestContext,
+    id: string,
+  ): Promise<AsyncIterable<ReservationEventPayload>> {
+    const userId = viewerOf(ctx).userId;
+    const source = await this.pubSub.subscribeReady<ReservationEventPayload>(
+      TOPICS.RESERVATION_CHANGED,
+      id,
+    );
+    try {
+      await this.reservations.get(userId, id);
+    } catch (err) {
+      await source.return?.();
+      throw err;
+    }
+    return eventStream(source, (event) => event.userId === userId);
+  }
+
   reservationChanged(
     @Arg('id', () => ID) _id: string,
     @Root() event: ReservationEventPayload,

@@ -1,12 +1,24 @@
-import type { GraphQLSchema } from 'graphql';
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  ID,
+  Mutation,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import type { AppPubSub } from '../clients/pubsub';
-import type { RequestContext } from '../context';
+import { resolverOf, type RequestContext } from '../context';
 import { Role } from '../entities/user.entity';
 import { StockLevel, SyncStockInput } from '../schema/purchase.types';
 import { toId } from '../schema/product.inputs';
 import { TOPICS } from '../schema/topics';
+import { eventStream } from './event-stream';
 import type { StockFrame, StockService } from '../services/sale/stock.service';
+
+type StockArgs = { productId: string };
 
 @Resolver()
 export class StockResolver {
@@ -14,18 +26,6 @@ export class StockResolver {
     private readonly stock: StockService,
     private readonly pubSub: AppPubSub,
   ) {}
-
-  /**
-   * `stockChanged` starts with the current frame and answers NOT_FOUND for an unknown or
-   * unlisted product at subscribe time (the decorator's topic alone would accept any id). The
-   * websocket server fans public frames out itself (src/realtime); this is the plain path.
-   */
-  static bindToSchema(schema: GraphQLSchema, resolver: StockResolver): void {
-    const field = schema.getSubscriptionType()?.getFields().stockChanged;
-    if (!field) throw new Error('the schema lacks stockChanged');
-    field.subscribe = (_root, args: { productId: string }, ctx: RequestContext) =>
-      resolver.frames(ctx, toId(args.productId, 'productId'));
-  }
 
   /** The current frame, then every newer one. */
   async frames(ctx: RequestContext, productId: number): Promise<AsyncIterable<StockFrame>> {
@@ -38,22 +38,26 @@ export class StockResolver {
       await source.return?.();
       throw err;
     }
-    return (async function* () {
-      let version = first.version;
-      yield first;
-      for await (const frame of source) {
-        if (frame.version <= version) continue;
+    let version = first.version;
+    return eventStream(
+      source,
+      (frame) => {
+        if (frame.version <= version) return false;
         version = frame.version;
-        yield frame;
-      }
-    })();
+        return true;
+      },
+      [first],
+    );
   }
 
   @Subscription(() => StockLevel, {
     description:
       'Live remaining units of a product: the current value at once, then at most one frame per STOCK_FRAME_MS (fewer under the realtime send budget); the last frame is the final value. NOT_FOUND for an unknown or unlisted product.',
-    topics: TOPICS.STOCK_CHANGED,
-    topicId: ({ args }: { args: { productId: string } }) => toId(args.productId, 'productId'),
+    // The current frame first, and NOT_FOUND for an unknown or unlisted product at subscribe
+    // time (a topic alone would accept any id). The websocket server fans public frames out
+    // itself (src/realtime); this is the path of every other transport.
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, StockArgs, RequestContext>) =>
+      resolverOf(context, StockResolver).frames(context, toId(args.productId, 'productId')),
   })
   stockChanged(
     @Arg('productId', () => ID) _productId: string,

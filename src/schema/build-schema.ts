@@ -5,6 +5,7 @@ import { resolverClasses } from '../resolvers';
 import type { AppPubSub } from '../clients/pubsub';
 import { ErrorResult } from './error-result';
 import { scalarsMap } from './scalars';
+import { validateInput } from './validate-input';
 
 /** Builds the executable schema. Does no I/O, so the schema can be emitted without services. */
 export function buildAppSchema(options: {
@@ -17,7 +18,7 @@ export function buildAppSchema(options: {
     container: options.container,
     pubSub: options.pubSub,
     authChecker,
-    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    validateFn: validateInput,
     scalarsMap,
   });
 }

@@ -7,7 +7,19 @@ import {
   createUnionType,
   registerEnumType,
 } from 'type-graphql';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { SaleState } from '../entities/product.entity';
+import { MAX_PURCHASE_LINES, MAX_UNITS_PER_ITEM } from '../services/sale/reservation.service';
+import { ID_PATTERN } from './product.inputs';
 import { ErrorResult, ErrorResultCode } from './error-result';
 
 export enum ReservationStatus {
@@ -28,26 +40,47 @@ registerEnumType(ReservationStatus, {
 @InputType()
 export class PurchaseItemInput {
   @Field(() => ID)
+  @Matches(ID_PATTERN, { message: 'productId is not a valid id' })
   productId!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: `1 to ${MAX_UNITS_PER_ITEM}.` })
+  @Min(1)
+  @Max(MAX_UNITS_PER_ITEM)
   quantity!: number;
 }
 
 @InputType({ description: 'Either productId and quantity, or items (e.g. the cart’s lines).' })
 export class PurchaseInput {
   @Field(() => ID, { nullable: true })
+  @ValidateIf((input: PurchaseInput) => input.productId != null || !input.items?.length)
+  @Matches(ID_PATTERN, { message: 'productId is not a valid id' })
   productId?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Units of productId; 1 when omitted.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Units of productId, 1 to ${MAX_UNITS_PER_ITEM}; 1 when omitted.`,
+  })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_UNITS_PER_ITEM)
   quantity?: number | null;
 
-  @Field(() => [PurchaseItemInput], { nullable: true })
+  @Field(() => [PurchaseItemInput], {
+    nullable: true,
+    description: `1 to ${MAX_PURCHASE_LINES} lines; not together with productId.`,
+  })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PURCHASE_LINES)
+  @ValidateNested()
   items?: PurchaseItemInput[] | null;
 
   @Field({
     description:
-      'Client-chosen key: a retry with the same key and input returns the same reservation.',
+      'Client-chosen key (1 to 100 printable ASCII characters): a retry with the same key and input returns the same reservation.',
+  })
+  @Matches(/^[\x21-\x7e]{1,100}$/, {
+    message: 'idempotencyKey must be 1-100 printable characters',
   })
   idempotencyKey!: string;
 }

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { isEmail } from 'class-validator';
 import type { Config } from '../../config';
 import type { RequestContext, Viewer } from '../../context';
-import { EmailToken, EmailTokenPurpose } from '../../entities/email-token.entity';
+import { EmailTokenPurpose } from '../../entities/email-token.entity';
 import { RefreshToken, Session } from '../../entities/session.entity';
 import { User } from '../../entities/user.entity';
 import {
@@ -17,16 +16,12 @@ import type { Logger } from '../../logger';
 import type { MailService } from '../mail/mail.service';
 import type { PasswordHasher } from './password-hasher';
 import type { RateLimitService } from '../common/rate-limit.service';
+import { EmailTokens } from './email-tokens';
 import { hashToken, newToken } from './secrets';
+import { Sessions, type AuthTokens } from './sessions';
 import type { TokenService } from './token.service';
 
-export interface AuthTokens {
-  accessToken: string;
-  accessTokenExpiresAt: Date;
-  refreshToken: string;
-  refreshTokenExpiresAt: Date;
-  user: User;
-}
+export type { AuthTokens } from './sessions';
 
 /**
  * Unicode NFKC, trimmed and lower-cased, so one address has one spelling; throws BAD_USER_INPUT
@@ -44,7 +39,6 @@ const accountKey = (user: User | null, email: string) =>
   user ? `user:${user.id}` : `email:${email}`;
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
-const INVALID_TOKEN = 'This link is invalid or has expired';
 
 /**
  * Sign-up, email verification, login, refresh-token rotation, logout and password changes.
@@ -59,7 +53,13 @@ export class AuthService {
     private readonly mail: MailService,
     private readonly rateLimits: RateLimitService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.emailTokens = new EmailTokens(mail);
+    this.sessions = new Sessions(config.auth, tokens);
+  }
+
+  private readonly emailTokens: EmailTokens;
+  private readonly sessions: Sessions;
 
   /**
    * Creates an unverified account and mails a verification link. For an address that already
@@ -112,7 +112,7 @@ export class AuthService {
   async verifyEmail(ctx: RequestContext, token: string): Promise<User> {
     await this.rateLimits.consume(['token:ip', ctx.ip]);
     return ctx.em.transactional(async (em) => {
-      const row = await this.claimToken(em, token, EmailTokenPurpose.VERIFY_EMAIL);
+      const row = await this.emailTokens.claim(em, token, EmailTokenPurpose.VERIFY_EMAIL);
       const user = row.user;
       user.emailVerifiedAt ??= new Date();
       await em.flush();
@@ -128,7 +128,7 @@ export class AuthService {
     await ctx.em.transactional(async (em) => {
       const user = found && em.merge(found);
       if (!user || user.emailVerifiedAt) return;
-      await this.expireTokens(em, user, EmailTokenPurpose.VERIFY_EMAIL);
+      await this.emailTokens.expire(em, user, EmailTokenPurpose.VERIFY_EMAIL);
       this.issueVerification(em, user);
     });
   }
@@ -146,7 +146,7 @@ export class AuthService {
     if (!user || !ok) throw new UnauthenticatedError(INVALID_CREDENTIALS);
     if (!user.emailVerifiedAt) throw new EmailNotVerifiedError();
     await this.rateLimits.reset('login:account', account);
-    return ctx.em.transactional((em) => this.openSession(em, em.merge(user)));
+    return ctx.em.transactional((em) => this.sessions.open(em, em.merge(user)));
   }
 
   /** Rotates a refresh token. Presenting a token that was already rotated revokes its session. */
@@ -168,7 +168,7 @@ export class AuthService {
       { usedAt: new Date() },
     );
     if (claimed === 0) {
-      await this.revokeSessions(em, [session.id], 'REFRESH_REUSE');
+      await this.sessions.revoke(em, [session.id], 'REFRESH_REUSE');
       this.logger.warn(
         { sessionId: session.id, userId: session.user.id },
         'refresh token reuse: session revoked',
@@ -184,16 +184,16 @@ export class AuthService {
         tokenHash: hashToken(refreshToken),
       });
       await tx.flush();
-      return this.tokensFor(session.user, session, refreshToken);
+      return this.sessions.tokensFor(session.user, session, refreshToken);
     });
   }
 
   async logout(ctx: RequestContext, viewer: Viewer): Promise<void> {
-    await this.revokeSessions(ctx.em, [viewer.sessionId], 'LOGOUT');
+    await this.sessions.revoke(ctx.em, [viewer.sessionId], 'LOGOUT');
   }
 
   async logoutAll(ctx: RequestContext, viewer: Viewer): Promise<number> {
-    return this.revokeAllSessions(ctx.em, viewer.userId, 'LOGOUT_ALL');
+    return this.sessions.revokeAll(ctx.em, viewer.userId, 'LOGOUT_ALL');
   }
 
   /** Checks the current password; ends every other session of the member. */
@@ -210,7 +210,7 @@ export class AuthService {
     }
     user.passwordHash = await this.hasher.hash(input.newPassword);
     await ctx.em.flush();
-    await this.revokeAllSessions(ctx.em, user.id, 'PASSWORD_CHANGED', viewer.sessionId);
+    await this.sessions.revokeAll(ctx.em, user.id, 'PASSWORD_CHANGED', viewer.sessionId);
     return user;
   }
 
@@ -222,8 +222,8 @@ export class AuthService {
     await ctx.em.transactional(async (em) => {
       const user = found && em.merge(found);
       if (!user) return;
-      await this.expireTokens(em, user, EmailTokenPurpose.RESET_PASSWORD);
-      const { link, expiresAt } = this.issueEmailToken(
+      await this.emailTokens.expire(em, user, EmailTokenPurpose.RESET_PASSWORD);
+      const { link, expiresAt } = this.emailTokens.issue(
         em,
         user,
         EmailTokenPurpose.RESET_PASSWORD,
@@ -251,22 +251,22 @@ export class AuthService {
   ): Promise<User> {
     await this.rateLimits.consume(['token:ip', ctx.ip]);
     // The token is checked before the costly hash; it is claimed (once) only afterwards.
-    await this.liveToken(ctx.em, input.token, EmailTokenPurpose.RESET_PASSWORD);
+    await this.emailTokens.live(ctx.em, input.token, EmailTokenPurpose.RESET_PASSWORD);
     const passwordHash = await this.hasher.hash(input.newPassword);
     const user = await ctx.em.transactional(async (em) => {
-      const row = await this.claimToken(em, input.token, EmailTokenPurpose.RESET_PASSWORD);
+      const row = await this.emailTokens.claim(em, input.token, EmailTokenPurpose.RESET_PASSWORD);
       row.user.passwordHash = passwordHash;
       // The mailbox owner proved control of the address.
       row.user.emailVerifiedAt ??= new Date();
       await em.flush();
       return row.user;
     });
-    await this.revokeAllSessions(ctx.em, user.id, 'PASSWORD_RESET');
+    await this.sessions.revokeAll(ctx.em, user.id, 'PASSWORD_RESET');
     return user;
   }
 
   private issueVerification(em: EntityManager, user: User): void {
-    const { link, expiresAt } = this.issueEmailToken(
+    const { link, expiresAt } = this.emailTokens.issue(
       em,
       user,
       EmailTokenPurpose.VERIFY_EMAIL,
@@ -283,98 +283,6 @@ export class AuthService {
       },
       expiresAt,
     );
-  }
-
-  /** Stores a new single-use token (only its hash) and returns the link that carries it. */
-  private issueEmailToken(
-    em: EntityManager,
-    user: User,
-    purpose: EmailTokenPurpose,
-    ttlMs: number,
-    path: string,
-  ): { link: string; expiresAt: Date } {
-    const token = newToken();
-    const expiresAt = new Date(Date.now() + ttlMs);
-    em.create(EmailToken, { user, purpose, tokenHash: hashToken(token), expiresAt });
-    return { link: this.mail.link(path, token), expiresAt };
-  }
-
-  /** The unused, unexpired token row; throws BAD_USER_INPUT for anything else. */
-  private async liveToken(em: EntityManager, token: string, purpose: EmailTokenPurpose) {
-    const row = await em.findOne(
-      EmailToken,
-      { tokenHash: hashToken(token), purpose },
-      { populate: ['user'] },
-    );
-    if (!row || row.usedAt || row.expiresAt <= new Date()) {
-      throw new BadUserInputError(INVALID_TOKEN, 'token');
-    }
-    return row;
-  }
-
-  /** Marks a live token used, exactly once; throws BAD_USER_INPUT for anything else. */
-  private async claimToken(em: EntityManager, token: string, purpose: EmailTokenPurpose) {
-    const row = await this.liveToken(em, token, purpose);
-    const claimed = await em.nativeUpdate(
-      EmailToken,
-      { id: row.id, usedAt: null },
-      { usedAt: new Date() },
-    );
-    if (claimed === 0) throw new BadUserInputError(INVALID_TOKEN, 'token');
-    return row;
-  }
-
-  private async expireTokens(em: EntityManager, user: User, purpose: EmailTokenPurpose) {
-    await em.nativeUpdate(EmailToken, { user, purpose, usedAt: null }, { usedAt: new Date() });
-  }
-
-  private async openSession(em: EntityManager, user: User): Promise<AuthTokens> {
-    const expiresAt = new Date(Date.now() + this.config.auth.refreshTtlDays * 86_400_000);
-    const session = em.create(Session, { id: randomUUID(), user, expiresAt });
-    const refreshToken = newToken();
-    em.create(RefreshToken, { session, tokenHash: hashToken(refreshToken) });
-    await em.flush();
-    return this.tokensFor(user, session, refreshToken);
-  }
-
-  private tokensFor(user: User, session: Session, refreshToken: string): AuthTokens {
-    const access = this.tokens.signAccess(user.id, user.role, session.id);
-    return {
-      accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt,
-      refreshToken,
-      refreshTokenExpiresAt: session.expiresAt,
-      user,
-    };
-  }
-
-  private async revokeSessions(em: EntityManager, ids: string[], reason: string): Promise<void> {
-    if (ids.length === 0) return;
-    await em.nativeUpdate(
-      Session,
-      { id: { $in: ids }, revokedAt: null },
-      { revokedAt: new Date(), revokeReason: reason },
-    );
-    await this.tokens.denySessions(ids);
-  }
-
-  private async revokeAllSessions(
-    em: EntityManager,
-    userId: number,
-    reason: string,
-    keepSessionId?: string,
-  ): Promise<number> {
-    const live = await em.find(
-      Session,
-      { user: userId, revokedAt: null, ...(keepSessionId ? { id: { $ne: keepSessionId } } : {}) },
-      { fields: ['id'] },
-    );
-    await this.revokeSessions(
-      em,
-      live.map((s) => s.id),
-      reason,
-    );
-    return live.length;
   }
 }
 

@@ -61,12 +61,14 @@ export interface PurchaseRequest {
 
 /** Largest quantity of one product in one purchase. */
 export const MAX_UNITS_PER_ITEM = 1000;
-const MAX_ITEMS = 20;
+/** Most lines (products) in one purchase. */
+export const MAX_PURCHASE_LINES = 20;
 const KEEP_RECORD_MS = 7 * 24 * 3600 * 1000;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
 /** How long a paid reservation's record is kept (its order id is written into it). */
 export const PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
-const ID_PATTERN = /^(\d{1,10})\.([A-Za-z0-9_-]{16})$/;
+/** A reservation id: its first product's id, a dot and 16 random url-safe characters. */
+const RESERVATION_ID_PATTERN = /^(\d{1,10})\.([A-Za-z0-9_-]{16})$/;
 
 /** A reservation's Redis record: it lives with its first product's keys, whose id starts its own. */
 export function reservationKey(reservationId: string): string {
@@ -239,14 +241,14 @@ export class ReservationService {
 
   /** The viewer's reservation; NOT_FOUND for an unknown id or someone else's. */
   async get(userId: number, id: string): Promise<ReservationView> {
-    const found = ID_PATTERN.test(id) ? await this.find(id) : null;
+    const found = RESERVATION_ID_PATTERN.test(id) ? await this.find(id) : null;
     if (!found || found.userId !== userId) throw new NotFoundError('Reservation', id);
     return found;
   }
 
   /** Reads a reservation's record, or null when there is none. */
   async find(id: string): Promise<ReservationView | null> {
-    if (!ID_PATTERN.test(id)) return null;
+    if (!RESERVATION_ID_PATTERN.test(id)) return null;
     return recordView(id, await this.redis.hgetall(reservationKey(id)));
   }
 
@@ -261,7 +263,7 @@ export class ReservationService {
     paymentId: string,
     leaseMs: number,
   ): Promise<ClaimOutcome> {
-    if (!ID_PATTERN.test(id)) return { kind: 'missing' };
+    if (!RESERVATION_ID_PATTERN.test(id)) return { kind: 'missing' };
     const reply = await this.redis.salePayClaim(
       reservationKey(id),
       userId,
@@ -406,8 +408,8 @@ function normaliseItems(
 ): { productId: number; quantity: number }[] {
   if (!Array.isArray(items) || items.length === 0)
     throw new BadUserInputError('Nothing to purchase', 'items');
-  if (items.length > MAX_ITEMS)
-    throw new BadUserInputError(`At most ${MAX_ITEMS} lines per purchase`, 'items');
+  if (items.length > MAX_PURCHASE_LINES)
+    throw new BadUserInputError(`At most ${MAX_PURCHASE_LINES} lines per purchase`, 'items');
   const merged = new Map<number, number>();
   for (const { productId, quantity } of items) {
     if (!Number.isSafeInteger(productId) || productId <= 0 || productId > 4_294_967_295) {
