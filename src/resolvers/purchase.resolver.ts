@@ -162,15 +162,6 @@ export class PurchaseResolver {
     return toReservation(await this.reservations.get(viewerOf(ctx).userId, String(id)));
   }
 
-  @Authorized()
-  @Subscription(() => Reservation, {
-    description: 'Changes of one of the viewer’s reservations (paid, expired, declined).',
-    subscribe: ({
-      args,
-      context,
-    }: SubscribeResolverData<unknown, { id: string }, RequestContext>) =>
-      resolverOf(context, PurchaseResolver).reservationEvents(context, String(args.id)),
-  })
   /**
    * The events of one of the viewer's reservations: NOT_FOUND at subscribe time for anyone
    * else's id (a topic alone would accept it and never emit), and only the owner's events pass.
@@ -194,6 +185,15 @@ export class PurchaseResolver {
     return eventStream(source, (event) => event.userId === userId);
   }
 
+  @Authorized()
+  @Subscription(() => Reservation, {
+    description: 'Changes of one of the viewer’s reservations (paid, expired, declined).',
+    subscribe: ({
+      args,
+      context,
+    }: SubscribeResolverData<unknown, { id: string }, RequestContext>) =>
+      resolverOf(context, PurchaseResolver).reservationEvents(context, String(args.id)),
+  })
   reservationChanged(
     @Arg('id', () => ID) _id: string,
     @Root() event: ReservationEventPayload,

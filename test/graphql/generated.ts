@@ -553,16 +553,18 @@ export type ProductSort =
 
 /** Either productId and quantity, or items (e.g. the cart’s lines). */
 export type PurchaseInput = {
-  /** Client-chosen key: a retry with the same key and input returns the same reservation. */
+  /** Client-chosen key (1 to 100 printable ASCII characters): a retry with the same key and input returns the same reservation. */
   idempotencyKey: Scalars['String']['input'];
+  /** 1 to 20 lines; not together with productId. */
   items?: InputMaybe<Array<PurchaseItemInput>>;
   productId?: InputMaybe<Scalars['ID']['input']>;
-  /** Units of productId; 1 when omitted. */
+  /** Units of productId, 1 to 1000; 1 when omitted. */
   quantity?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type PurchaseItemInput = {
   productId: Scalars['ID']['input'];
+  /** 1 to 1000. */
   quantity: Scalars['Int']['input'];
 };
 
