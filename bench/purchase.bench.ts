@@ -22,6 +22,7 @@ import { createOrm, migrateUp } from '../src/clients/orm';
 import { loadConfig } from '../src/config';
 import { TokenService } from '../src/services/members/token.service';
 import { createBenchMembers, postGraphql } from './fixtures';
+import { REDIS_CLUSTER_FLAG, runRedisClusterRatio } from './redis-cluster';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 128);
@@ -348,6 +349,21 @@ async function main() {
   const stock2 = await count(db, 'select stock from products where id = ?', [p2]);
   await stopServer(server);
 
+  // ---- Redis Cluster ÷ single Redis, with `-- --redis-cluster` (bench/redis-cluster.ts).
+  const redisCluster = process.argv.includes(REDIS_CLUSTER_FLAG)
+    ? await runRedisClusterRatio({
+        db,
+        members,
+        keyPrefix: config.redis.keyPrefix,
+        purchaseQuery: PURCHASE,
+        startServer: (extra) => startServer({ REDIS_CLUSTER_NODES: '', ...extra }),
+        stopServer,
+        blast,
+        createProduct,
+      })
+    : undefined;
+  // ---- end of the Redis Cluster part
+
   const result = {
     date: new Date().toISOString(),
     machine: {
@@ -423,6 +439,7 @@ async function main() {
       ordersPerSecond: Math.round(lags.length / Math.max(Number(span[0].s), 0.001)),
       payStartToLastOrderSeconds: Number(writeSeconds.toFixed(2)),
     },
+    ...(redisCluster && { redisCluster }),
   };
   mkdirSync(join(__dirname, '../../bench/results'), { recursive: true });
   const file = join(__dirname, `../../bench/results/${stamp}-purchase.json`);
@@ -433,6 +450,10 @@ async function main() {
       `p99 ${run1.latencyMs.p99} ms, oversell ${result.run1.oversell}; run 2: ratio ${result.run2.purchaseToTypenameRatio}, ` +
       `lag p99 ${result.run2.paidToOrderLagMs.p99} ms, ${result.run2.ordersPerSecond} orders/s\nwrote ${file}`,
   );
+  if (redisCluster)
+    console.log(
+      `purchase on the Redis Cluster ÷ single Redis: ${redisCluster.clusterToSingleRatio}`,
+    );
   await db.end();
   redis.disconnect();
   agent.destroy();
