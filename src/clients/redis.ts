@@ -27,9 +27,21 @@ function connectionOptions(config: Config['redis'], name: string): RedisOptions 
 export function createRedisClient(
   config: Config['redis'],
   name: string,
-  extra: { keyPrefix?: string; lazyConnect?: boolean; shardedSubscribers?: boolean } = {},
+  extra: {
+    keyPrefix?: string;
+    lazyConnect?: boolean;
+    /** Off for subscriber connections: (S)SUBSCRIBE must not be batched into a pipeline. */
+    autoPipelining?: boolean;
+    /** A cluster client that can SSUBSCRIBE (one extra connection per master). */
+    shardedSubscribers?: boolean;
+  } = {},
 ): RedisClient {
-  const { keyPrefix, lazyConnect = true, shardedSubscribers = false } = extra;
+  const {
+    keyPrefix,
+    lazyConnect = true,
+    autoPipelining = true,
+    shardedSubscribers = false,
+  } = extra;
   if (config.clusterNodes.length === 0) {
     return new Redis({
       ...connectionOptions(config, name),
@@ -40,7 +52,7 @@ export function createRedisClient(
       lazyConnect,
       // Commands issued in the same event-loop turn go out in one write (one syscall on each
       // side): under a sale's burst this is most of the cost of talking to Redis.
-      enableAutoPipelining: true,
+      enableAutoPipelining: autoPipelining,
     });
   }
   const options: ClusterOptions = {
@@ -50,7 +62,7 @@ export function createRedisClient(
     // Reads and writes go to the slot's master: a replica may lag behind a reservation.
     scaleReads: 'master',
     // Per slot owner, like the single Redis: one write per node per event-loop turn.
-    enableAutoPipelining: true,
+    enableAutoPipelining: autoPipelining,
     // A failover takes the node timeout (a few seconds) to promote a replica: commands to the
     // lost master are retried after a slot refresh instead of failing at once.
     retryDelayOnFailover: 200,

@@ -54,6 +54,7 @@ export interface ScriptCommands {
     channel: string,
     productId: number,
     mode: 'frame' | 'snapshot',
+    publish: 'PUBLISH' | 'SPUBLISH',
     ...window: (string | number)[]
   ): Promise<number | string>;
 }
