@@ -1,6 +1,6 @@
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from '../config';
-import { registerScripts, type ScriptCommands } from '../lua';
+import { registerScripts, VARIABLE_KEY_SCRIPTS, type ScriptCommands } from '../lua';
 
 /** A single Redis or a Redis Cluster client: the commands the app uses are the same on both. */
 export type RedisClient = Redis | Cluster;
@@ -63,6 +63,9 @@ export function createRedisClient(
     scaleReads: 'master',
     // Per slot owner, like the single Redis: one write per node per event-loop turn.
     enableAutoPipelining: autoPipelining,
+    // Auto-pipelining groups commands by the node of their first argument; a script called with
+    // its key count first would be grouped with the wrong node and fail its whole batch.
+    autoPipeliningIgnoredCommands: VARIABLE_KEY_SCRIPTS,
     // A failover takes the node timeout (a few seconds) to promote a replica: commands to the
     // lost master are retried after a slot refresh instead of failing at once.
     retryDelayOnFailover: 200,
