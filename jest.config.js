@@ -5,59 +5,21 @@ const transform = {
   '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
 };
 
-// Files that need the cluster shape (three Kafka brokers, a Redis Cluster): they kill a broker or
-// run many processes on it, so they run only in the cluster run.
-const clusterOnly = ['kafka-failover', 'many-processes', 'redis-failover'];
-// Suites that run in both: on the single services (npm test) and again on the clusters.
-const alsoOnCluster = [
+// The suites that also run against the Redis Cluster and the three Kafka brokers (`npm run
+// test:cluster`, scripts/test-cluster.sh), and the tests that only make sense there: they kill a
+// node or run many processes on the clusters.
+const clusterSuites = [
   'purchase',
   'purchase-rush',
   'stock',
+  'stock-recovery',
   'payment',
-  'payment-audit',
   'payment-recovery',
+  'payment-audit',
+  'refunds',
   'realtime',
 ];
-const e2eFile = (name) => `<rootDir>/test/e2e/${name}.e2e.test.ts`;
-
-const single = [
-  {
-    displayName: 'unit',
-    testEnvironment: 'node',
-    transform,
-    setupFiles: ['reflect-metadata'],
-    testMatch: ['<rootDir>/src/**/*.test.ts'],
-  },
-  {
-    displayName: 'e2e',
-    testEnvironment: 'node',
-    transform,
-    setupFiles: ['reflect-metadata'],
-    testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
-    testPathIgnorePatterns: clusterOnly.map((name) => `/test/e2e/${name}\\.e2e\\.test\\.ts$`),
-    // Each file gets its own database, Redis prefix and Kafka topics, so files may run in parallel.
-  },
-  {
-    // Headless Chromium (scripts/browser.sh installs it) against the real app and services.
-    displayName: 'browser',
-    testEnvironment: 'node',
-    transform,
-    setupFiles: ['reflect-metadata'],
-    testMatch: ['<rootDir>/test/browser/**/*.browser.test.ts'],
-  },
-];
-
-// The cluster run (`npm run test:cluster`, scripts/test-cluster.sh sets TEST_CLUSTER and the
-// cluster's addresses): the suites above that a cluster changes, and the cluster-only files.
-const cluster = [
-  {
-    displayName: 'cluster',
-    testEnvironment: 'node',
-    transform,
-    setupFiles: ['reflect-metadata'],
-    testMatch: [...alsoOnCluster, ...clusterOnly].map(e2eFile),
-  },
-];
+const clusterOnly = ['redis-failover', 'kafka-failover', 'many-processes'];
 
 module.exports = {
   // Fails the run at once, with one message, when MySQL, Redis or Kafka is not reachable.
@@ -70,5 +32,41 @@ module.exports = {
   // run ends when the last file does rather than when the broker times the socket out.
   forceExit: true,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
-  projects: process.env.TEST_CLUSTER === '1' ? cluster : single,
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      setupFiles: ['reflect-metadata'],
+      testMatch: ['<rootDir>/src/**/*.test.ts'],
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform,
+      setupFiles: ['reflect-metadata'],
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+      testPathIgnorePatterns: clusterOnly.map((name) => `/test/e2e/${name}\\.e2e\\.test\\.ts$`),
+      // Each file gets its own database, Redis prefix and Kafka topics, so files may run in parallel.
+    },
+    {
+      // The same suites against a Redis Cluster (REDIS_CLUSTER_NODES, see test/cluster-env.ts),
+      // and the failover test.
+      displayName: 'cluster',
+      testEnvironment: 'node',
+      transform,
+      setupFiles: ['reflect-metadata', '<rootDir>/test/cluster-env.ts'],
+      testMatch: [...clusterSuites, ...clusterOnly].map(
+        (name) => `<rootDir>/test/e2e/${name}.e2e.test.ts`,
+      ),
+    },
+    {
+      // Headless Chromium (scripts/browser.sh installs it) against the real app and services.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      transform,
+      setupFiles: ['reflect-metadata'],
+      testMatch: ['<rootDir>/test/browser/**/*.browser.test.ts'],
+    },
+  ],
 };

@@ -12,7 +12,8 @@ if ! bash scripts/services.sh start --redis-cluster --kafka-cluster; then
   exit 1
 fi
 
-# The addresses scripts/cluster.sh starts them on (same variables, same defaults).
+# The addresses scripts/cluster.sh starts them on (same variables, same defaults); every
+# process of the run, the built app's included, inherits them.
 redis_base="${REDIS_CLUSTER_PORT_BASE:-7000}"
 kafka_base="${KAFKA_CLUSTER_PORT_BASE:-9192}"
 nodes=""
@@ -20,8 +21,7 @@ for ((i = 0; i < 6; i++)); do nodes+="${nodes:+,}127.0.0.1:$((redis_base + i))";
 brokers=""
 for ((i = 0; i < 3; i++)); do brokers+="${brokers:+,}127.0.0.1:$((kafka_base + i))"; done
 
-export TEST_CLUSTER=1
-export REDIS_CLUSTER_NODES="$nodes"
+export REDIS_CLUSTER_NODES="${REDIS_CLUSTER_NODES:-$nodes}"
 export KAFKA_BROKERS="$brokers"
 # Every app topic on all three brokers; an acks=all write needs two of them.
 export KAFKA_REPLICATION_FACTOR=3
@@ -29,4 +29,4 @@ export KAFKA_MIN_INSYNC_REPLICAS=2
 echo "test:cluster: REDIS_CLUSTER_NODES=$REDIS_CLUSTER_NODES KAFKA_BROKERS=$KAFKA_BROKERS (RF 3, min.insync 2)"
 # The many-process test starts the built app (dist/) as its processes.
 [[ -f dist/src/main.js ]] || npm run build
-exec npx jest "$@"
+exec npx jest --selectProjects cluster "$@"
