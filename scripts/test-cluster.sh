@@ -29,4 +29,5 @@ export KAFKA_MIN_INSYNC_REPLICAS=2
 echo "test:cluster: REDIS_CLUSTER_NODES=$REDIS_CLUSTER_NODES KAFKA_BROKERS=$KAFKA_BROKERS (RF 3, min.insync 2)"
 # The many-process test starts the built app (dist/) as its processes.
 [[ -f dist/src/main.js ]] || npm run build
-exec npx jest --selectProjects cluster "$@"
+# Paths and options first: --selectProjects takes every word after it as a project name.
+exec npx jest "$@" --selectProjects cluster
