@@ -1,5 +1,6 @@
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from '../config';
+import { waitForReplicas } from './redis-wait';
 import { registerScripts, VARIABLE_KEY_SCRIPTS, type ScriptCommands } from '../lua';
 
 /** A single Redis or a Redis Cluster client: the commands the app uses are the same on both. */
@@ -84,7 +85,8 @@ export function createRedisClient(
 
 /** The app's Redis connection: the key prefix, and the Lua scripts registered as commands. */
 export function createRedis(config: Config['redis'], name = 'main'): AppRedis {
-  return registerScripts(createRedisClient(config, name, { keyPrefix: config.keyPrefix }));
+  const redis = registerScripts(createRedisClient(config, name, { keyPrefix: config.keyPrefix }));
+  return waitForReplicas(redis, config);
 }
 
 /** Whether a client talks to a Redis Cluster. */
