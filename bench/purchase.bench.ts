@@ -19,9 +19,11 @@ import Redis from 'ioredis';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { ensureDatabase } from '../src/cli/database';
 import { createOrm, migrateUp } from '../src/clients/orm';
+import { createMemoryPubSub } from '../src/clients/pubsub';
 import { loadConfig } from '../src/config';
 import { TokenService } from '../src/services/members/token.service';
 import { createBenchMembers, postGraphql } from './fixtures';
+import { REDIS_CLUSTER_FLAG, runRedisClusterRatio } from './redis-cluster';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 128);
@@ -247,7 +249,7 @@ async function main() {
   const stale = await redis.keys(`${config.redis.keyPrefix}*`);
   for (let i = 0; i < stale.length; i += 1000) await redis.del(...stale.slice(i, i + 1000));
   const db = await createConnection({ ...config.mysql, database: config.mysql.dbName });
-  const tokens = new TokenService(config.auth, redis);
+  const tokens = new TokenService(config.auth, redis, createMemoryPubSub());
   const members = await createBenchMembers(db, tokens, MEMBERS, 'b');
   // Warm-up before anything is measured: a full blast of each request kind on the fresh server,
   // so the JIT has compiled both paths, and on a product new to it, so the server builds that
@@ -374,6 +376,21 @@ async function main() {
   const stock2 = await count(db, 'select stock from products where id = ?', [p2]);
   await stopServer(server);
 
+  // ---- Redis Cluster ÷ single Redis, with `-- --redis-cluster` (bench/redis-cluster.ts).
+  const redisCluster = process.argv.includes(REDIS_CLUSTER_FLAG)
+    ? await runRedisClusterRatio({
+        db,
+        members,
+        keyPrefix: config.redis.keyPrefix,
+        purchaseQuery: PURCHASE,
+        startServer: (extra) => startServer({ REDIS_CLUSTER_NODES: '', ...extra }),
+        stopServer,
+        blast,
+        createProduct,
+      })
+    : undefined;
+  // ---- end of the Redis Cluster part
+
   const result = {
     date: new Date().toISOString(),
     machine: {
@@ -454,6 +471,7 @@ async function main() {
       // it includes other clients' work).
       cpuMsPerPaidOrder: paidOrderCpu,
     },
+    ...(redisCluster && { redisCluster }),
   };
   mkdirSync(join(__dirname, '../../bench/results'), { recursive: true });
   const file = join(__dirname, `../../bench/results/${stamp}-purchase.json`);
@@ -468,6 +486,10 @@ async function main() {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}\nwrote ${file}`,
   );
+  if (redisCluster)
+    console.log(
+      `purchase on the Redis Cluster ÷ single Redis: ${redisCluster.clusterToSingleRatio}`,
+    );
   await db.end();
   redis.disconnect();
   agent.destroy();

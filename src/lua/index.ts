@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * Every Lua script, by command name. ioredis runs each with EVALSHA and reloads it on NOSCRIPT.
@@ -17,6 +17,14 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   stockFrame: { file: 'stock-frame.lua', keys: 5 },
   counterAdd: { file: 'counter-add.lua', keys: 1 },
 };
+
+/**
+ * Scripts whose key count comes first in their arguments. ioredis' auto-pipelining picks a
+ * cluster node by the first argument, which for these is the count, not a key.
+ */
+export const VARIABLE_KEY_SCRIPTS = Object.entries(SCRIPTS)
+  .filter(([, script]) => script.keys === undefined)
+  .map(([name]) => name);
 
 /** Typed signatures of the registered scripts; see each .lua file's header. */
 export interface ScriptCommands {
@@ -55,11 +63,12 @@ export interface ScriptCommands {
     channel: string,
     productId: number,
     mode: 'frame' | 'snapshot',
+    publish: 'PUBLISH' | 'SPUBLISH',
     ...window: (string | number)[]
   ): Promise<number | string>;
 }
 
-export function registerScripts<R extends Redis>(redis: R): R & ScriptCommands {
+export function registerScripts<R extends Redis | Cluster>(redis: R): R & ScriptCommands {
   for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, {
       ...(keys === undefined ? {} : { numberOfKeys: keys }),

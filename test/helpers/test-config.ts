@@ -36,7 +36,12 @@ export function testConfig(testFile: string, env: Env = {}): Config {
     MYSQL_PASSWORD: pick('MYSQL_PASSWORD'),
     REDIS_HOST: pick('REDIS_HOST'),
     REDIS_PORT: pick('REDIS_PORT'),
+    // Set (e.g. by `npm run test:cluster`), every file runs against the Redis Cluster.
+    REDIS_CLUSTER_NODES: pick('REDIS_CLUSTER_NODES'),
     KAFKA_BROKERS: pick('KAFKA_BROKERS'),
+    // The cluster run (npm run test:cluster) makes every topic with 3 replicas and 2 in sync.
+    KAFKA_REPLICATION_FACTOR: pick('KAFKA_REPLICATION_FACTOR'),
+    KAFKA_MIN_INSYNC_REPLICAS: pick('KAFKA_MIN_INSYNC_REPLICAS'),
     NODE_ENV: 'test',
     LOG_LEVEL: pick('TEST_LOG_LEVEL') ?? 'error',
     PUBLIC_URL: 'http://shop.rocket-mart.test',

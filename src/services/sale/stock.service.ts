@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import { pubSubChannel } from '../../clients/pubsub';
+import { pubSubChannel, publishCommand } from '../../clients/pubsub';
 import type { AppRedis } from '../../clients/redis';
 import {
   Payment,
@@ -286,6 +286,7 @@ export class StockService {
         channel,
         productId,
         'snapshot',
+        publishCommand(this.redis),
         product.saleStartsAt ? product.saleStartsAt.getTime() : '',
         product.saleEndsAt ? product.saleEndsAt.getTime() : '',
       );
@@ -404,6 +405,7 @@ export class StockService {
           channel,
           productId,
           'frame',
+          publishCommand(this.redis),
         ),
       );
     } catch {

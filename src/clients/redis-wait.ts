@@ -1,0 +1,87 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Config } from '../config';
+import { VARIABLE_KEY_SCRIPTS, type ScriptCommands } from '../lua';
+import type { RedisClient } from './redis';
+
+/**
+ * The scripts whose effect a buyer is told about (a hold, a claim, a payment, a release). Redis
+ * replicates asynchronously: a master that dies before its replica has such a write takes it
+ * with it. With `REDIS_WAIT_REPLICAS` set, each of these replies only after `WAIT` has seen that
+ * many replicas take the write, or its timeout passed (then the write stands on the master
+ * alone: a sale goes on while a shard has no replica, e.g. just after a failover).
+ */
+const ACKNOWLEDGED_SCRIPTS = ['saleReserve', 'salePayClaim', 'salePay', 'saleRelease'] as const;
+
+/** What WAIT has cost so far on one connection. */
+export interface ReplicationStats {
+  waits: number;
+  /** WAITs that timed out or failed before enough replicas had the write. */
+  shortfalls: number;
+  /** Time spent waiting for replicas, in total. */
+  waitMs: number;
+}
+
+const stats = new WeakMap<object, ReplicationStats>();
+
+/** The WAIT figures of a connection made by createRedis (zeros when WAIT is off). */
+export function replicationStats(redis: object): ReplicationStats {
+  return { ...(stats.get(redis) ?? { waits: 0, shortfalls: 0, waitMs: 0 }) };
+}
+
+/** Makes the acknowledged scripts of `redis` wait for `config.waitReplicas` replicas. */
+export function waitForReplicas<R extends RedisClient & ScriptCommands>(
+  redis: R,
+  config: Pick<Config['redis'], 'waitReplicas' | 'waitTimeoutMs' | 'keyPrefix'>,
+): R {
+  if (config.waitReplicas <= 0) return redis;
+  const own: ReplicationStats = { waits: 0, shortfalls: 0, waitMs: 0 };
+  stats.set(redis, own);
+  const masters = new Map<string, Redis>();
+  /** The connection that ran a command on `key`: WAIT counts that connection's writes. */
+  const connectionOf = (key: string): Redis | undefined => {
+    if (!(redis as Cluster).isCluster) return redis as Redis;
+    const cluster = redis as Cluster;
+    const nodeKey = cluster.slots[keySlot(`${config.keyPrefix}${key}`)]?.[0];
+    if (!nodeKey) return undefined;
+    let node = masters.get(nodeKey);
+    if (!node || node.status === 'end') {
+      node = cluster.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === nodeKey);
+      if (node) masters.set(nodeKey, node);
+    }
+    return node;
+  };
+  const scripts = redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of ACKNOWLEDGED_SCRIPTS) {
+    const run = scripts[name].bind(redis);
+    // A script called with its key count first has its first key second.
+    const keyAt = VARIABLE_KEY_SCRIPTS.includes(name) ? 1 : 0;
+    scripts[name] = async (...args: unknown[]) => {
+      const reply = await run(...args);
+      const started = performance.now();
+      const acked = await connectionOf(String(args[keyAt]))
+        ?.wait(config.waitReplicas, config.waitTimeoutMs)
+        .catch(() => 0);
+      own.waits++;
+      own.waitMs += performance.now() - started;
+      if ((acked ?? 0) < config.waitReplicas) own.shortfalls++;
+      return reply;
+    };
+  }
+  return redis;
+}
+
+/** The Redis Cluster hash slot of a key (CRC16/XMODEM of the key or its `{hash tag}`). */
+export function keySlot(key: string): number {
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) key = key.slice(open + 1, close);
+  }
+  let crc = 0;
+  for (const byte of Buffer.from(key)) {
+    crc ^= byte << 8;
+    for (let i = 0; i < 8; i++)
+      crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc % 16384;
+}
