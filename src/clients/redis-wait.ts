@@ -8,7 +8,8 @@ import type { RedisClient } from './redis';
  * replicates asynchronously: a master that dies before its replica has such a write takes it
  * with it. With `REDIS_WAIT_REPLICAS` set, each of these replies only after `WAIT` has seen that
  * many replicas take the write, or its timeout passed (then the write stands on the master
- * alone: a sale goes on while a shard has no replica, e.g. just after a failover).
+ * alone: a sale goes on while a shard has no replica, e.g. just after a failover). WAIT holds
+ * the shard's connection meanwhile, so the timeout should stay short.
  */
 const ACKNOWLEDGED_SCRIPTS = ['saleReserve', 'salePayClaim', 'salePay', 'saleRelease'] as const;
 
@@ -37,34 +38,44 @@ export function waitForReplicas<R extends RedisClient & ScriptCommands>(
   const own: ReplicationStats = { waits: 0, shortfalls: 0, waitMs: 0 };
   stats.set(redis, own);
   const masters = new Map<string, Redis>();
-  /** The connection that ran a command on `key`: WAIT counts that connection's writes. */
+  /**
+   * The connection that ran a command on `key` (WAIT counts that connection's writes), or
+   * undefined when its master has fewer replicas than asked for. WAIT blocks the connection
+   * that every command for the shard shares, so it is not sent when it could only time out
+   * (e.g. a promoted replica whose old master is gone).
+   */
   const connectionOf = (key: string): Redis | undefined => {
     if (!(redis as Cluster).isCluster) return redis as Redis;
     const cluster = redis as Cluster;
-    const nodeKey = cluster.slots[keySlot(`${config.keyPrefix}${key}`)]?.[0];
-    if (!nodeKey) return undefined;
-    let node = masters.get(nodeKey);
+    const owners = cluster.slots[keySlot(`${config.keyPrefix}${key}`)];
+    if (!owners || owners.length - 1 < config.waitReplicas) return undefined;
+    let node = masters.get(owners[0]);
     if (!node || node.status === 'end') {
-      node = cluster.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === nodeKey);
-      if (node) masters.set(nodeKey, node);
+      node = cluster
+        .nodes('master')
+        .find((n) => `${n.options.host}:${n.options.port}` === owners[0]);
+      if (node) masters.set(owners[0], node);
     }
     return node;
   };
   const scripts = redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   for (const name of ACKNOWLEDGED_SCRIPTS) {
-    const run = scripts[name].bind(redis);
+    const run = scripts[name];
     // A script called with its key count first has its first key second.
     const keyAt = VARIABLE_KEY_SCRIPTS.includes(name) ? 1 : 0;
-    scripts[name] = async (...args: unknown[]) => {
-      const reply = await run(...args);
-      const started = performance.now();
-      const acked = await connectionOf(String(args[keyAt]))
-        ?.wait(config.waitReplicas, config.waitTimeoutMs)
-        .catch(() => 0);
-      own.waits++;
-      own.waitMs += performance.now() - started;
-      if ((acked ?? 0) < config.waitReplicas) own.shortfalls++;
-      return reply;
+    scripts[name] = function (this: unknown, ...args: unknown[]) {
+      // ioredis copies the command onto its (auto-)pipelines: there it only queues the script.
+      if (this !== redis) return run.apply(this, args);
+      return run.apply(redis, args).then(async (reply) => {
+        const started = performance.now();
+        const acked = await connectionOf(String(args[keyAt]))
+          ?.wait(config.waitReplicas, config.waitTimeoutMs)
+          .catch(() => 0);
+        own.waits++;
+        own.waitMs += performance.now() - started;
+        if ((acked ?? 0) < config.waitReplicas) own.shortfalls++;
+        return reply;
+      });
     };
   }
   return redis;

@@ -48,7 +48,7 @@ beforeAll(async () => {
     PAYMENT_RECOVERY_INTERVAL_MS: '500',
     // Every hold, claim, payment and release is on a replica before the buyer hears of it.
     REDIS_WAIT_REPLICAS: '1',
-    REDIS_WAIT_TIMEOUT_MS: '100',
+    REDIS_WAIT_TIMEOUT_MS: '50',
   });
 });
 afterAll(async () => {
