@@ -15,10 +15,13 @@ const ACKNOWLEDGED_SCRIPTS = ['saleReserve', 'salePayClaim', 'salePay', 'saleRel
 
 /** What WAIT has cost so far on one connection. */
 export interface ReplicationStats {
+  /** WAITs sent. */
   waits: number;
   /** WAITs that timed out or failed before enough replicas had the write. */
   shortfalls: number;
-  /** Time spent waiting for replicas, in total. */
+  /** Writes not waited for: their master had too few replicas (e.g. just after a failover). */
+  unreplicated: number;
+  /** Time spent in WAIT, in total. */
   waitMs: number;
 }
 
@@ -26,7 +29,7 @@ const stats = new WeakMap<object, ReplicationStats>();
 
 /** The WAIT figures of a connection made by createRedis (zeros when WAIT is off). */
 export function replicationStats(redis: object): ReplicationStats {
-  return { ...(stats.get(redis) ?? { waits: 0, shortfalls: 0, waitMs: 0 }) };
+  return { ...(stats.get(redis) ?? { waits: 0, shortfalls: 0, unreplicated: 0, waitMs: 0 }) };
 }
 
 /** Makes the acknowledged scripts of `redis` wait for `config.waitReplicas` replicas. */
@@ -35,7 +38,7 @@ export function waitForReplicas<R extends RedisClient & ScriptCommands>(
   config: Pick<Config['redis'], 'waitReplicas' | 'waitTimeoutMs' | 'keyPrefix'>,
 ): R {
   if (config.waitReplicas <= 0) return redis;
-  const own: ReplicationStats = { waits: 0, shortfalls: 0, waitMs: 0 };
+  const own: ReplicationStats = { waits: 0, shortfalls: 0, unreplicated: 0, waitMs: 0 };
   stats.set(redis, own);
   const masters = new Map<string, Redis>();
   /**
@@ -67,13 +70,18 @@ export function waitForReplicas<R extends RedisClient & ScriptCommands>(
       // ioredis copies the command onto its (auto-)pipelines: there it only queues the script.
       if (this !== redis) return run.apply(this, args);
       return run.apply(redis, args).then(async (reply) => {
+        const connection = connectionOf(String(args[keyAt]));
+        if (!connection) {
+          own.unreplicated++;
+          return reply;
+        }
         const started = performance.now();
-        const acked = await connectionOf(String(args[keyAt]))
-          ?.wait(config.waitReplicas, config.waitTimeoutMs)
+        const acked = await connection
+          .wait(config.waitReplicas, config.waitTimeoutMs)
           .catch(() => 0);
         own.waits++;
         own.waitMs += performance.now() - started;
-        if ((acked ?? 0) < config.waitReplicas) own.shortfalls++;
+        if (acked < config.waitReplicas) own.shortfalls++;
         return reply;
       });
     };
