@@ -10,12 +10,18 @@ import type { RedisClient } from './redis';
  * many replicas take the write, or its timeout passed (then the write stands on the master
  * alone: a sale goes on while a shard has no replica, e.g. just after a failover). WAIT holds
  * the shard's connection meanwhile, so the timeout should stay short.
+ *
+ * Concurrent writes share WAITs: a WAIT sent after a write's reply covers that write (one
+ * connection runs its commands in order), so each connection has at most one WAIT out and one
+ * more that every write answered meanwhile joins, sent when the first is answered.
  */
 const ACKNOWLEDGED_SCRIPTS = ['saleReserve', 'salePayClaim', 'salePay', 'saleRelease'] as const;
 
 /** What WAIT has cost so far on one connection. */
 export interface ReplicationStats {
-  /** WAITs sent. */
+  /** Writes that waited for replicas. */
+  writes: number;
+  /** WAITs sent (one covers every write answered while it is out). */
   waits: number;
   /** WAITs that timed out or failed before enough replicas had the write. */
   shortfalls: number;
@@ -29,7 +35,9 @@ const stats = new WeakMap<object, ReplicationStats>();
 
 /** The WAIT figures of a connection made by createRedis (zeros when WAIT is off). */
 export function replicationStats(redis: object): ReplicationStats {
-  return { ...(stats.get(redis) ?? { waits: 0, shortfalls: 0, unreplicated: 0, waitMs: 0 }) };
+  return {
+    ...(stats.get(redis) ?? { writes: 0, waits: 0, shortfalls: 0, unreplicated: 0, waitMs: 0 }),
+  };
 }
 
 /** Makes the acknowledged scripts of `redis` wait for `config.waitReplicas` replicas. */
@@ -38,7 +46,7 @@ export function waitForReplicas<R extends RedisClient & ScriptCommands>(
   config: Pick<Config['redis'], 'waitReplicas' | 'waitTimeoutMs' | 'keyPrefix'>,
 ): R {
   if (config.waitReplicas <= 0) return redis;
-  const own: ReplicationStats = { waits: 0, shortfalls: 0, unreplicated: 0, waitMs: 0 };
+  const own: ReplicationStats = { writes: 0, waits: 0, shortfalls: 0, unreplicated: 0, waitMs: 0 };
   stats.set(redis, own);
   const masters = new Map<string, Redis>();
   /**
@@ -61,6 +69,36 @@ export function waitForReplicas<R extends RedisClient & ScriptCommands>(
     }
     return node;
   };
+  /** Per connection: the WAIT out, and the one to send after it. */
+  const lanes = new WeakMap<Redis, { out?: Promise<number>; next?: Promise<number> }>();
+  const send = (connection: Redis, lane: { out?: Promise<number> }): Promise<number> => {
+    const started = performance.now();
+    const sent: Promise<number> = connection
+      .wait(config.waitReplicas, config.waitTimeoutMs)
+      .catch(() => 0)
+      .then((acked) => {
+        if (lane.out === sent) lane.out = undefined;
+        own.waits++;
+        own.waitMs += performance.now() - started;
+        if (acked < config.waitReplicas) own.shortfalls++;
+        return acked;
+      });
+    return (lane.out = sent);
+  };
+  /** Resolves once a WAIT sent after this call is answered. */
+  const replicated = (connection: Redis): Promise<number> => {
+    let lane = lanes.get(connection);
+    if (!lane) lanes.set(connection, (lane = {}));
+    const { out } = lane;
+    if (!out) return send(connection, lane);
+    // The WAIT out may have run before this write: the next one covers it.
+    const queue = lane;
+    queue.next ??= out.then(() => {
+      queue.next = undefined;
+      return send(connection, queue);
+    });
+    return queue.next;
+  };
   const scripts = redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   for (const name of ACKNOWLEDGED_SCRIPTS) {
     const run = scripts[name];
@@ -75,13 +113,8 @@ export function waitForReplicas<R extends RedisClient & ScriptCommands>(
           own.unreplicated++;
           return reply;
         }
-        const started = performance.now();
-        const acked = await connection
-          .wait(config.waitReplicas, config.waitTimeoutMs)
-          .catch(() => 0);
-        own.waits++;
-        own.waitMs += performance.now() - started;
-        if (acked < config.waitReplicas) own.shortfalls++;
+        own.writes++;
+        await replicated(connection);
         return reply;
       });
     };

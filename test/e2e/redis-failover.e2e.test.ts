@@ -214,8 +214,9 @@ it('a master is SIGKILLed mid-sale: its replica takes over, the sale goes on, no
 
   const stats = replicationStats(t.app.services.redis);
   console.log(
-    `WAIT during the sale: ${stats.waits} writes waited ${(stats.waitMs / Math.max(stats.waits, 1)).toFixed(2)} ms ` +
-      `on average (${stats.shortfalls} without a replica ack in time); ${stats.unreplicated} ` +
+    `WAIT during the sale: ${stats.writes} writes waited for in ${stats.waits} WAITs of ` +
+      `${(stats.waitMs / Math.max(stats.waits, 1)).toFixed(2)} ms on average (${stats.shortfalls} ` +
+      `without a replica ack in time); ${stats.unreplicated} ` +
       `writes on the promoted master before it had a replica were not waited for`,
   );
   expect(stats.waits).toBeGreaterThan(0);
