@@ -20,8 +20,17 @@ redis_cluster_ports() { seq "$REDIS_CLUSTER_PORT_BASE" $((REDIS_CLUSTER_PORT_BAS
 redis_cli() { timeout 5 redis-cli -h 127.0.0.1 -p "$1" "${@:2}" 2>/dev/null; }
 redis_cluster_field() { redis_cli "$1" cluster info | tr -d '\r' | sed -n "s/^$2://p"; }
 
+# A node's own dir: the one it last ran in when kill-redis-node recorded it (the cluster may have
+# been started from another $ROCKET_SERVICES_DIR), else this cache dir's.
+redis_node_dir() {
+  local recorded
+  recorded="$(cat "$REDIS_CLUSTER_DIR/$1.dir" 2>/dev/null || true)"
+  if [[ -n "$recorded" && -d "$recorded" ]]; then echo "$recorded"; else echo "$REDIS_CLUSTER_DIR/$1"; fi
+}
+
 start_redis_node() {
-  local port="$1" dir="$REDIS_CLUSTER_DIR/$1"
+  local port="$1" dir
+  dir="$(redis_node_dir "$1")"
   [[ "$(redis_cli "$port" ping)" == PONG ]] && return 0
   have redis-server || die "redis-server is not installed (apt-get install redis-server)."
   mkdir -p "$dir"
@@ -84,9 +93,16 @@ start_redis_cluster() {
 }
 
 kill_redis_node() {
-  local pid
-  pid="$(cat "$REDIS_CLUSTER_DIR/$1/redis.pid" 2>/dev/null || true)"
+  local pid dir
+  # The node tells its pid and dir, whichever cache dir started it; start-redis-node restarts it there.
+  pid="$(redis_cli "$1" info server | tr -d '\r' | sed -n 's/^process_id://p' || true)"
+  dir="$(redis_cli "$1" config get dir | tr -d '\r' | sed -n 2p || true)"
+  [[ -n "$pid" ]] || pid="$(cat "$(redis_node_dir "$1")/redis.pid" 2>/dev/null || true)"
   pid_alive "$pid" || die "no Redis Cluster node runs on port $1."
+  if [[ -n "$dir" && -f "$dir/nodes.conf" ]]; then
+    mkdir -p "$REDIS_CLUSTER_DIR"
+    echo "$dir" >"$REDIS_CLUSTER_DIR/$1.dir"
+  fi
   kill -KILL "$pid"
   log "Redis Cluster node on port $1 (pid $pid) killed."
 }

@@ -67,7 +67,7 @@ export const envSchema = z.object({
     .optional(),
   // Replicas each sale write waits for (WAIT) before its reply; 0 replies at once.
   REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).default(0),
-  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).default(100),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).default(50),
 
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('rocket-mart'),

@@ -76,8 +76,8 @@ export function createRedisClient(
     slotsRefreshTimeout: 2000,
     // The cluster client keeps reconnecting to its seed nodes whatever happens.
     clusterRetryStrategy: (times) => Math.min(100 + times * 50, 2000),
-    // A restarted node (e.g. a failed master back as a replica) is reconnected to.
-    clusterNodeRetryStrategy: (times) => Math.min(times * 100, 2000),
+    // The slot map is read again every few seconds, so a node back as a replica is seen.
+    slotsRefreshInterval: 5000,
     shardedSubscribers,
   };
   return new Cluster(config.clusterNodes, options);
