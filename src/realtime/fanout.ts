@@ -1,46 +1,25 @@
 import {
   execute,
-  getOperationAST,
-  Kind,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
-  type FragmentDefinitionNode,
   type GraphQLError,
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { collectFields } from 'graphql/execution/collectFields';
-import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import type { WebSocket } from 'ws';
 import { queueIterator, type ChannelSubscriber } from '../clients/pubsub';
 import type { Logger } from '../logger';
 import type { RealtimeMetrics } from './metrics';
+import {
+  planFanout,
+  type AnyTopic,
+  type CallableTopic,
+  type FanoutPlan,
+  type VersionedFrame,
+} from './fanout-plan';
 
-/** A frame of a public topic: every frame of one channel has a higher version than the last. */
-export interface VersionedFrame {
-  version: number;
-}
-
-/**
- * A subscription field whose events are the same for everyone (no viewer in them), so one
- * execution per frame serves every socket that asked the same operation.
- */
-export interface PublicTopic<
-  A = Record<string, unknown>,
-  F extends VersionedFrame = VersionedFrame,
-> {
-  /** The Redis channel of the field's arguments. */
-  channel(args: A): string;
-  /** The current frame for a new subscriber; throws (e.g. NOT_FOUND) to refuse the subscription. */
-  current(args: A): Promise<F>;
-  /** A frame that ends the topic's story (e.g. SOLD_OUT): sent at once, whatever the budget. */
-  isFinal(frame: F): boolean;
-}
-
-/** A topic of any argument type, as the hub stores it. */
-export type AnyTopic = PublicTopic<never, VersionedFrame>;
-type CallableTopic = PublicTopic<unknown, VersionedFrame>;
+export type { AnyTopic, FanoutPlan, PublicTopic, VersionedFrame } from './fanout-plan';
 
 export interface FanoutOptions {
   schema: GraphQLSchema;
@@ -55,14 +34,6 @@ export interface FanoutOptions {
   sendBudget: number;
   metrics: RealtimeMetrics;
   logger: Logger;
-}
-
-/** What `prepare` found in an operation: a public subscription, and where its frames come from. */
-export interface FanoutPlan {
-  topic: AnyTopic;
-  args: Record<string, unknown>;
-  channel: string;
-  key: string;
 }
 
 interface Member {
@@ -147,41 +118,7 @@ export class FanoutHub {
    * execution would; an operation that does not coerce is left to the ordinary path.
    */
   plan(args: ExecutionArgs): FanoutPlan | undefined {
-    const operation = getOperationAST(args.document, args.operationName);
-    if (operation?.operation !== 'subscription') return undefined;
-    const type = args.schema.getSubscriptionType();
-    if (!type) return undefined;
-    const coerced = getVariableValues(
-      args.schema,
-      operation.variableDefinitions ?? [],
-      (args.variableValues ?? {}) as Record<string, unknown>,
-    );
-    if (coerced.errors) return undefined;
-    const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
-    for (const d of args.document.definitions)
-      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-    const fields = collectFields(
-      args.schema,
-      fragments,
-      coerced.coerced,
-      type,
-      operation.selectionSet,
-    );
-    if (fields.size !== 1) return undefined;
-    const [nodes] = fields.values();
-    const name = nodes[0].name.value;
-    const topic = this.options.topics[name];
-    const def = type.getFields()[name];
-    if (!topic || !def) return undefined;
-    const fieldArgs = getArgumentValues(def, nodes[0], coerced.coerced);
-    const channel = (topic as CallableTopic).channel(fieldArgs);
-    const key = JSON.stringify([
-      channel,
-      args.operationName ?? null,
-      args.variableValues ?? null,
-      documentKey(args.document),
-    ]);
-    return { topic, args: fieldArgs, channel, key };
+    return planFanout(args, this.options.topics);
   }
 
   /**
@@ -380,18 +317,4 @@ export class FanoutHub {
     this.options.metrics.framesSent.inc(frames);
     this.options.metrics.bytesSent.inc(bytes);
   }
-}
-
-/** Documents are keyed by their source text when parsed from one, else by identity. */
-const documentIds = new WeakMap<DocumentNode, string>();
-let nextDocumentId = 0;
-function documentKey(document: DocumentNode): string {
-  const source = document.loc?.source.body;
-  if (source !== undefined) return source;
-  let id = documentIds.get(document);
-  if (!id) {
-    id = `#${nextDocumentId++}`;
-    documentIds.set(document, id);
-  }
-  return id;
 }

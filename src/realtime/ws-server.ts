@@ -24,18 +24,9 @@ import { isAllowedOrigin } from '../http/cors';
 import { createOperationGuard } from '../http/operation-guard';
 import { FanoutHub, type AnyTopic, type FanoutPlan } from './fanout';
 import { createRealtimeMetrics } from './metrics';
+import { SocketRegistry } from './sockets';
 
-/** Close codes the websocket server uses besides the graphql-ws protocol's own. */
-export const CLOSE_CODES = {
-  /** The session was revoked (logout, logoutAll, password change or reset) or the access token expired. */
-  SESSION_ENDED: 4401,
-  /** The token given at connection was not valid (graphql-ws's Forbidden). */
-  FORBIDDEN: 4403,
-  /** Too many open sockets from this client address or for this member. */
-  TOO_MANY_CONNECTIONS: 4029,
-  /** A message larger than WS_MAX_PAYLOAD_BYTES (the websocket standard's "message too big"). */
-  MESSAGE_TOO_BIG: 1009,
-} as const;
+export { CLOSE_CODES } from './sockets';
 
 /** graphql-ws's `onSubscribe`: turns a subscribe message into execution arguments or errors. */
 export type SubscribeGuard = (
@@ -79,14 +70,6 @@ type SocketExtra = {
   ip?: string;
 };
 
-interface SocketState {
-  address: string;
-  viewer?: Viewer;
-  expiry?: NodeJS.Timeout;
-  /** Subscription ids of per-member subscriptions, for the open-subscriptions gauge. */
-  memberSubs: Set<string>;
-}
-
 /** A fanned-out subscription's iterator, carried from `onSubscribe` to `subscribe`. */
 class FanoutTicket {
   constructor(readonly iterator: AsyncIterableIterator<unknown>) {}
@@ -129,13 +112,7 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
     logger,
   });
 
-  const states = new Map<WebSocket, SocketState>();
-  const perAddress = new Map<string, number>();
-  const perMember = new Map<number, number>();
-  const bySession = new Map<string, Set<WebSocket>>();
-  /** Sessions revoked in the last few seconds → when: a socket authenticated just before its
-   * session's revocation arrived, but registered after it, is still closed. */
-  const recentlyRevoked = new Map<string, number>();
+  const sockets = new SocketRegistry(limits, metrics);
 
   const revocations = pubSubChannel(config.redis.keyPrefix, SESSIONS_REVOKED);
   deps.subscriber.onMessage((channel, message) => {
@@ -147,18 +124,7 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
       return;
     }
     if (!Array.isArray(ids)) return;
-    const at = Date.now();
-    for (const [id, when] of recentlyRevoked) {
-      if (at - when < 10_000) break;
-      recentlyRevoked.delete(id);
-    }
-    for (const id of ids) {
-      recentlyRevoked.delete(String(id));
-      recentlyRevoked.set(String(id), at);
-      for (const socket of bySession.get(String(id)) ?? []) {
-        socket.close(CLOSE_CODES.SESSION_ENDED, 'Session ended');
-      }
-    }
+    sockets.revoke(ids);
   });
   await deps.subscriber.subscribe(revocations);
 
@@ -177,41 +143,16 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
 
   // Registered before graphql-ws's own handler: the per-address cap applies before anything else.
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
-    const state: SocketState = { address: address(req), memberSubs: new Set() };
+    const clientAddress = address(req);
     // Socket errors are the client's (e.g. a message over the size limit, closed with 1009 by
     // ws itself): logged at debug, instead of graphql-ws's console.error for each.
-    const onError = (err: Error) => logger.debug({ err, address: state.address }, 'socket error');
+    const onError = (err: Error) => logger.debug({ err, address: clientAddress }, 'socket error');
     socket.on('error', onError);
     queueMicrotask(() => {
       for (const listener of socket.listeners('error'))
         if (listener !== onError) socket.off('error', listener as (err: Error) => void);
     });
-    states.set(socket, state);
-    metrics.sockets.inc();
-    const count = (perAddress.get(state.address) ?? 0) + 1;
-    perAddress.set(state.address, count);
-    socket.once('close', () => {
-      states.delete(socket);
-      metrics.sockets.dec();
-      const left = (perAddress.get(state.address) ?? 1) - 1;
-      if (left > 0) perAddress.set(state.address, left);
-      else perAddress.delete(state.address);
-      clearTimeout(state.expiry);
-      for (let i = 0; i < state.memberSubs.size; i++) metrics.subscriptions.dec({ kind: 'member' });
-      const viewer = state.viewer;
-      if (viewer) {
-        const n = (perMember.get(viewer.userId) ?? 1) - 1;
-        if (n > 0) perMember.set(viewer.userId, n);
-        else perMember.delete(viewer.userId);
-        const sockets = bySession.get(viewer.sessionId);
-        sockets?.delete(socket);
-        if (sockets?.size === 0) bySession.delete(viewer.sessionId);
-      }
-    });
-    if (count > limits.maxConnectionsPerAddress) {
-      metrics.refused.inc('connections_per_address');
-      socket.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'Too many connections from this address');
-    }
+    sockets.accept(socket, clientAddress);
   });
 
   // Every operation on a socket passes the same guard as on HTTP: limits, cost, validation.
@@ -223,9 +164,9 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
       schema,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
-        const state = states.get(socket);
-        if (!state) return false;
-        ctx.extra.ip = state.address;
+        const clientAddress = sockets.addressOf(socket);
+        if (clientAddress === undefined) return false;
+        ctx.extra.ip = clientAddress;
         const params = ctx.connectionParams ?? {};
         const token =
           bearer(params.authorization ?? params.Authorization) ??
@@ -240,32 +181,10 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
         } catch {
           return false;
         }
-        if (socket.readyState !== socket.OPEN) return false;
-        const count = (perMember.get(viewer.userId) ?? 0) + 1;
-        perMember.set(viewer.userId, count);
-        state.viewer = viewer;
-        ctx.extra.viewer = viewer;
-        let sockets = bySession.get(viewer.sessionId);
-        if (!sockets) bySession.set(viewer.sessionId, (sockets = new Set()));
-        sockets.add(socket);
-        if (recentlyRevoked.has(viewer.sessionId)) {
-          socket.close(CLOSE_CODES.SESSION_ENDED, 'Session ended');
-          return false;
-        }
-        if (count > limits.maxConnectionsPerMember) {
-          metrics.refused.inc('connections_per_member');
-          socket.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'Too many connections for this member');
-          return false;
-        }
-        // The socket lives no longer than its access token; the client reconnects with a new one.
+        // The socket lives no longer than its access token.
         const exp = (jwt.decode(token) as { exp?: number } | null)?.exp;
-        if (exp) {
-          state.expiry = setTimeout(
-            () => socket.close(CLOSE_CODES.SESSION_ENDED, 'Access token expired'),
-            Math.max(0, exp * 1000 - Date.now()),
-          );
-          state.expiry.unref();
-        }
+        if (!sockets.admit(socket, viewer, exp ? exp * 1000 : undefined)) return false;
+        ctx.extra.viewer = viewer;
         return true;
       },
       context: (ctx) => deps.createContext(ctx.extra.viewer ?? null, ctx.extra.ip ?? 'unknown'),
@@ -307,8 +226,7 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
           }
         }
         if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
-          states.get(ctx.extra.socket)?.memberSubs.add(id);
-          metrics.subscriptions.inc({ kind: 'member' });
+          sockets.subscribed(ctx.extra.socket, id);
         }
         return args;
       },
@@ -316,10 +234,7 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
         args.rootValue instanceof FanoutTicket
           ? (args.rootValue.iterator as AsyncIterableIterator<never>)
           : subscribe(args),
-      onComplete: (ctx, id) => {
-        const state = states.get(ctx.extra.socket);
-        if (state?.memberSubs.delete(id)) metrics.subscriptions.dec({ kind: 'member' });
-      },
+      onComplete: (ctx, id) => sockets.completed(ctx.extra.socket, id),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return result;
         return { ...result, errors: result.errors.map((e) => formatError(e)) };
@@ -334,11 +249,11 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
     hub,
     /** Open sockets of this server. */
     get sockets() {
-      return states.size;
+      return sockets.size;
     },
     async dispose(): Promise<void> {
       httpServer.off('upgrade', onUpgrade);
-      for (const state of states.values()) clearTimeout(state.expiry);
+      sockets.dispose();
       await hub.close();
       await ws.dispose();
       await deps.subscriber.quit().catch(() => undefined);
