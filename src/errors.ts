@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'EMAIL_NOT_VERIFIED',
   'TIMEOUT',
+  'UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorExtensionCode = (typeof ERROR_CODES)[number];
@@ -69,4 +70,42 @@ export class EmailNotVerifiedError extends AppError {
   constructor() {
     super('EMAIL_NOT_VERIFIED', 'Verify your email address before logging in');
   }
+}
+
+/**
+ * A store the request needs (Redis, MySQL) cannot answer right now: a connection lost, a Redis
+ * Cluster failing over, a lock wait past its limit. Nothing was decided; the client may retry
+ * (purchase and pay are idempotent). HTTP 503 where the transport lets it say so.
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(message = 'Temporarily unavailable; retry shortly') {
+    super('UNAVAILABLE', message, { http: { status: 503 } });
+  }
+}
+
+const UNAVAILABLE_NAMES = new Set([
+  'MaxRetriesPerRequestError',
+  'ClusterAllFailedError',
+  'ConnectionException',
+  'LockWaitTimeoutException',
+]);
+const UNAVAILABLE_MESSAGES =
+  /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY)\b|Connection is closed|Command timed out|Too many Cluster redirections|connect ECONNREFUSED|Connection lost/;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_LOCK_WAIT_TIMEOUT',
+]);
+
+/** Whether an unexpected error means a store is unreachable for now rather than a defect. */
+export function isUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return (
+    UNAVAILABLE_NAMES.has(err.name) ||
+    UNAVAILABLE_MESSAGES.test(err.message) ||
+    (typeof code === 'string' && UNAVAILABLE_CODES.has(code))
+  );
 }

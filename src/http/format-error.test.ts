@@ -11,7 +11,9 @@ const asResolverError = (original: Error) =>
 describe('error formatting', () => {
   it('masks unknown errors: fixed message, no stack, INTERNAL_SERVER_ERROR', () => {
     const err = asResolverError(
-      new Error('connect ECONNREFUSED 10.0.0.5:3306 at Pool.query (pool.js:12:3)'),
+      new TypeError(
+        "Cannot read properties of undefined (reading 'id') at Pool.query (pool.js:12:3)",
+      ),
     );
     const out = format(err.toJSON(), err);
     expect(out).toEqual({
@@ -20,6 +22,27 @@ describe('error formatting', () => {
       path: ['field'],
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
+  });
+
+  it('answers UNAVAILABLE, with no details, when a store cannot answer right now', () => {
+    const lost = [
+      new Error('connect ECONNREFUSED 10.0.0.5:3306 at Pool.query (pool.js:12:3)'),
+      Object.assign(new Error('Reached the max retries per request limit'), {
+        name: 'MaxRetriesPerRequestError',
+      }),
+      new Error('CLUSTERDOWN The cluster is down'),
+      new Error('Connection is closed.'),
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    ];
+    for (const original of lost) {
+      const err = asResolverError(original);
+      expect(format(err.toJSON(), err)).toEqual({
+        message: 'Temporarily unavailable; retry shortly',
+        locations: undefined,
+        path: ['field'],
+        extensions: { code: 'UNAVAILABLE' },
+      });
+    }
   });
 
   it('passes application errors with their code and details', () => {

@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
-import { AppError } from '../errors';
+import { AppError, isUnavailable, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 
 interface FieldProblem {
@@ -32,7 +32,8 @@ function fieldOf(message: string): string | undefined {
 
 /**
  * One error policy for HTTP and websockets: AppErrors, validation errors and graphql-js request
- * errors pass with their code; anything else is logged and masked as INTERNAL_SERVER_ERROR.
+ * errors pass with their code; a store that cannot answer right now is UNAVAILABLE (retry);
+ * anything else is logged and masked as INTERNAL_SERVER_ERROR.
  * No stack trace ever reaches a client.
  */
 export function createErrorFormatter(logger: Logger) {
@@ -63,6 +64,11 @@ export function createErrorFormatter(logger: Logger) {
     }
     if (original instanceof GraphQLError && !original.originalError && !formatted.path) {
       return { ...base, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+    }
+    if (isUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'store unavailable');
+      const unavailable = new ServiceUnavailableError();
+      return { ...base, message: unavailable.message, extensions: { code: unavailable.code } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return {

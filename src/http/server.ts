@@ -13,7 +13,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
 import type { RequestContext, Viewer } from '../context';
-import { AppError } from '../errors';
+import { AppError, isUnavailable, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import { createErrorFormatter } from './format-error';
 import { compileTrust, createClientAddress, type ClientAddress } from './client-address';
@@ -74,6 +74,8 @@ async function authenticateHttp(
         extensions: { code: err.code, http: { status: 401 } },
       });
     }
+    // The session deny-list could not be read (e.g. Redis failing over): 503, retry.
+    if (isUnavailable(err)) throw new ServiceUnavailableError();
     throw err;
   }
 }

@@ -171,6 +171,8 @@ it('a master is SIGKILLed mid-sale: its replica takes over, the sale goes on, no
       `(${[...new Set(errors.map((e) => `${e.status} ${e.error}`))].join(', ') || 'none'})`,
   );
   for (const e of errors) {
+    // A store that cannot answer is the client's cue to retry, never an internal error.
+    expect(e.error).toBe('UNAVAILABLE');
     expect(e.at).toBeGreaterThanOrEqual(killedAt);
     expect(e.at).toBeLessThanOrEqual(failedOverAt + 5_000);
   }
