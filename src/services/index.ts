@@ -24,6 +24,7 @@ import { PaymentRefundService } from './payments/refund.service';
 import { SimulatedPaymentProvider } from './payments/provider';
 import { PaymentService } from './payments/payment.service';
 import { ReservationService } from './sale/reservation.service';
+import { SaleStore } from './sale/sale-store';
 import { StockService } from './sale/stock.service';
 import { TokenService } from './members/token.service';
 import { UserService } from './members/user.service';
@@ -57,8 +58,9 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     em: orm.em,
     logger: logger.child({ component: 'order-events' }),
   });
-  const stock = new StockService(redis, config.redis.keyPrefix, config.sale.stockFrameMs);
-  const reservations = new ReservationService(redis, stock, pubSub, config.sale);
+  const saleStore = new SaleStore(redis, config.redis.keyPrefix);
+  const stock = new StockService(saleStore, config.sale.stockFrameMs);
+  const reservations = new ReservationService(saleStore, stock, pubSub, config.sale);
   const paymentProvider = new SimulatedPaymentProvider(
     { declineRate: config.payment.declineRate, latencyMs: config.payment.latencyMs },
     redis,
@@ -70,7 +72,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     logger.child({ component: 'payment-events' }),
   );
   const payments = new PaymentService(
-    redis,
+    saleStore,
     reservations,
     paymentProvider,
     paymentEvents,
@@ -113,6 +115,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     auth,
     users,
     orderStatus,
+    saleStore,
     stock,
     reservations,
     paymentProvider,

@@ -9,8 +9,6 @@ import { OrderStatus } from '../entities/order.entity';
 import type { OrderStatusEventPayload } from '../schema/order.events';
 import { stepDueAfter } from '../services/orders/lifecycle.service';
 import { PAYMENT_COMPLETED, type PaymentCompletedEvent } from '../services/payments/events';
-import { PAID_RECORD_MS, reservationKey } from '../services/sale/reservation.service';
-import { saleKeys } from '../services/sale/stock.service';
 import type { Worker, WorkerDeps } from './worker';
 
 interface Parsed {
@@ -38,7 +36,7 @@ export function createOrderWriter({
   const { kafka } = services;
   const deps = {
     em: services.orm.em,
-    redis: services.redis,
+    saleStore: services.saleStore,
     orderStatus: services.orderStatus,
     refunds: services.refunds,
   };
@@ -155,18 +153,8 @@ export function createOrderWriter({
       });
     });
     // After the commit: settle the live counters' "paid, not yet written" entries and tell subscribers.
-    const pipeline = deps.redis.pipeline();
-    for (const event of settle) {
-      for (const item of event.items)
-        pipeline.hdel(saleKeys(item.productId).paidQty, event.reservationId);
-    }
-    for (const [reservationId, orderId] of orderOf) {
-      const key = reservationKey(reservationId);
-      pipeline.hset(key, 'orderId', orderId);
-      pipeline.pexpire(key, PAID_RECORD_MS);
-    }
-    await pipeline
-      .exec()
+    await deps.saleStore.reservations
+      .settleWritten(settle, orderOf)
       .catch((err: unknown) => logger.warn({ err }, 'could not settle paid units in Redis'));
     if (written.length)
       await deps.orderStatus

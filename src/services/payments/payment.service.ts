@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/mysql';
-import type { AppRedis } from '../../clients/redis';
 import type { Config } from '../../config';
 import { PaymentStatus, paymentItems, type PaymentItem } from '../../entities/payment.entity';
 import { NotFoundError } from '../../errors';
@@ -8,14 +7,12 @@ import type { Logger } from '../../logger';
 import { claimDuePayments } from './claims';
 import type { PaymentEventPublisher } from './events';
 import type { PaymentProvider } from './provider';
-import {
-  PAID_RECORD_MS,
-  reservationKey,
-  type ReservationService,
-  type ReservationState,
-  type ReservationView,
+import type {
+  ReservationService,
+  ReservationState,
+  ReservationView,
 } from '../sale/reservation.service';
-import { saleKeys } from '../sale/stock.service';
+import type { SaleStore } from '../sale/sale-store';
 
 export type PayOutcome =
   | {
@@ -80,7 +77,7 @@ export class PaymentService {
   private readonly claimLeaseMs: number;
 
   constructor(
-    private readonly redis: AppRedis,
+    private readonly store: SaleStore,
     private readonly reservations: ReservationService,
     private readonly provider: PaymentProvider,
     private readonly events: PaymentEventPublisher,
@@ -172,19 +169,7 @@ export class PaymentService {
       return { kind: 'declined', reservationId, reason: outcome.reason };
     }
 
-    const keys = [reservationKey(reservationId)];
-    for (const item of reservation.items) {
-      const k = saleKeys(item.productId);
-      keys.push(k.holdQty, k.holds, k.paidQty);
-    }
-    const [result] = await this.redis.salePay(
-      keys.length,
-      ...keys,
-      reservationId,
-      paymentId,
-      userId,
-      PAID_RECORD_MS,
-    );
+    const result = await this.store.reservations.markPaid(reservation, paymentId);
     if (result !== 'OK') {
       // The claim was broken (its lease ran out and the sweeper or recovery released it): this
       // charge is given back.
@@ -260,8 +245,7 @@ export class PaymentService {
       // pay.lua can still succeed with this payment while it holds the claim. The claim is broken
       // (release.lua, atomically against pay.lua) only once the hold and its lease are over (by
       // Redis time, as the scripts read it), so a slow pay() is never cut off.
-      const [seconds, micros] = await this.redis.time();
-      const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const redisNow = await this.store.now();
       const due = Math.max(reservation.holdExpiresAt.getTime(), claim.leaseUntil.getTime());
       if (due > redisNow) {
         await em
@@ -340,7 +324,7 @@ export class PaymentService {
 
   /** When pay.lua marked the reservation paid (Redis time), or now if the record lacks it. */
   private async paidAtOf(reservation: ReservationView): Promise<Date> {
-    const at = Number(await this.redis.hget(reservationKey(reservation.id), 'paidAt'));
+    const at = await this.store.reservations.paidAt(reservation.id);
     return at > 0 ? new Date(at) : new Date();
   }
 

@@ -1,0 +1,290 @@
+import type { AppRedis } from '../../clients/redis';
+import { BadUserInputError } from '../../errors';
+import type {
+  ClaimOutcome,
+  PurchaseItem,
+  ReleaseReason,
+  ReservationLine,
+  ReservationRecord,
+  ReservationState,
+  ReservationView,
+  ReserveReply,
+} from './reservation.types';
+import {
+  RESERVATION_ID,
+  memberIdempotencyKey,
+  newReservationId,
+  reservationKey,
+  saleKeys,
+} from './sale-keys';
+
+/** How long a paid reservation's record is kept (its order id is written into it). */
+export const PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * The reservations part of the sale store (reached as `SaleStore.reservations`): a reservation's
+ * record and the scripts that hold (reserve.lua), claim (pay-claim.lua), pay (pay.lua) and
+ * release (release.lua) it. The layout and the Redis Cluster rule are in sale-store.ts.
+ */
+export class ReservationStore {
+  constructor(private readonly redis: AppRedis) {}
+
+  /** A new reservation id for a purchase whose lines are `items` (sorted by product id). */
+  newReservationId(items: PurchaseItem[]): string {
+    return newReservationId(items[0].productId);
+  }
+
+  /**
+   * Binds a member's idempotency key to a purchase's input across products (SET NX GET): the
+   * input it was bound to before, or null when this call bound it.
+   */
+  bindIdempotencyKey(
+    userId: number,
+    key: string,
+    fingerprint: string,
+    ttlMs: number,
+  ): Promise<string | null> {
+    return this.redis.set(memberIdempotencyKey(userId, key), fingerprint, 'PX', ttlMs, 'NX', 'GET');
+  }
+
+  /**
+   * reserve.lua: holds `items` for `userId` as reservation `id`, atomically, or answers why not.
+   * On a Redis Cluster a purchase of several products is refused (BAD_USER_INPUT, see above).
+   */
+  async reserve(args: {
+    id: string;
+    userId: number;
+    items: PurchaseItem[];
+    idempotencyKey: string;
+    fingerprint: string;
+    holdMs: number;
+    keepMs: number;
+    idempotencyMs: number;
+  }): Promise<ReserveReply> {
+    const { id, userId, items } = args;
+    if (items.length > 1 && this.redis.isCluster) {
+      throw new BadUserInputError(
+        'On this deployment a purchase holds one product: buy each product separately',
+        'items',
+      );
+    }
+    const first = saleKeys(items[0].productId);
+    const keys = [first.idempotency(userId, args.idempotencyKey), first.reservation(id)];
+    const argv: (string | number)[] = [
+      userId,
+      id,
+      args.fingerprint,
+      args.holdMs,
+      args.keepMs,
+      args.idempotencyMs,
+    ];
+    for (const item of items) {
+      const k = saleKeys(item.productId);
+      keys.push(k.stock, k.meta, k.bought, k.holdQty, k.holds);
+      argv.push(item.productId, item.quantity);
+    }
+    const reply = await this.redis.saleReserve(keys.length, ...keys, ...argv);
+    return parseReserveReply(reply, items);
+  }
+
+  /** A reservation's record, or null when there is none. */
+  async record(id: string): Promise<ReservationRecord | null> {
+    if (!RESERVATION_ID.test(id)) return null;
+    const rec = await this.redis.hgetall(reservationKey(id));
+    if (!rec.user) return null;
+    return {
+      userId: Number(rec.user),
+      status: rec.status as ReservationState,
+      items: parseLines(rec.items),
+      totalAmount: Number(rec.total),
+      holdExpiresAt: new Date(Number(rec.exp)),
+      createdAt: new Date(Number(rec.created)),
+      paymentId: rec.paymentId ?? null,
+      orderId: rec.orderId ? Number(rec.orderId) : null,
+      paidAt: Number(rec.paidAt ?? 0),
+      claim:
+        rec.status === 'PAYING' && rec.claim
+          ? { paymentId: rec.claim, leaseUntil: new Date(Number(rec.lease)) }
+          : null,
+    };
+  }
+
+  /** pay-claim.lua 'claim': HELD → PAYING for payment attempt `paymentId` for `leaseMs`. */
+  async claim(
+    reservation: Pick<ReservationView, 'id' | 'userId'>,
+    paymentId: string,
+    leaseMs: number,
+  ): Promise<ClaimOutcome> {
+    const reply = await this.redis.salePayClaim(
+      reservationKey(reservation.id),
+      reservation.userId,
+      paymentId,
+      leaseMs,
+      'claim',
+    );
+    switch (String(reply[0])) {
+      case 'OK':
+        return { kind: 'claimed', leaseUntil: new Date(Number(reply[1])) };
+      case 'PAYING':
+        return {
+          kind: 'inProgress',
+          paymentId: String(reply[1]),
+          leaseUntil: new Date(Number(reply[2])),
+        };
+      case 'EXPIRED':
+        return { kind: 'expired' };
+      case 'MISSING':
+        return { kind: 'missing' };
+      default:
+        return { kind: 'status', status: String(reply[0]) as ReservationState };
+    }
+  }
+
+  /** pay-claim.lua 'unclaim': PAYING → HELD, when `paymentId` still holds the claim. */
+  async unclaim(
+    reservation: Pick<ReservationView, 'id' | 'userId'>,
+    paymentId: string,
+  ): Promise<void> {
+    await this.redis.salePayClaim(
+      reservationKey(reservation.id),
+      reservation.userId,
+      paymentId,
+      0,
+      'unclaim',
+    );
+  }
+
+  /** The payment attempt that has claimed the reservation and the end of its lease, if any. */
+  async claimOf(id: string): Promise<{ paymentId: string; leaseUntil: Date } | null> {
+    const [status, paymentId, lease] = await this.redis.hmget(
+      reservationKey(id),
+      'status',
+      'claim',
+      'lease',
+    );
+    if (status !== 'PAYING' || !paymentId) return null;
+    return { paymentId, leaseUntil: new Date(Number(lease)) };
+  }
+
+  /** release.lua (see its header for who may release what). True when it released. */
+  async release(
+    reservation: Pick<ReservationView, 'id' | 'items'>,
+    reason: ReleaseReason,
+    onlyIfDue: boolean,
+    paymentId: string,
+  ): Promise<boolean> {
+    const keys = [reservationKey(reservation.id)];
+    for (const item of reservation.items) {
+      const k = saleKeys(item.productId);
+      keys.push(k.stock, k.bought, k.holdQty, k.holds, k.paidQty);
+    }
+    const reply = await this.redis.saleRelease(
+      keys.length,
+      ...keys,
+      reservation.id,
+      reason,
+      onlyIfDue ? '1' : '0',
+      paymentId,
+    );
+    return reply[0] === 'OK';
+  }
+
+  /**
+   * pay.lua: PAYING → PAID for the claim's own payment; its units move from held to paid-unwritten.
+   * 'OK', 'MISSING', 'LOST' (the claim was broken) or the reservation's other status.
+   */
+  async markPaid(
+    reservation: Pick<ReservationView, 'id' | 'userId' | 'items'>,
+    paymentId: string,
+  ): Promise<string> {
+    const keys = [reservationKey(reservation.id)];
+    for (const item of reservation.items) {
+      const k = saleKeys(item.productId);
+      keys.push(k.holdQty, k.holds, k.paidQty);
+    }
+    const [result] = await this.redis.salePay(
+      keys.length,
+      ...keys,
+      reservation.id,
+      paymentId,
+      reservation.userId,
+      PAID_RECORD_MS,
+    );
+    return result;
+  }
+
+  /** When pay.lua marked the reservation paid (Redis time, epoch ms), 0 if never. */
+  async paidAt(id: string): Promise<number> {
+    return Number((await this.redis.hget(reservationKey(id), 'paidAt')) ?? 0);
+  }
+
+  /**
+   * After their orders commit: the reservations' paid units leave "paid, not yet written", and
+   * each new order's id goes into its reservation's record (`orderOf`: reservation id → order id).
+   */
+  async settleWritten(
+    settled: { reservationId: string; items: { productId: number }[] }[],
+    orderOf: Map<string, number>,
+  ): Promise<void> {
+    const writes: Promise<unknown>[] = [];
+    for (const { reservationId, items } of settled) {
+      for (const item of items)
+        writes.push(this.redis.hdel(saleKeys(item.productId).paidQty, reservationId));
+    }
+    for (const [reservationId, orderId] of orderOf) {
+      const key = reservationKey(reservationId);
+      writes.push(this.redis.hset(key, 'orderId', orderId));
+      writes.push(this.redis.pexpire(key, PAID_RECORD_MS));
+    }
+    await Promise.all(writes);
+  }
+
+  /** Up to `limit` reservations of a product whose hold ended by `untilMs`. */
+  dueHolds(productId: number, untilMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(saleKeys(productId).holds, '-inf', untilMs, 'LIMIT', 0, limit);
+  }
+
+  /** Forgets a hold whose reservation record is gone. */
+  async forgetHold(productId: number, id: string): Promise<void> {
+    await this.redis.zrem(saleKeys(productId).holds, id);
+  }
+}
+
+function parseReserveReply(reply: (string | number)[], items: PurchaseItem[]): ReserveReply {
+  const status = String(reply[0]);
+  const productId = items[Number(reply[1]) - 1]?.productId ?? 0;
+  switch (status) {
+    case 'OK':
+      return {
+        status,
+        holdExpiresAt: Number(reply[2]),
+        totalAmount: Number(reply[3]),
+        items: parseLines(String(reply[4])),
+      };
+    case 'DUP':
+      return { status, reservationId: String(reply[1]) };
+    case 'IDEM_CONFLICT':
+      return { status };
+    case 'GONE':
+    case 'NO_META':
+    case 'NO_STOCK':
+      return { status, productId };
+    case 'NOT_STARTED':
+    case 'ENDED':
+      return { status, productId, startsAt: Number(reply[2]), endsAt: Number(reply[3]) };
+    case 'LIMIT':
+      return { status, productId, left: Number(reply[2]) };
+    case 'SOLD_OUT':
+      return { status, productId, remaining: Number(reply[2]) };
+    default:
+      throw new Error(`unexpected reserve reply ${status}`);
+  }
+}
+
+function parseLines(encoded: string | undefined): ReservationLine[] {
+  if (!encoded) return [];
+  return encoded.split(',').map((line) => {
+    const [productId, quantity, unitPrice] = line.split(':').map(Number);
+    return { productId, quantity, unitPrice };
+  });
+}
