@@ -29,9 +29,23 @@ export const PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
 export class ReservationStore {
   constructor(private readonly redis: AppRedis) {}
 
-  /** A new reservation id for a purchase whose lines are `items` (sorted by product id). */
+  /**
+   * A new reservation id for a purchase whose lines are `items` (sorted by product id). On a
+   * Redis Cluster a purchase of several products is refused here, before anything is written.
+   */
   newReservationId(items: PurchaseItem[]): string {
+    this.checkOneSlot(items);
     return newReservationId(items[0].productId);
+  }
+
+  /** BAD_USER_INPUT (field `items`) for several products on a Redis Cluster (sale-store.ts). */
+  private checkOneSlot(items: PurchaseItem[]): void {
+    if (items.length > 1 && this.redis.isCluster) {
+      throw new BadUserInputError(
+        'On this deployment a purchase holds one product: buy each product separately',
+        'items',
+      );
+    }
   }
 
   /**
@@ -62,12 +76,7 @@ export class ReservationStore {
     idempotencyMs: number;
   }): Promise<ReserveReply> {
     const { id, userId, items } = args;
-    if (items.length > 1 && this.redis.isCluster) {
-      throw new BadUserInputError(
-        'On this deployment a purchase holds one product: buy each product separately',
-        'items',
-      );
-    }
+    this.checkOneSlot(items);
     const first = saleKeys(items[0].productId);
     const keys = [first.idempotency(userId, args.idempotencyKey), first.reservation(id)];
     const argv: (string | number)[] = [

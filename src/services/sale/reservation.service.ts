@@ -67,13 +67,13 @@ export class ReservationService {
     // retries of one input get one reservation). A key is also bound to its input across
     // products by a member-wide record, written in the same round trip: if another input
     // holds it, the reservation just made is given back and the call is a CONFLICT.
+    const id = this.store.reservations.newReservationId(items);
     const bound = this.store.reservations.bindIdempotencyKey(
       userId,
       key,
       fingerprint,
       IDEMPOTENCY_MS,
     );
-    const id = this.store.reservations.newReservationId(items);
     let outcome: PurchaseOutcome;
     try {
       outcome = await this.reserve(em, userId, items, key, fingerprint, id);
