@@ -60,6 +60,11 @@ export const envSchema = z.object({
   REDIS_PASSWORD: z.string().default(''),
   REDIS_DB: int(0),
   REDIS_KEY_PREFIX: z.string().default('rm:'),
+  // Redis Cluster seed nodes, host:port,host:port; empty means the single Redis above.
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d+\s*(,\s*[^\s,:]+:\d+\s*)*$/, 'host:port,host:port')
+    .optional(),
 
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('rocket-mart'),
@@ -181,6 +186,15 @@ function trustedProxies(value: string): number | string[] {
   return value.split(',').map((a) => a.trim());
 }
 
+/** `host:port,host:port` as seed nodes; empty when unset (the single Redis). */
+function parseNodes(value: string | undefined): { host: string; port: number }[] {
+  if (!value) return [];
+  return value.split(',').map((node) => {
+    const [host, port] = node.trim().split(':');
+    return { host, port: Number(port) };
+  });
+}
+
 function toConfig(e: ReturnType<typeof parseEnv>) {
   return {
     env: e.NODE_ENV,
@@ -226,6 +240,7 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       db: e.REDIS_DB,
       keyPrefix: e.REDIS_KEY_PREFIX,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      clusterNodes: parseNodes(e.REDIS_CLUSTER_NODES),
     },
     kafka: {
       brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),

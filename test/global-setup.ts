@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { createConnection } from 'mysql2/promise';
-import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../src/config';
+import { createRedisClient } from '../src/clients/redis';
 
 /**
  * The suite runs against real MySQL, Redis and Kafka. If one is missing, stop here with one
@@ -23,6 +23,9 @@ export default async function globalSetup(): Promise<void> {
       problems.push(`${name} at ${where}: ${(err as Error).message}`);
     }
   };
+  const redisAt = config.redis.clusterNodes.length
+    ? `cluster ${config.redis.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`
+    : `${config.redis.host}:${config.redis.port}`;
   await Promise.all([
     attempt('MySQL', `${config.mysql.host}:${config.mysql.port}`, async () => {
       const { host, port, user, password } = config.mysql;
@@ -30,13 +33,8 @@ export default async function globalSetup(): Promise<void> {
       await conn.query('select 1');
       await conn.end();
     }),
-    attempt('Redis', `${config.redis.host}:${config.redis.port}`, async () => {
-      const redis = new Redis({
-        host: config.redis.host,
-        port: config.redis.port,
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-      });
+    attempt('Redis', redisAt, async () => {
+      const redis = createRedisClient(config.redis, 'setup');
       try {
         await redis.connect();
         await redis.ping();

@@ -1,7 +1,7 @@
-import Redis from 'ioredis';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { PubSub } from 'type-graphql';
 import type { Config } from '../config';
+import { createRedisClient, type RedisClient } from './redis';
 
 export interface AppPubSub extends PubSub {
   publish(routingKey: string, payload: unknown): void;
@@ -68,15 +68,8 @@ export function pubSubChannel(keyPrefix: string, routingKey: string, id?: unknow
  * Channels carry the Redis key prefix: ioredis prefixes keys but not channel names.
  */
 export function createPubSub(config: Config['redis']): AppPubSub {
-  const options = {
-    host: config.host,
-    port: config.port,
-    password: config.password,
-    db: config.db,
-    lazyConnect: false,
-  };
-  const publisher = new Redis({ ...options, connectionName: 'rocket-mart:pub' });
-  const subscriber = new Redis({ ...options, connectionName: 'rocket-mart:sub' });
+  const publisher = createRedisClient(config, 'pub', { lazyConnect: false });
+  const subscriber = createRedisClient(config, 'sub', { lazyConnect: false });
   const pubsub = new RedisPubSub({ publisher, subscriber });
   const channel = (key: string, id?: unknown) => pubSubChannel(config.keyPrefix, key, id);
 
@@ -110,14 +103,8 @@ export function createPubSub(config: Config['redis']): AppPubSub {
 }
 
 /** A Redis connection of its own for subscriber mode (channels are not key-prefixed). */
-export function createSubscriber(config: Config['redis'], name: string): Redis {
-  return new Redis({
-    host: config.host,
-    port: config.port,
-    password: config.password,
-    db: config.db,
-    connectionName: `rocket-mart:${name}`,
-  });
+export function createSubscriber(config: Config['redis'], name: string): RedisClient {
+  return createRedisClient(config, name, { lazyConnect: false });
 }
 
 /** In-process pub/sub with the same shape, for emitting the schema without Redis. */

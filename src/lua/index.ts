@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * Every Lua script, by command name. ioredis runs each with EVALSHA and reloads it on NOSCRIPT.
@@ -58,7 +58,7 @@ export interface ScriptCommands {
   ): Promise<number | string>;
 }
 
-export function registerScripts<R extends Redis>(redis: R): R & ScriptCommands {
+export function registerScripts<R extends Redis | Cluster>(redis: R): R & ScriptCommands {
   for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, {
       ...(keys === undefined ? {} : { numberOfKeys: keys }),

@@ -12,7 +12,7 @@ import {
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../clients/redis';
 import type { WebSocket } from 'ws';
 import { queueIterator } from '../clients/pubsub';
 import type { Logger } from '../logger';
@@ -48,7 +48,7 @@ export interface FanoutOptions {
   /** Root subscription field name → its public topic. */
   topics: Record<string, AnyTopic>;
   /** A Redis connection of its own: it is put in subscriber mode. */
-  subscriber: Redis;
+  subscriber: RedisClient;
   /** Context of the one execution per frame: no viewer. */
   createContext: () => unknown;
   formatError: (error: GraphQLError) => GraphQLFormattedError;

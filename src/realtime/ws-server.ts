@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../clients/redis';
 import jwt from 'jsonwebtoken';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -67,7 +67,7 @@ export interface RealtimeDeps {
   createContext: (viewer: Viewer | null, ip: string) => RequestContext;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** A Redis connection of its own, put in subscriber mode (public frames and revocations). */
-  subscriber: Redis;
+  subscriber: RedisClient;
   /** Subscription fields whose frames are the same for everyone: fanned out per frame. */
   topics: Record<string, AnyTopic>;
   hooks?: RealtimeHooks;

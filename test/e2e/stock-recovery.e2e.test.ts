@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { createRedis } from '../../src/clients/redis';
+import { createRedisClient, deleteKeys } from '../../src/clients/redis';
 import { dataOf } from '../helpers/gql-client';
 import {
   createMembers,
@@ -28,21 +28,10 @@ afterAll(async () => {
 
 /** Deletes every Redis key of this app, as a flush or a Redis restart without persistence would. */
 async function flushRedis() {
-  const raw = createRedis({ ...t.config.redis, keyPrefix: '' });
+  const raw = createRedisClient(t.config.redis, 'flush');
   await raw.connect();
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await raw.scan(
-        cursor,
-        'MATCH',
-        `${t.config.redis.keyPrefix}*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      if (keys.length) await raw.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(raw, `${t.config.redis.keyPrefix}*`);
   } finally {
     raw.disconnect();
   }

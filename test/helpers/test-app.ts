@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../src/app';
 import type { Config, Env } from '../../src/config';
-import { createRedis } from '../../src/clients/redis';
+import { createRedisClient, deleteKeys } from '../../src/clients/redis';
 import { migrateUp } from '../../src/clients/orm';
 import { ensureDatabase } from '../../src/cli/database';
 import { gqlRequest, wsClient } from './gql-client';
@@ -30,21 +30,10 @@ export interface TestApp {
 export async function resetState(config: Config): Promise<void> {
   await ensureDatabase(config.mysql, { recreate: true });
   await deleteEarlierTopics(config);
-  const redis = createRedis({ ...config.redis, keyPrefix: '' });
+  const redis = createRedisClient(config.redis, 'reset');
   await redis.connect();
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${config.redis.keyPrefix}*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(redis, `${config.redis.keyPrefix}*`);
   } finally {
     redis.disconnect();
   }

@@ -36,6 +36,8 @@ export function testConfig(testFile: string, env: Env = {}): Config {
     MYSQL_PASSWORD: pick('MYSQL_PASSWORD'),
     REDIS_HOST: pick('REDIS_HOST'),
     REDIS_PORT: pick('REDIS_PORT'),
+    // Set (e.g. by `npm run test:cluster`), every file runs against the Redis Cluster.
+    REDIS_CLUSTER_NODES: pick('REDIS_CLUSTER_NODES'),
     KAFKA_BROKERS: pick('KAFKA_BROKERS'),
     NODE_ENV: 'test',
     LOG_LEVEL: pick('TEST_LOG_LEVEL') ?? 'error',

@@ -1,5 +1,5 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../clients/redis';
 import type { Config } from '../../config';
 import { RateLimitedError } from '../../errors';
 
@@ -13,7 +13,7 @@ export type RateBucket =
 export class RateLimitService {
   private readonly limiters: Record<RateBucket, RateLimiterRedis>;
 
-  constructor(redis: Redis, limits: Config['rateLimit']) {
+  constructor(redis: RedisClient, limits: Config['rateLimit']) {
     const make = (name: string, points: number, duration: number) =>
       new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${name}`, points, duration });
     this.limiters = {

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../clients/redis';
 import type { Config } from '../../config';
 import type { Viewer } from '../../context';
 import { Role } from '../../entities/user.entity';
@@ -26,7 +26,7 @@ export class TokenService {
 
   constructor(
     private readonly config: Config['auth'],
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
   ) {
     this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
   }
@@ -66,9 +66,8 @@ export class TokenService {
     if (sessionIds.length === 0) return;
     // Outlives any access token of these sessions by a margin for clock skew.
     const ttl = this.config.accessTtlSeconds + 60;
-    const pipeline = this.redis.pipeline();
-    for (const sid of sessionIds) pipeline.set(revokedKey(sid), '1', 'EX', ttl);
-    await pipeline.exec();
+    // One command per session (auto-pipelined): on a Redis Cluster the keys live in many slots.
+    await Promise.all(sessionIds.map((sid) => this.redis.set(revokedKey(sid), '1', 'EX', ttl)));
     // Open websockets of these sessions close on every instance (channels carry no key prefix).
     const channel = pubSubChannel(this.redis.options.keyPrefix ?? '', SESSIONS_REVOKED);
     await this.redis.publish(channel, JSON.stringify(sessionIds));

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../clients/redis';
 import type { PaymentLedger } from './audit.service';
 
 export interface ChargeRequest {
@@ -42,7 +42,7 @@ export class SimulatedPaymentProvider implements PaymentProvider, PaymentLedger 
   // Mutable so a demo or test can switch the outcome of the next charges.
   constructor(
     readonly options: { declineRate: number; latencyMs: number },
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
   ) {}
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
