@@ -246,6 +246,8 @@ describe('purchase', () => {
       { productId: String(a), quantity: 1 },
       { productId: String(b), quantity: 1 },
     ];
+    // Both counters built: the refusal below must leave them as they are.
+    expect(await t.app.services.stock.remaining(t.app.orm.em.fork(), [a, b])).toEqual([3, 2]);
     const refused = await t.gql(
       PurchaseDocument,
       { input: { items: cart, idempotencyKey: 'cart' } },

@@ -1,5 +1,5 @@
 import { pubSubChannel } from '../../clients/pubsub';
-import type { AppRedis } from '../../clients/redis';
+import { isCluster, type AppRedis } from '../../clients/redis';
 import { TOPICS } from '../../schema/topics';
 import { ReservationStore } from './reservation-store';
 import { SALE_PRODUCTS_KEY, saleKeys } from './sale-keys';
@@ -61,7 +61,7 @@ export class SaleStore {
    * pipelines per node.
    */
   async remainingOf(productIds: number[]): Promise<(number | null)[]> {
-    if (this.redis.isCluster) return Promise.all(productIds.map((id) => this.remaining(id)));
+    if (isCluster(this.redis)) return Promise.all(productIds.map((id) => this.remaining(id)));
     const values = await this.redis.mget(...productIds.map((id) => saleKeys(id).stock));
     return values.map((v) => (v === null ? null : Number(v)));
   }
