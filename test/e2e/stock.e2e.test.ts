@@ -33,6 +33,8 @@ describe('live stock', () => {
     const client = t.ws();
     const sub = subscribe(client, StockChangedDocument, { productId: String(productId) });
     await waitForSubscribers(t.app, `STOCK_CHANGED:${productId}`);
+    // The snapshot follows the channel subscription: buying starts once it is in.
+    await waitFor(() => sub.events.length > 0, { what: 'the subscribe-time frame' });
     await Promise.all(
       members.map((m) =>
         t.gql(
