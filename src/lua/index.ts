@@ -12,12 +12,6 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   salePay: { file: 'pay.lua' },
   salePayClaim: { file: 'pay-claim.lua', keys: 1 },
   saleRelease: { file: 'release.lua' },
-  // The same scripts for one product, with a fixed key count: their first argument is a key, so
-  // ioredis' auto-pipelining on a cluster groups them by their real slot (with numkeys first it
-  // would group by the number, and a pipeline mixing slots is refused).
-  saleReserveOne: { file: 'reserve.lua', keys: 7 },
-  salePayOne: { file: 'pay.lua', keys: 4 },
-  saleReleaseOne: { file: 'release.lua', keys: 6 },
   saleMeta: { file: 'sale-meta.lua', keys: 2 },
   stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
   stockFrame: { file: 'stock-frame.lua', keys: 5 },
@@ -30,12 +24,6 @@ export interface ScriptCommands {
   saleReserve(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
   /** pay.lua: `salePay(numkeys, ...keys, ...argv)`. */
   salePay(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
-  /** reserve.lua for one product: `saleReserveOne(...7 keys, ...argv)`. */
-  saleReserveOne(...args: (string | number)[]): Promise<(string | number)[]>;
-  /** pay.lua for one product: `salePayOne(...4 keys, ...argv)`. */
-  salePayOne(...args: (string | number)[]): Promise<string[]>;
-  /** release.lua for one product: `saleReleaseOne(...6 keys, ...argv)`. */
-  saleReleaseOne(...args: (string | number)[]): Promise<(string | number)[]>;
   /** pay-claim.lua: `salePayClaim(reservation, userId, paymentId, leaseMs, mode)`. */
   salePayClaim(
     reservation: string,

@@ -1,4 +1,4 @@
-import { isCluster, type AppRedis } from '../../clients/redis';
+import type { AppRedis } from '../../clients/redis';
 import { BadUserInputError } from '../../errors';
 import type {
   ClaimOutcome,
@@ -40,7 +40,7 @@ export class ReservationStore {
 
   /** BAD_USER_INPUT (field `items`) for several products on a Redis Cluster (sale-store.ts). */
   private checkOneSlot(items: PurchaseItem[]): void {
-    if (items.length > 1 && isCluster(this.redis)) {
+    if (items.length > 1 && this.redis.isCluster) {
       throw new BadUserInputError(
         'On this deployment a purchase holds one product: buy each product separately',
         'items',
@@ -92,11 +92,7 @@ export class ReservationStore {
       keys.push(k.stock, k.meta, k.bought, k.holdQty, k.holds);
       argv.push(item.productId, item.quantity);
     }
-    // One product: the fixed-key form, which a cluster's auto-pipelining routes by its slot.
-    const reply =
-      items.length === 1
-        ? await this.redis.saleReserveOne(...keys, ...argv)
-        : await this.redis.saleReserve(keys.length, ...keys, ...argv);
+    const reply = await this.redis.saleReserve(keys.length, ...keys, ...argv);
     return parseReserveReply(reply, items);
   }
 
@@ -191,11 +187,14 @@ export class ReservationStore {
       const k = saleKeys(item.productId);
       keys.push(k.stock, k.bought, k.holdQty, k.holds, k.paidQty);
     }
-    const argv = [reservation.id, reason, onlyIfDue ? '1' : '0', paymentId];
-    const reply =
-      reservation.items.length === 1
-        ? await this.redis.saleReleaseOne(...keys, ...argv)
-        : await this.redis.saleRelease(keys.length, ...keys, ...argv);
+    const reply = await this.redis.saleRelease(
+      keys.length,
+      ...keys,
+      reservation.id,
+      reason,
+      onlyIfDue ? '1' : '0',
+      paymentId,
+    );
     return reply[0] === 'OK';
   }
 
@@ -212,11 +211,14 @@ export class ReservationStore {
       const k = saleKeys(item.productId);
       keys.push(k.holdQty, k.holds, k.paidQty);
     }
-    const argv = [reservation.id, paymentId, reservation.userId, PAID_RECORD_MS];
-    const [result] =
-      reservation.items.length === 1
-        ? await this.redis.salePayOne(...keys, ...argv)
-        : await this.redis.salePay(keys.length, ...keys, ...argv);
+    const [result] = await this.redis.salePay(
+      keys.length,
+      ...keys,
+      reservation.id,
+      paymentId,
+      reservation.userId,
+      PAID_RECORD_MS,
+    );
     return result;
   }
 
