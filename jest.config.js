@@ -5,6 +5,21 @@ const transform = {
   '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
 };
 
+// The suites that also run against the Redis Cluster (`npm run test:cluster`), and the tests
+// that only make sense there.
+const clusterSuites = [
+  'purchase',
+  'purchase-rush',
+  'stock',
+  'stock-recovery',
+  'payment',
+  'payment-recovery',
+  'payment-audit',
+  'refunds',
+  'realtime',
+];
+const clusterOnly = ['redis-failover'];
+
 module.exports = {
   // Fails the run at once, with one message, when MySQL, Redis or Kafka is not reachable.
   globalSetup: '<rootDir>/test/global-setup.ts',
@@ -30,7 +45,19 @@ module.exports = {
       transform,
       setupFiles: ['reflect-metadata'],
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+      testPathIgnorePatterns: clusterOnly.map((name) => `/test/e2e/${name}\\.e2e\\.test\\.ts$`),
       // Each file gets its own database, Redis prefix and Kafka topics, so files may run in parallel.
+    },
+    {
+      // The same suites against a Redis Cluster (REDIS_CLUSTER_NODES, see test/cluster-env.ts),
+      // and the failover test.
+      displayName: 'cluster',
+      testEnvironment: 'node',
+      transform,
+      setupFiles: ['reflect-metadata', '<rootDir>/test/cluster-env.ts'],
+      testMatch: [...clusterSuites, ...clusterOnly].map(
+        (name) => `<rootDir>/test/e2e/${name}.e2e.test.ts`,
+      ),
     },
     {
       // Headless Chromium (scripts/browser.sh installs it) against the real app and services.

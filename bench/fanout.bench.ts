@@ -33,6 +33,7 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ensureDatabase } from '../src/cli/database';
 import { createOrm, migrateUp } from '../src/clients/orm';
+import { createMemoryPubSub } from '../src/clients/pubsub';
 import { loadConfig } from '../src/config';
 import { TokenService } from '../src/services/members/token.service';
 import { createBenchMembers, postGraphql } from './fixtures';
@@ -531,7 +532,7 @@ async function main() {
   const stale = await redis.keys(`${config.redis.keyPrefix}*`);
   for (let i = 0; i < stale.length; i += 1000) await redis.del(...stale.slice(i, i + 1000));
   const db = await createConnection({ ...config.mysql, database: config.mysql.dbName });
-  const tokens = new TokenService(config.auth, redis);
+  const tokens = new TokenService(config.auth, redis, createMemoryPubSub());
   const members = (await createBenchMembers(db, tokens, UNITS + BUYERS, 'f')).map((m) => m.token);
 
   const api =

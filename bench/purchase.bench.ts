@@ -19,6 +19,7 @@ import Redis from 'ioredis';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { ensureDatabase } from '../src/cli/database';
 import { createOrm, migrateUp } from '../src/clients/orm';
+import { createMemoryPubSub } from '../src/clients/pubsub';
 import { loadConfig } from '../src/config';
 import { TokenService } from '../src/services/members/token.service';
 import { createBenchMembers, postGraphql } from './fixtures';
@@ -228,7 +229,7 @@ async function main() {
   const stale = await redis.keys(`${config.redis.keyPrefix}*`);
   for (let i = 0; i < stale.length; i += 1000) await redis.del(...stale.slice(i, i + 1000));
   const db = await createConnection({ ...config.mysql, database: config.mysql.dbName });
-  const tokens = new TokenService(config.auth, redis);
+  const tokens = new TokenService(config.auth, redis, createMemoryPubSub());
   const members = await createBenchMembers(db, tokens, MEMBERS, 'b');
   // Warm-up before anything is measured: a full blast of each request kind on the fresh server,
   // so the JIT has compiled both paths, and on a product new to it, so the server builds that

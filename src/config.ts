@@ -65,6 +65,9 @@ export const envSchema = z.object({
     .string()
     .regex(/^\s*[^\s,:]+:\d+\s*(,\s*[^\s,:]+:\d+\s*)*$/, 'host:port,host:port')
     .optional(),
+  // Replicas each sale write waits for (WAIT) before its reply; 0 replies at once.
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).default(0),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).default(50),
 
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('rocket-mart'),
@@ -241,6 +244,8 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       keyPrefix: e.REDIS_KEY_PREFIX,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
       clusterNodes: parseNodes(e.REDIS_CLUSTER_NODES),
+      waitReplicas: e.REDIS_WAIT_REPLICAS,
+      waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
     },
     kafka: {
       brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),

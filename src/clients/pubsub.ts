@@ -1,7 +1,6 @@
-import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { PubSub } from 'type-graphql';
 import type { Config } from '../config';
-import { createRedisClient, type RedisClient } from './redis';
+import { createRedisClient, isCluster, type RedisClient } from './redis';
 
 export interface AppPubSub extends PubSub {
   publish(routingKey: string, payload: unknown): void;
@@ -57,54 +56,154 @@ export function queueIterator<T>(onEnd: () => void) {
 
 /**
  * The Redis channel of a routing key (and id). Anything that publishes from outside this client,
- * such as a Lua script, must use this name.
+ * such as a Lua script, must use this name. The id part is a hash tag (`ps:STOCK_CHANGED:{42}`):
+ * on a Redis Cluster a product's channel lives on the shard of that product's sale keys
+ * (`sale:{42}:…`), so the script that changes its stock may publish to it.
  */
 export function pubSubChannel(keyPrefix: string, routingKey: string, id?: unknown): string {
-  return `${keyPrefix}ps:${routingKey}${id === undefined ? '' : `:${String(id)}`}`;
+  const full = id === undefined ? routingKey : `${routingKey}:${String(id)}`;
+  const at = full.indexOf(':');
+  if (at < 0) return `${keyPrefix}ps:${full}`;
+  return `${keyPrefix}ps:${full.slice(0, at)}:{${full.slice(at + 1)}}`;
 }
 
 /**
- * Redis-backed pub/sub for GraphQL subscriptions, so every API instance sees every event.
- * Channels carry the Redis key prefix: ioredis prefixes keys but not channel names.
+ * The command a script publishes with on this connection: sharded pub/sub (Redis 7) on a
+ * cluster, so a message travels to its channel's shard only; classic pub/sub on a single Redis.
  */
-export function createPubSub(config: Config['redis']): AppPubSub {
-  const publisher = createRedisClient(config, 'pub', { lazyConnect: false });
-  const subscriber = createRedisClient(config, 'sub', { lazyConnect: false });
-  const pubsub = new RedisPubSub({ publisher, subscriber });
-  const channel = (key: string, id?: unknown) => pubSubChannel(config.keyPrefix, key, id);
+export function publishCommand(redis: RedisClient): 'PUBLISH' | 'SPUBLISH' {
+  return isCluster(redis) ? 'SPUBLISH' : 'PUBLISH';
+}
 
+/**
+ * A connection in subscriber mode. On a single Redis it uses classic pub/sub; on a cluster,
+ * sharded pub/sub: one subscriber connection per master, each channel on its slot's master.
+ */
+export interface ChannelSubscriber {
+  /** Resolves once Redis listens on the channel. */
+  subscribe(channel: string): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
+  onMessage(handler: (channel: string, message: string) => void): void;
+  /**
+   * Called when the subscriptions are back after a reconnect or a failover (ioredis resubscribes):
+   * messages published meanwhile are lost, so listeners that need the latest value read it again.
+   */
+  onResubscribed(handler: () => void): void;
+  quit(): Promise<void>;
+}
+
+/** A connection of its own for subscriber mode (channels are not key-prefixed). */
+export function createSubscriber(config: Config['redis'], name: string): ChannelSubscriber {
+  const client = createRedisClient(config, name, {
+    lazyConnect: false,
+    autoPipelining: false,
+    shardedSubscribers: true,
+  });
+  if (isCluster(client)) {
+    return {
+      subscribe: async (channel) => void (await client.ssubscribe(channel)),
+      unsubscribe: async (channel) => void (await client.sunsubscribe(channel)),
+      onMessage: (handler) => void client.on('smessage', handler),
+      // Emitted once the shard subscribers are (re)connected and have resubscribed.
+      onResubscribed: (handler) => void client.on('subscribersReady', handler),
+      quit: async () => void (await client.quit()),
+    };
+  }
   return {
-    publish(routingKey, payload) {
-      void pubsub.publish(channel(routingKey), payload).catch(() => undefined);
+    subscribe: async (channel) => void (await client.subscribe(channel)),
+    unsubscribe: async (channel) => void (await client.unsubscribe(channel)),
+    onMessage: (handler) => void client.on('message', handler),
+    onResubscribed: (handler) => {
+      let connectedBefore = false;
+      client.on('ready', () => {
+        if (connectedBefore) handler();
+        connectedBefore = true;
+      });
     },
-    async publishNow(routingKey, payload) {
-      await pubsub.publish(channel(routingKey), payload);
-    },
-    subscribe(routingKey, dynamicId) {
-      return pubsub.asyncIterableIterator(channel(routingKey, dynamicId));
-    },
-    async subscribeReady<T>(routingKey: string, id?: unknown) {
-      let ended = false;
-      let stop = () => {
-        ended = true;
-      };
-      const q = queueIterator<T>(() => stop());
-      const subId = await pubsub.subscribe(channel(routingKey, id), (message: T) =>
-        q.push(message),
-      );
-      stop = () => pubsub.unsubscribe(subId);
-      if (ended) stop();
-      return q.iterator;
-    },
-    async close() {
-      await pubsub.close();
-    },
+    quit: async () => void (await client.quit()),
   };
 }
 
-/** A Redis connection of its own for subscriber mode (channels are not key-prefixed). */
-export function createSubscriber(config: Config['redis'], name: string): RedisClient {
-  return createRedisClient(config, name, { lazyConnect: false });
+/**
+ * Redis-backed pub/sub for GraphQL subscriptions, so every API instance sees every event:
+ * classic PUBLISH/SUBSCRIBE on a single Redis, sharded SPUBLISH/SSUBSCRIBE on a cluster.
+ * Channels carry the Redis key prefix: ioredis prefixes keys but not channel names. Payloads
+ * travel as JSON.
+ */
+export function createPubSub(config: Config['redis']): AppPubSub {
+  // No key prefix: ioredis would prefix an SPUBLISH channel as if it were a key.
+  const publisher = createRedisClient(config, 'pub', { lazyConnect: false });
+  const subscriber = createSubscriber(config, 'sub');
+  const command = publishCommand(publisher);
+  const channel = (key: string, id?: unknown) => pubSubChannel(config.keyPrefix, key, id);
+  const publish = async (routingKey: string, payload: unknown) => {
+    await publisher.call(command.toLowerCase(), channel(routingKey), JSON.stringify(payload));
+  };
+
+  /** Channel → its local listeners; the channel is subscribed while it has any. */
+  const listeners = new Map<string, Set<(message: unknown) => void>>();
+  const subscribed = new Map<string, Promise<void>>();
+  subscriber.onMessage((name, message) => {
+    const set = listeners.get(name);
+    if (!set) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch {
+      return;
+    }
+    for (const listener of [...set]) listener(payload);
+  });
+  const listen = (name: string, listener: (message: unknown) => void): Promise<void> => {
+    let set = listeners.get(name);
+    if (!set) listeners.set(name, (set = new Set()));
+    set.add(listener);
+    let ready = subscribed.get(name);
+    if (!ready) {
+      ready = subscriber.subscribe(name);
+      subscribed.set(name, ready);
+      // A failed subscribe is tried again by the channel's next listener.
+      ready.catch(() => subscribed.get(name) === ready && subscribed.delete(name));
+    }
+    return ready;
+  };
+  const unlisten = (name: string, listener: (message: unknown) => void) => {
+    const set = listeners.get(name);
+    if (!set?.delete(listener) || set.size > 0) return;
+    listeners.delete(name);
+    subscribed.delete(name);
+    void subscriber.unsubscribe(name).catch(() => undefined);
+  };
+  const iterate = <T>(name: string) => {
+    const q = queueIterator<T>(() => unlisten(name, push));
+    const push = (message: unknown) => q.push(message as T);
+    return { iterator: q.iterator, ready: listen(name, push), stop: () => unlisten(name, push) };
+  };
+
+  return {
+    publish(routingKey, payload) {
+      void publish(routingKey, payload).catch(() => undefined);
+    },
+    publishNow: publish,
+    subscribe(routingKey, dynamicId) {
+      const { iterator, ready } = iterate(channel(routingKey, dynamicId));
+      ready.catch(() => undefined);
+      return iterator;
+    },
+    async subscribeReady<T>(routingKey: string, id?: unknown) {
+      const { iterator, ready, stop } = iterate<T>(channel(routingKey, id));
+      try {
+        await ready;
+      } catch (err) {
+        stop();
+        throw err;
+      }
+      return iterator;
+    },
+    async close() {
+      await Promise.all([subscriber.quit(), publisher.quit()]);
+    },
+  };
 }
 
 /** In-process pub/sub with the same shape, for emitting the schema without Redis. */

@@ -1,6 +1,7 @@
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from '../config';
-import { registerScripts, type ScriptCommands } from '../lua';
+import { waitForReplicas } from './redis-wait';
+import { registerScripts, VARIABLE_KEY_SCRIPTS, type ScriptCommands } from '../lua';
 
 /** A single Redis or a Redis Cluster client: the commands the app uses are the same on both. */
 export type RedisClient = Redis | Cluster;
@@ -27,9 +28,21 @@ function connectionOptions(config: Config['redis'], name: string): RedisOptions 
 export function createRedisClient(
   config: Config['redis'],
   name: string,
-  extra: { keyPrefix?: string; lazyConnect?: boolean; shardedSubscribers?: boolean } = {},
+  extra: {
+    keyPrefix?: string;
+    lazyConnect?: boolean;
+    /** Off for subscriber connections: (S)SUBSCRIBE must not be batched into a pipeline. */
+    autoPipelining?: boolean;
+    /** A cluster client that can SSUBSCRIBE (one extra connection per master). */
+    shardedSubscribers?: boolean;
+  } = {},
 ): RedisClient {
-  const { keyPrefix, lazyConnect = true, shardedSubscribers = false } = extra;
+  const {
+    keyPrefix,
+    lazyConnect = true,
+    autoPipelining = true,
+    shardedSubscribers = false,
+  } = extra;
   if (config.clusterNodes.length === 0) {
     return new Redis({
       ...connectionOptions(config, name),
@@ -40,7 +53,7 @@ export function createRedisClient(
       lazyConnect,
       // Commands issued in the same event-loop turn go out in one write (one syscall on each
       // side): under a sale's burst this is most of the cost of talking to Redis.
-      enableAutoPipelining: true,
+      enableAutoPipelining: autoPipelining,
     });
   }
   const options: ClusterOptions = {
@@ -50,7 +63,10 @@ export function createRedisClient(
     // Reads and writes go to the slot's master: a replica may lag behind a reservation.
     scaleReads: 'master',
     // Per slot owner, like the single Redis: one write per node per event-loop turn.
-    enableAutoPipelining: true,
+    enableAutoPipelining: autoPipelining,
+    // Auto-pipelining groups commands by the node of their first argument; a script called with
+    // its key count first would be grouped with the wrong node and fail its whole batch.
+    autoPipeliningIgnoredCommands: VARIABLE_KEY_SCRIPTS,
     // A failover takes the node timeout (a few seconds) to promote a replica: commands to the
     // lost master are retried after a slot refresh instead of failing at once.
     retryDelayOnFailover: 200,
@@ -60,8 +76,8 @@ export function createRedisClient(
     slotsRefreshTimeout: 2000,
     // The cluster client keeps reconnecting to its seed nodes whatever happens.
     clusterRetryStrategy: (times) => Math.min(100 + times * 50, 2000),
-    // A restarted node (e.g. a failed master back as a replica) is reconnected to.
-    clusterNodeRetryStrategy: (times) => Math.min(times * 100, 2000),
+    // The slot map is read again every few seconds, so a node back as a replica is seen.
+    slotsRefreshInterval: 5000,
     shardedSubscribers,
   };
   return new Cluster(config.clusterNodes, options);
@@ -69,7 +85,8 @@ export function createRedisClient(
 
 /** The app's Redis connection: the key prefix, and the Lua scripts registered as commands. */
 export function createRedis(config: Config['redis'], name = 'main'): AppRedis {
-  return registerScripts(createRedisClient(config, name, { keyPrefix: config.keyPrefix }));
+  const redis = registerScripts(createRedisClient(config, name, { keyPrefix: config.keyPrefix }));
+  return waitForReplicas(redis, config);
 }
 
 /** Whether a client talks to a Redis Cluster. */

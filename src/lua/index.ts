@@ -18,6 +18,14 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   counterAdd: { file: 'counter-add.lua', keys: 1 },
 };
 
+/**
+ * Scripts whose key count comes first in their arguments. ioredis' auto-pipelining picks a
+ * cluster node by the first argument, which for these is the count, not a key.
+ */
+export const VARIABLE_KEY_SCRIPTS = Object.entries(SCRIPTS)
+  .filter(([, script]) => script.keys === undefined)
+  .map(([name]) => name);
+
 /** Typed signatures of the registered scripts; see each .lua file's header. */
 export interface ScriptCommands {
   /** reserve.lua: `saleReserve(numkeys, ...keys, ...argv)`. */
@@ -54,6 +62,7 @@ export interface ScriptCommands {
     channel: string,
     productId: number,
     mode: 'frame' | 'snapshot',
+    publish: 'PUBLISH' | 'SPUBLISH',
     ...window: (string | number)[]
   ): Promise<number | string>;
 }

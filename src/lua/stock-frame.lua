@@ -7,7 +7,9 @@
 -- KEYS[1] stock counter, KEYS[2] meta hash, KEYS[3] frame lock, KEYS[4] last frame (hash: body,
 --   frame), KEYS[5] version counter
 -- ARGV: frameMs, channel (already carrying the key prefix: channels are not prefixed), productId,
---   mode ('frame' or 'snapshot'), and for 'snapshot' the sale window start and end (epoch ms or '')
+--   mode ('frame' or 'snapshot'), publish command ('PUBLISH', or 'SPUBLISH' on a Redis Cluster:
+--   the channel carries the product's hash tag, so it is on this shard), and for 'snapshot' the
+--   sale window start and end (epoch ms or '')
 -- Returns in 'frame' mode the published remaining count, -1 when another frame is open, -2 when
 -- nothing changed; in 'snapshot' mode the current frame (JSON), or -2 when the counter is missing.
 local mode = ARGV[4]
@@ -18,7 +20,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local startAt, endAt
 if mode == 'snapshot' then
-  startAt, endAt = tonumber(ARGV[5]), tonumber(ARGV[6])
+  startAt, endAt = tonumber(ARGV[6]), tonumber(ARGV[7])
 else
   local meta = redis.call('HMGET', KEYS[2], 'start', 'end')
   startAt, endAt = tonumber(meta[1]), tonumber(meta[2])
@@ -47,6 +49,6 @@ local frame = cjson.encode({
 })
 redis.call('HSET', KEYS[4], 'body', body, 'frame', frame)
 redis.call('EXPIRE', KEYS[4], 86400)
-redis.call('PUBLISH', ARGV[2], frame)
+redis.call(ARGV[5], ARGV[2], frame)
 if mode == 'snapshot' then return frame end
 return remaining

@@ -12,9 +12,8 @@ import {
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
-import type { RedisClient } from '../clients/redis';
 import type { WebSocket } from 'ws';
-import { queueIterator } from '../clients/pubsub';
+import { queueIterator, type ChannelSubscriber } from '../clients/pubsub';
 import type { Logger } from '../logger';
 import type { RealtimeMetrics } from './metrics';
 
@@ -48,7 +47,7 @@ export interface FanoutOptions {
   /** Root subscription field name → its public topic. */
   topics: Record<string, AnyTopic>;
   /** A Redis connection of its own: it is put in subscriber mode. */
-  subscriber: RedisClient;
+  subscriber: ChannelSubscriber;
   /** Context of the one execution per frame: no viewer. */
   createContext: () => unknown;
   formatError: (error: GraphQLError) => GraphQLFormattedError;
@@ -120,15 +119,10 @@ export class FanoutHub {
   executions = 0;
 
   constructor(private readonly options: FanoutOptions) {
-    options.subscriber.on('message', (channel: string, message: string) =>
-      this.onMessage(channel, message),
-    );
-    // Frames published while the subscriber was reconnecting are lost: catch up on each channel.
-    let connectedBefore = false;
-    options.subscriber.on('ready', () => {
-      if (connectedBefore) void this.catchUp();
-      connectedBefore = true;
-    });
+    options.subscriber.onMessage((channel, message) => this.onMessage(channel, message));
+    // Frames published while the subscriber was reconnecting (or its shard failing over) are
+    // lost: catch up on each channel.
+    options.subscriber.onResubscribed(() => void this.catchUp());
   }
 
   private async catchUp(): Promise<void> {

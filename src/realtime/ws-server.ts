@@ -10,11 +10,10 @@ import {
 } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { RedisClient } from '../clients/redis';
 import jwt from 'jsonwebtoken';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { pubSubChannel } from '../clients/pubsub';
+import { pubSubChannel, type ChannelSubscriber } from '../clients/pubsub';
 import type { Config } from '../config';
 import type { RequestContext, Viewer } from '../context';
 import { AppError, UnauthenticatedError } from '../errors';
@@ -67,7 +66,7 @@ export interface RealtimeDeps {
   createContext: (viewer: Viewer | null, ip: string) => RequestContext;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** A Redis connection of its own, put in subscriber mode (public frames and revocations). */
-  subscriber: RedisClient;
+  subscriber: ChannelSubscriber;
   /** Subscription fields whose frames are the same for everyone: fanned out per frame. */
   topics: Record<string, AnyTopic>;
   hooks?: RealtimeHooks;
@@ -139,7 +138,7 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
   const recentlyRevoked = new Map<string, number>();
 
   const revocations = pubSubChannel(config.redis.keyPrefix, SESSIONS_REVOKED);
-  deps.subscriber.on('message', (channel: string, message: string) => {
+  deps.subscriber.onMessage((channel, message) => {
     if (channel !== revocations) return;
     let ids: unknown;
     try {

@@ -39,7 +39,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
   const mailer = createMailer(config.mail);
 
   const cipher = new FieldCipher(config.auth.dataKey);
-  const tokens = new TokenService(config.auth, redis);
+  const tokens = new TokenService(config.auth, redis, pubSub);
   const mail = new MailService(config, cipher, mailer, logger.child({ component: 'mail' }));
   const rateLimits = new RateLimitService(redis, config.rateLimit);
   const hasher = new PasswordHasher(config.auth.argon2);

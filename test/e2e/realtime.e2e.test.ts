@@ -353,6 +353,7 @@ describe('revocation', () => {
     const shortLived = new TokenService(
       { ...t.config.auth, accessTtlSeconds: 1 },
       t.app.services.redis,
+      t.app.services.pubSub,
     ).signAccess(member.id, Role.USER, sid).token;
     const client = wsClient(t.wsUrl, shortLived);
     const code = closeCode(client);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import type { Config } from '../../src/config';
+import { pubSubChannel } from '../../src/clients/pubsub';
+import { isCluster, keyNodes } from '../../src/clients/redis';
 import { Product } from '../../src/entities/product.entity';
 import { createOrderWriter } from '../../src/workers/order-writer.worker';
 import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
@@ -80,10 +82,17 @@ export async function pool<T, R>(
  * event fired next cannot beat the subscription.
  */
 export async function waitForSubscribers(app: App, routingKey: string, count = 1): Promise<void> {
-  const channel = `${app.config.redis.keyPrefix}ps:${routingKey}`;
+  const channel = pubSubChannel(app.config.redis.keyPrefix, routingKey);
+  const redis = app.services.redis;
+  // Sharded channels on a cluster: only the master of the channel's slot counts them.
+  const ask = isCluster(redis) ? 'SHARDNUMSUB' : 'NUMSUB';
   for (let i = 0; i < 200; i++) {
-    const [, n] = (await app.services.redis.pubsub('NUMSUB', channel)) as [string, number];
-    if (Number(n) >= count) return;
+    let n = 0;
+    for (const node of keyNodes(redis)) {
+      const [, k] = (await node.call('PUBSUB', ask, channel)) as [string, number];
+      n += Number(k);
+    }
+    if (n >= count) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`no subscriber on ${channel}`);

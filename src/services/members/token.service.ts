@@ -5,7 +5,7 @@ import type { Config } from '../../config';
 import type { Viewer } from '../../context';
 import { Role } from '../../entities/user.entity';
 import { UnauthenticatedError } from '../../errors';
-import { pubSubChannel } from '../../clients/pubsub';
+import type { AppPubSub } from '../../clients/pubsub';
 import { SESSIONS_REVOKED } from '../../schema/topics';
 
 interface AccessClaims {
@@ -27,6 +27,8 @@ export class TokenService {
   constructor(
     private readonly config: Config['auth'],
     private readonly redis: RedisClient,
+    /** Where revoked session ids are announced to every websocket server. */
+    private readonly pubSub: Pick<AppPubSub, 'publishNow'>,
   ) {
     this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
   }
@@ -68,9 +70,8 @@ export class TokenService {
     const ttl = this.config.accessTtlSeconds + 60;
     // One command per session (auto-pipelined): on a Redis Cluster the keys live in many slots.
     await Promise.all(sessionIds.map((sid) => this.redis.set(revokedKey(sid), '1', 'EX', ttl)));
-    // Open websockets of these sessions close on every instance (channels carry no key prefix).
-    const channel = pubSubChannel(this.redis.options.keyPrefix ?? '', SESSIONS_REVOKED);
-    await this.redis.publish(channel, JSON.stringify(sessionIds));
+    // Open websockets of these sessions close on every instance.
+    await this.pubSub.publishNow(SESSIONS_REVOKED, sessionIds);
   }
 }
 

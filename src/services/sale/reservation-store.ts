@@ -1,4 +1,4 @@
-import type { AppRedis } from '../../clients/redis';
+import { isCluster, type AppRedis } from '../../clients/redis';
 import { BadUserInputError } from '../../errors';
 import type {
   ClaimOutcome,
@@ -40,7 +40,7 @@ export class ReservationStore {
 
   /** BAD_USER_INPUT (field `items`) for several products on a Redis Cluster (sale-store.ts). */
   private checkOneSlot(items: PurchaseItem[]): void {
-    if (items.length > 1 && this.redis.isCluster) {
+    if (items.length > 1 && isCluster(this.redis)) {
       throw new BadUserInputError(
         'On this deployment a purchase holds one product: buy each product separately',
         'items',

@@ -1,5 +1,6 @@
-import { pubSubChannel } from '../../clients/pubsub';
+import { pubSubChannel, publishCommand } from '../../clients/pubsub';
 import { isCluster, type AppRedis } from '../../clients/redis';
+import { keySlot } from '../../clients/redis-wait';
 import { TOPICS } from '../../schema/topics';
 import { ReservationStore } from './reservation-store';
 import { SALE_PRODUCTS_KEY, saleKeys } from './sale-keys';
@@ -39,6 +40,11 @@ export class SaleStore {
     private readonly keyPrefix = '',
   ) {
     this.reservations = new ReservationStore(redis);
+  }
+
+  /** The Redis Cluster hash slot of a product's sale keys (all of them share it). */
+  slotOf(productId: number): number {
+    return keySlot(`${this.keyPrefix}${saleKeys(productId).stock}`);
   }
 
   /** Redis server time in epoch ms: the clock every sale script reads. */
@@ -201,6 +207,8 @@ export class SaleStore {
       channel,
       productId,
       mode,
+      // SPUBLISH on a cluster: the channel carries the product's hash tag, so it is this shard's.
+      publishCommand(this.redis),
       ...args,
     );
   }
