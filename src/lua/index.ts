@@ -32,14 +32,15 @@ export interface ScriptCommands {
   saleReserve(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
   /** pay.lua: `salePay(numkeys, ...keys, ...argv)`. */
   salePay(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
-  /** pay-claim.lua: `salePayClaim(reservation, userId, paymentId, leaseMs, mode)`. */
+  /** pay-claim.lua: `salePayClaim(reservation, userId, paymentId, leaseMs, mode)`; a claim's
+   * reply ends with the record's fields (HGETALL). */
   salePayClaim(
     reservation: string,
     userId: number,
     paymentId: string,
     leaseMs: number,
     mode: 'claim' | 'unclaim',
-  ): Promise<(string | number)[]>;
+  ): Promise<(string | number | string[])[]>;
   /** release.lua: `saleRelease(numkeys, ...keys, ...argv)`. */
   saleRelease(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
   /** counter-add.lua: the new value, -1 when the counter is missing, -2 when `guard` refused. */

@@ -3,9 +3,11 @@
 -- back (the attempt never reached the provider): PAYING -> HELD.
 -- KEYS[1]  reservation record sale:{p}:res:<reservationId>
 -- ARGV: userId, paymentId, leaseMs, mode ('claim' | 'unclaim')
--- Returns {'OK', leaseUntilMs}, {'MISSING'} (no such reservation of this member), {'EXPIRED'}
--- (hold time is over; the caller releases it), {'PAYING', claimPaymentId, leaseUntilMs} (another
--- attempt holds it) or {<status>} when it is neither HELD nor PAYING.
+-- Claim returns {'OK', leaseUntilMs, '', record}, {'MISSING'} (no such reservation of this
+-- member), {'EXPIRED', '', '', record} (hold time is over; the caller releases it), {'PAYING',
+-- claimPaymentId, leaseUntilMs, record} (another attempt holds it) or {<status>, '', '', record}
+-- when it is neither HELD nor PAYING; record is the reservation's fields (HGETALL) after the
+-- claim, so the caller needs no read of its own. Unclaim returns {'OK', 0} or {<status>}.
 local user, paymentId, leaseMs, mode = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local rec = redis.call('HMGET', KEYS[1], 'user', 'status', 'exp', 'claim', 'lease')
 if not rec[1] or rec[1] ~= user then return {'MISSING'} end
@@ -17,11 +19,13 @@ if mode == 'unclaim' then
   end
   return {rec[2] or ''}
 end
-if rec[2] == 'PAYING' then return {'PAYING', rec[4] or '', tonumber(rec[5] or '0')} end
-if rec[2] ~= 'HELD' then return {rec[2]} end
+if rec[2] == 'PAYING' then
+  return {'PAYING', rec[4] or '', rec[5] or '0', redis.call('HGETALL', KEYS[1])}
+end
+if rec[2] ~= 'HELD' then return {rec[2], '', '', redis.call('HGETALL', KEYS[1])} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now >= tonumber(rec[3]) then return {'EXPIRED'} end
+if now >= tonumber(rec[3]) then return {'EXPIRED', '', '', redis.call('HGETALL', KEYS[1])} end
 local leaseUntil = now + leaseMs
 redis.call('HSET', KEYS[1], 'status', 'PAYING', 'claim', paymentId, 'lease', leaseUntil)
-return {'OK', leaseUntil}
+return {'OK', leaseUntil, '', redis.call('HGETALL', KEYS[1])}

@@ -104,7 +104,12 @@ export class PaymentService {
     // One attempt at a time reaches the provider: the reservation is claimed for this payment
     // (HELD → PAYING) before anything is recorded or charged; a concurrent pay is told so.
     const paymentId = randomUUID();
-    const claim = await this.reservations.claim(reservation, paymentId, this.claimLeaseMs);
+    const claim = await this.reservations.claim(
+      userId,
+      reservationId,
+      paymentId,
+      this.claimLeaseMs,
+    );
     switch (claim.kind) {
       case 'claimed':
         break;

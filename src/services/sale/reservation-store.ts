@@ -4,12 +4,12 @@ import type {
   ClaimOutcome,
   PurchaseItem,
   ReleaseReason,
-  ReservationLine,
   ReservationRecord,
   ReservationState,
   ReservationView,
   ReserveReply,
 } from './reservation.types';
+import { parseReserveReply, recordOf } from './reservation-replies';
 import {
   RESERVATION_ID,
   memberIdempotencyKey,
@@ -99,53 +99,48 @@ export class ReservationStore {
   /** A reservation's record, or null when there is none. */
   async record(id: string): Promise<ReservationRecord | null> {
     if (!RESERVATION_ID.test(id)) return null;
-    const rec = await this.redis.hgetall(reservationKey(id));
-    if (!rec.user) return null;
-    return {
-      userId: Number(rec.user),
-      status: rec.status as ReservationState,
-      items: parseLines(rec.items),
-      totalAmount: Number(rec.total),
-      holdExpiresAt: new Date(Number(rec.exp)),
-      createdAt: new Date(Number(rec.created)),
-      paymentId: rec.paymentId ?? null,
-      orderId: rec.orderId ? Number(rec.orderId) : null,
-      paidAt: Number(rec.paidAt ?? 0),
-      claim:
-        rec.status === 'PAYING' && rec.claim
-          ? { paymentId: rec.claim, leaseUntil: new Date(Number(rec.lease)) }
-          : null,
-    };
+    return recordOf(await this.redis.hgetall(reservationKey(id)));
   }
 
-  /** pay-claim.lua 'claim': HELD → PAYING for payment attempt `paymentId` for `leaseMs`. */
+  /**
+   * pay-claim.lua 'claim': the member's reservation `id`, HELD → PAYING for payment attempt
+   * `paymentId` for `leaseMs`, read in the same script call.
+   */
   async claim(
-    reservation: Pick<ReservationView, 'id' | 'userId'>,
+    userId: number,
+    id: string,
     paymentId: string,
     leaseMs: number,
   ): Promise<ClaimOutcome> {
+    if (!RESERVATION_ID.test(id)) return { kind: 'missing' };
     const reply = await this.redis.salePayClaim(
-      reservationKey(reservation.id),
-      reservation.userId,
+      reservationKey(id),
+      userId,
       paymentId,
       leaseMs,
       'claim',
     );
+    const fields = (reply[3] ?? []) as string[];
+    const rec: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) rec[fields[i]] = fields[i + 1];
+    const found = recordOf(rec);
+    if (!found || found.userId !== userId) return { kind: 'missing' };
+    const { paidAt: _paidAt, claim: _claim, ...view } = found;
+    const reservation: ReservationView = { id, ...view };
     switch (String(reply[0])) {
       case 'OK':
-        return { kind: 'claimed', leaseUntil: new Date(Number(reply[1])) };
+        return { kind: 'claimed', leaseUntil: new Date(Number(reply[1])), reservation };
       case 'PAYING':
         return {
           kind: 'inProgress',
           paymentId: String(reply[1]),
           leaseUntil: new Date(Number(reply[2])),
+          reservation,
         };
       case 'EXPIRED':
-        return { kind: 'expired' };
-      case 'MISSING':
-        return { kind: 'missing' };
+        return { kind: 'expired', reservation };
       default:
-        return { kind: 'status', status: String(reply[0]) as ReservationState };
+        return { kind: 'status', status: String(reply[0]) as ReservationState, reservation };
     }
   }
 
@@ -257,43 +252,4 @@ export class ReservationStore {
   async forgetHold(productId: number, id: string): Promise<void> {
     await this.redis.zrem(saleKeys(productId).holds, id);
   }
-}
-
-function parseReserveReply(reply: (string | number)[], items: PurchaseItem[]): ReserveReply {
-  const status = String(reply[0]);
-  const productId = items[Number(reply[1]) - 1]?.productId ?? 0;
-  switch (status) {
-    case 'OK':
-      return {
-        status,
-        holdExpiresAt: Number(reply[2]),
-        totalAmount: Number(reply[3]),
-        items: parseLines(String(reply[4])),
-      };
-    case 'DUP':
-      return { status, reservationId: String(reply[1]) };
-    case 'IDEM_CONFLICT':
-      return { status };
-    case 'GONE':
-    case 'NO_META':
-    case 'NO_STOCK':
-      return { status, productId };
-    case 'NOT_STARTED':
-    case 'ENDED':
-      return { status, productId, startsAt: Number(reply[2]), endsAt: Number(reply[3]) };
-    case 'LIMIT':
-      return { status, productId, left: Number(reply[2]) };
-    case 'SOLD_OUT':
-      return { status, productId, remaining: Number(reply[2]) };
-    default:
-      throw new Error(`unexpected reserve reply ${status}`);
-  }
-}
-
-function parseLines(encoded: string | undefined): ReservationLine[] {
-  if (!encoded) return [];
-  return encoded.split(',').map((line) => {
-    const [productId, quantity, unitPrice] = line.split(':').map(Number);
-    return { productId, quantity, unitPrice };
-  });
 }

@@ -28,7 +28,8 @@ export type {
 
 /** Largest quantity of one product in one purchase. */
 export const MAX_UNITS_PER_ITEM = 1000;
-const MAX_ITEMS = 20;
+/** Most lines (products) in one purchase. */
+export const MAX_PURCHASE_LINES = 20;
 const KEEP_RECORD_MS = 7 * 24 * 3600 * 1000;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
 
@@ -179,12 +180,12 @@ export class ReservationService {
   }
 
   /**
-   * Claims a held reservation for payment attempt `paymentId` for `leaseMs` (HELD → PAYING), so
-   * that one attempt at a time reaches the provider. `unclaim` gives a claim back (PAYING → HELD)
-   * when its attempt never reached the provider.
+   * Claims the viewer's reservation `id` for payment attempt `paymentId` for `leaseMs` (HELD →
+   * PAYING), so that one attempt at a time reaches the provider, and reads it in the same script
+   * call. `unclaim` gives a claim back (PAYING → HELD) when its attempt never reached the provider.
    */
-  claim(reservation: ReservationView, paymentId: string, leaseMs: number): Promise<ClaimOutcome> {
-    return this.store.reservations.claim(reservation, paymentId, leaseMs);
+  claim(userId: number, id: string, paymentId: string, leaseMs: number): Promise<ClaimOutcome> {
+    return this.store.reservations.claim(userId, id, paymentId, leaseMs);
   }
 
   unclaim(reservation: ReservationView, paymentId: string): Promise<void> {
@@ -251,8 +252,8 @@ export class ReservationService {
 function normaliseItems(items: PurchaseItem[]): PurchaseItem[] {
   if (!Array.isArray(items) || items.length === 0)
     throw new BadUserInputError('Nothing to purchase', 'items');
-  if (items.length > MAX_ITEMS)
-    throw new BadUserInputError(`At most ${MAX_ITEMS} lines per purchase`, 'items');
+  if (items.length > MAX_PURCHASE_LINES)
+    throw new BadUserInputError(`At most ${MAX_PURCHASE_LINES} lines per purchase`, 'items');
   const merged = new Map<number, number>();
   for (const { productId, quantity } of items) {
     if (!Number.isSafeInteger(productId) || productId <= 0 || productId > 4_294_967_295) {

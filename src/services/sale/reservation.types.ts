@@ -2,13 +2,16 @@ export type ReservationState =
   'HELD' | 'PAYING' | 'PAID' | 'EXPIRED' | 'DECLINED' | 'CANCELLED' | 'REFUNDED';
 export type ReleaseReason = 'EXPIRED' | 'DECLINED' | 'CANCELLED' | 'REFUNDED';
 
-/** The result of claiming a held reservation for one payment attempt (pay-claim.lua). */
+/**
+ * The result of claiming a held reservation for one payment attempt (pay-claim.lua), with the
+ * reservation as the claim left it (except when missing).
+ */
 export type ClaimOutcome =
-  | { kind: 'claimed'; leaseUntil: Date }
-  | { kind: 'inProgress'; paymentId: string; leaseUntil: Date }
-  | { kind: 'expired' }
+  | { kind: 'claimed'; leaseUntil: Date; reservation: ReservationView }
+  | { kind: 'inProgress'; paymentId: string; leaseUntil: Date; reservation: ReservationView }
+  | { kind: 'expired'; reservation: ReservationView }
   | { kind: 'missing' }
-  | { kind: 'status'; status: ReservationState };
+  | { kind: 'status'; status: ReservationState; reservation: ReservationView };
 
 export interface ReservationLine {
   productId: number;
