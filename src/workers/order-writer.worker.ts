@@ -154,7 +154,10 @@ export function createOrderWriter({
     });
     // After the commit: settle the live counters' "paid, not yet written" entries and tell subscribers.
     await deps.saleStore.reservations
-      .settleWritten(settle, orderOf)
+      .settleWritten(
+        settle,
+        [...orderOf].map(([reservationId, orderId]) => ({ reservationId, orderId })),
+      )
       .catch((err: unknown) => logger.warn({ err }, 'could not settle paid units in Redis'));
     if (written.length)
       await deps.orderStatus

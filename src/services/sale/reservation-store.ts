@@ -224,18 +224,19 @@ export class ReservationStore {
 
   /**
    * After their orders commit: the reservations' paid units leave "paid, not yet written", and
-   * each new order's id goes into its reservation's record (`orderOf`: reservation id → order id).
+   * each new order's id goes into its reservation's record. One command per key (a cluster
+   * routes each to its node), pipelined.
    */
   async settleWritten(
     settled: { reservationId: string; items: { productId: number }[] }[],
-    orderOf: Map<string, number>,
+    placed: { reservationId: string; orderId: number }[],
   ): Promise<void> {
     const writes: Promise<unknown>[] = [];
     for (const { reservationId, items } of settled) {
       for (const item of items)
         writes.push(this.redis.hdel(saleKeys(item.productId).paidQty, reservationId));
     }
-    for (const [reservationId, orderId] of orderOf) {
+    for (const { reservationId, orderId } of placed) {
       const key = reservationKey(reservationId);
       writes.push(this.redis.hset(key, 'orderId', orderId));
       writes.push(this.redis.pexpire(key, PAID_RECORD_MS));
