@@ -8,6 +8,7 @@ import { Role, User } from '../entities/user.entity';
 import { normaliseEmail } from '../services/members/auth.service';
 import { PasswordHasher } from '../services/members/password-hasher';
 import { ProductService, type NewProduct } from '../services/catalog/product.service';
+import { SaleStore } from '../services/sale/sale-store';
 import { StockService } from '../services/sale/stock.service';
 
 // Development defaults, printed below; set SEED_ADMIN_PASSWORD / SEED_MEMBER_PASSWORD to choose.
@@ -79,7 +80,10 @@ async function main() {
   const orm = await createOrm(config.mysql);
   const redis = createRedis(config.redis, 'seed');
   await redis.connect();
-  const stock = new StockService(redis, config.redis.keyPrefix, config.sale.stockFrameMs);
+  const stock = new StockService(
+    new SaleStore(redis, config.redis.keyPrefix),
+    config.sale.stockFrameMs,
+  );
   try {
     const pending = await orm.getMigrator().getPendingMigrations();
     if (pending.length)

@@ -27,6 +27,7 @@ import { PaymentService } from './payments/payment.service';
 import { PaymentRecords } from './payments/records';
 import { PaymentRecoveryService } from './payments/recovery.service';
 import { ReservationService } from './sale/reservation.service';
+import { SaleStore } from './sale/sale-store';
 import { StockService } from './sale/stock.service';
 import { TokenService } from './members/token.service';
 import { UserService } from './members/user.service';
@@ -60,8 +61,9 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     em: orm.em,
     logger: logger.child({ component: 'order-events' }),
   });
-  const stock = new StockService(redis, config.redis.keyPrefix, config.sale.stockFrameMs);
-  const reservations = new ReservationService(redis, stock, pubSub, config.sale);
+  const saleStore = new SaleStore(redis, config.redis.keyPrefix);
+  const stock = new StockService(saleStore, config.sale.stockFrameMs);
+  const reservations = new ReservationService(saleStore, stock, pubSub, config.sale);
   const paymentProvider = new SimulatedPaymentProvider(
     { declineRate: config.payment.declineRate, latencyMs: config.payment.latencyMs },
     redis,
@@ -78,7 +80,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     logger.child({ component: 'payments' }),
   );
   const payments = new PaymentService(
-    redis,
+    saleStore,
     reservations,
     paymentProvider,
     paymentRecords,
@@ -86,7 +88,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     logger.child({ component: 'payments' }),
   );
   const paymentRecovery = new PaymentRecoveryService(
-    redis,
+    saleStore,
     reservations,
     paymentProvider,
     paymentRecords,
@@ -113,7 +115,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
   const orders = new OrderService(orderLifecycle);
   const orderPlacement = new OrderPlacementService(
     orm.em,
-    redis,
+    saleStore,
     orderStatus,
     config.orders,
     logger.child({ component: 'order-placement' }),
@@ -136,6 +138,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     auth,
     users,
     orderStatus,
+    saleStore,
     stock,
     reservations,
     paymentProvider,

@@ -16,7 +16,6 @@ import { dataOf, errorCode } from '../helpers/gql-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { Product } from '../../src/entities/product.entity';
 import { Role } from '../../src/entities/user.entity';
-import { saleKeys } from '../../src/services/sale/stock.service';
 import { createProduct, hoursFromNow } from '../helpers/catalog';
 import { createMember, type Member } from '../helpers/members';
 import { waitFor } from '../helpers/wait-for';
@@ -54,7 +53,7 @@ describe('admin mutations', () => {
     expect(await em().count(Product, { name: 'Nope' })).toBe(0);
     const stored = await em().findOneOrFail(Product, Number(product.id));
     expect({ price: stored.price, stock: stored.stock }).toEqual({ price: 500, stock: 5 });
-    expect(await t.app.services.redis.get(saleKeys(stored.id).stock)).toBe('5');
+    expect(await t.app.services.saleStore.remaining(stored.id)).toBe(5);
   });
 
   it('create makes the live counter; update changes only the given fields', async () => {
@@ -77,7 +76,7 @@ describe('admin mutations', () => {
       likeCount: 0,
       likedByMe: false,
     });
-    expect(await t.app.services.redis.get(saleKeys(Number(created.id)).stock)).toBe('7');
+    expect(await t.app.services.saleStore.remaining(Number(created.id))).toBe(7);
 
     const updated = dataOf(
       await t.gql(
@@ -136,7 +135,7 @@ describe('admin mutations', () => {
     const product = await createProduct(t, admin, { stock: 10, saleStartsAt: hoursFromNow(-1) });
     const id = Number(product.id);
     // Three units held by buyers: the live counter is below the durable stock.
-    await t.app.services.redis.decrby(saleKeys(id).stock, 3);
+    await t.app.services.saleStore.addRemaining(id, -3);
 
     const restocked = dataOf(
       await t.gql(
@@ -182,7 +181,7 @@ describe('admin mutations', () => {
     expect(errorCode(unknown)).toBe('NOT_FOUND');
 
     expect((await em().findOneOrFail(Product, id)).stock).toBe(13);
-    expect(await t.app.services.redis.get(saleKeys(id).stock)).toBe('10');
+    expect(await t.app.services.saleStore.remaining(id)).toBe(10);
   });
 
   it('a negative restock that would cut into held or paid units is refused; stock unchanged in MySQL and Redis', async () => {
@@ -204,7 +203,7 @@ describe('admin mutations', () => {
     const paid = await buy(3, `paid-${tag()}`);
     const pay = dataOf(await t.gql(PayDocument, { input: { reservationId: paid } }, member.token));
     expect(pay.pay.__typename).toBe('Payment');
-    expect(await t.app.services.redis.get(saleKeys(id).stock)).toBe('3');
+    expect(await t.app.services.saleStore.remaining(id)).toBe(3);
     await waitFor(async () => (await em().findOneOrFail(Product, id)).stock === 7, {
       what: 'the paid order written',
     });
@@ -221,7 +220,7 @@ describe('admin mutations', () => {
       });
       expect(refused.errors?.[0]?.message).toMatch(/held or sold/);
       expect((await em().findOneOrFail(Product, id)).stock).toBe(7);
-      expect(await t.app.services.redis.get(saleKeys(id).stock)).toBe('3');
+      expect(await t.app.services.saleStore.remaining(id)).toBe(3);
     }
     // The free units can go.
     const removed = dataOf(
@@ -260,18 +259,18 @@ describe('product fields', () => {
       'LIVE',
     ]);
     // The live counter decides: every unit held means sold out although MySQL still has 3.
-    await t.app.services.redis.set(saleKeys(Number(live.id)).stock, 0);
+    await t.app.services.saleStore.overwriteRemaining(Number(live.id), 0);
     const after = dataOf(await t.gql(ProductDocument, { id: live.id })).product!;
     expect(after).toMatchObject({ saleState: 'SOLD_OUT', remainingStock: 0, stock: 3 });
   });
 
   it('remainingStock is rebuilt from MySQL when the counter is missing', async () => {
     const product = await createProduct(t, admin, { stock: 6 });
-    await t.app.services.redis.del(saleKeys(Number(product.id)).stock);
+    await t.app.services.saleStore.dropRemaining([Number(product.id)]);
     expect(dataOf(await t.gql(ProductDocument, { id: product.id })).product?.remainingStock).toBe(
       6,
     );
-    expect(await t.app.services.redis.get(saleKeys(Number(product.id)).stock)).toBe('6');
+    expect(await t.app.services.saleStore.remaining(Number(product.id))).toBe(6);
   });
 
   it('product(id) is null for unknown and deleted products; a malformed id is refused', async () => {
@@ -335,7 +334,7 @@ describe('products query', () => {
     );
 
     // Documented trade-off: the filter follows MySQL, the saleState field the live counter.
-    await t.app.services.redis.set(saleKeys(Number(live.id)).stock, 0);
+    await t.app.services.saleStore.overwriteRemaining(Number(live.id), 0);
     const listed = dataOf(
       await t.gql(ProductsDocument, { filter: { text: k, saleState: 'LIVE' } }),
     ).products;

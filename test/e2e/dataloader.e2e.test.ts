@@ -6,7 +6,6 @@ import { waitFor } from '../helpers/wait-for';
 import { Product } from '../../src/entities/product.entity';
 import { ProductLike } from '../../src/entities/product-like.entity';
 import { User } from '../../src/entities/user.entity';
-import { saleKeys } from '../../src/services/sale/stock.service';
 import { createMember, type Member } from '../helpers/members';
 
 /**
@@ -39,7 +38,7 @@ beforeAll(async () => {
     }),
   );
   await em.flush();
-  for (const p of products) await t.app.services.redis.set(saleKeys(p.id).stock, p.stock);
+  for (const p of products) await t.app.services.saleStore.overwriteRemaining(p.id, p.stock);
   // The viewer likes every other product.
   for (const p of products.filter((_, i) => i % 2 === 0)) {
     em.create(ProductLike, { user: em.getReference(User, viewer.id), product: p });
@@ -126,7 +125,7 @@ describe('nested product fields batch through DataLoader', () => {
   it('missing counters are rebuilt from MySQL on read', async () => {
     const fork = t.app.orm.em.fork();
     const cold = await fork.find(Product, {}, { orderBy: { price: 'asc' }, limit: 10 });
-    await t.app.services.redis.del(...cold.map((p) => saleKeys(p.id).stock));
+    await t.app.services.saleStore.dropRemaining(cold.map((p) => p.id));
     const rebuilt = await measure(10);
     process.stdout.write(
       `cold page of 10 (all counters missing): ${rebuilt.sql.length} SQL, ${rebuilt.redis.length} Redis\n`,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Env } from '../../src/config';
-import { saleKeys } from '../../src/services/sale/stock.service';
 import { expectCleanAudit } from '../helpers/audit';
 import { killChild, startChildApp } from '../helpers/child-app';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
@@ -93,11 +92,8 @@ async function paymentsOf(reservationIds: string[]): Promise<Row[]> {
 
 const live = (productId: number) => liveStock(t.app, productId);
 
-const reservationField = (reservationId: string, field: string) =>
-  t.app.services.redis.hget(
-    saleKeys(Number(reservationId.split('.')[0])).reservation(reservationId),
-    field,
-  );
+const reservationOf = (reservationId: string) =>
+  t.app.services.saleStore.reservations.record(reservationId);
 
 describe('payment recovery', () => {
   it('an API killed after the charge and before pay.lua: each charge is refunded once the hold is over, the units return once, no order', async () => {
@@ -124,7 +120,7 @@ describe('payment recovery', () => {
       await kill(payer.child);
       expect(await Promise.all(requests)).toEqual(Array(8).fill('cut off'));
       // Killed before pay.lua: still held in Redis (claimed by its payment), PENDING in MySQL.
-      for (const r of reservations) expect(await reservationField(r, 'status')).toBe('PAYING');
+      for (const r of reservations) expect((await reservationOf(r))?.status).toBe('PAYING');
       expect(rows.every((r) => r.status === 'PENDING')).toBe(true);
 
       const settled = await waitFor(
@@ -139,7 +135,7 @@ describe('payment recovery', () => {
       await waitFor(async () => (await live(productId)) === 20, {
         what: 'the held units back on sale',
       });
-      for (const r of reservations) expect(await reservationField(r, 'status')).toBe('EXPIRED');
+      for (const r of reservations) expect((await reservationOf(r))?.status).toBe('EXPIRED');
       // Released exactly once by the sweepers and recoveries of both instances.
       expect(await t.app.services.reservations.sweep()).toBe(0);
       expect(await live(productId)).toBe(20);
@@ -189,7 +185,7 @@ describe('payment recovery', () => {
       await waitFor(
         async () => {
           for (const r of reservations)
-            if ((await reservationField(r, 'status')) !== 'PAID') return false;
+            if ((await reservationOf(r))?.status !== 'PAID') return false;
           return true;
         },
         { what: 'pay.lua to have marked the 8 reservations paid' },
@@ -239,7 +235,7 @@ describe('payment recovery', () => {
         expect(refunded.has(id)).toBe(false);
       }
       for (const r of reservations)
-        await waitFor(async () => (await reservationField(r, 'orderId')) !== null, {
+        await waitFor(async () => ((await reservationOf(r))?.orderId ?? null) !== null, {
           what: 'the order id on the reservation',
         });
       // Sold once: neither returned to sale nor counted twice.

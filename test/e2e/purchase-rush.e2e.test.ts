@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { saleKeys } from '../../src/services/sale/stock.service';
 import { expectCleanAudit } from '../helpers/audit';
 import { dataOf } from '../helpers/gql-client';
 import { createMembers, createProduct, durableState, pool } from '../helpers/sale-fixtures';
@@ -37,7 +36,7 @@ it('2,000 members on 2 instances race for 100 units: exactly 100 reservations, t
   );
   expect(reserved).toHaveLength(100);
   expect(outcomes.filter((o) => o.__typename === 'SoldOutError')).toHaveLength(1900);
-  expect(Number(await first.app.services.redis.get(saleKeys(productId).stock))).toBe(0);
+  expect(await first.app.services.saleStore.remaining(productId)).toBe(0);
 
   const paid = await Promise.all(
     reserved.map(({ id, member }, i) =>
@@ -53,7 +52,7 @@ it('2,000 members on 2 instances race for 100 units: exactly 100 reservations, t
     { timeoutMs: 60_000, what: '100 orders' },
   );
   expect(state).toEqual({ stock: 0, orders: 100, units: 100 });
-  expect(Number(await first.app.services.redis.get(saleKeys(productId).stock))).toBe(0);
+  expect(await first.app.services.saleStore.remaining(productId)).toBe(0);
   // Every charge became exactly one order.
   expect(await expectCleanAudit(first.app)).toMatchObject({ charges: 100, orders: 100 });
 }, 120_000);

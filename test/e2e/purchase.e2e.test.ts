@@ -212,7 +212,11 @@ describe('purchase', () => {
     expect((await durableState(t.app, productId)).stock).toBe(10);
   });
 
-  it('a cart purchase reserves every line in one step', async () => {
+  // A cart's products live in different Redis Cluster slots: one script cannot hold them all.
+  const onCluster = () => t.config.redis.clusterNodes.length > 0;
+
+  it('a cart purchase reserves every line in one step (single Redis)', async () => {
+    if (onCluster()) return; // the refusal below is the cluster's answer
     const [member] = await createMembers(t.app, 1);
     const a = await createProduct(t.app, { stock: 3, price: 100 });
     const b = await createProduct(t.app, { stock: 1, price: 200 });
@@ -231,6 +235,40 @@ describe('purchase', () => {
     ).purchase;
     expect(ok).toMatchObject({ __typename: 'Reservation', totalAmount: 400 });
     expect([await live(a), await live(b)]).toEqual([1, 0]);
+  });
+
+  it('on a Redis Cluster a purchase of several products is refused (BAD_USER_INPUT on items), nothing held; one product at a time goes through', async () => {
+    if (!onCluster()) return; // a single Redis reserves the cart atomically (above)
+    const [member] = await createMembers(t.app, 1);
+    const a = await createProduct(t.app, { stock: 3, price: 100 });
+    const b = await createProduct(t.app, { stock: 2, price: 200 });
+    const cart = [
+      { productId: String(a), quantity: 1 },
+      { productId: String(b), quantity: 1 },
+    ];
+    // Both counters built: the refusal below must leave them as they are.
+    expect(await t.app.services.stock.remaining(t.app.orm.em.fork(), [a, b])).toEqual([3, 2]);
+    const refused = await t.gql(
+      PurchaseDocument,
+      { input: { items: cart, idempotencyKey: 'cart' } },
+      member.token,
+    );
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.extensions?.field).toBe('items');
+    expect([await live(a), await live(b)]).toEqual([3, 2]);
+    // The key was not bound by the refusal: the member retries it with one product.
+    for (const [i, line] of cart.entries()) {
+      const key = i === 0 ? 'cart' : 'cart-2';
+      const one = dataOf(
+        await t.gql(
+          PurchaseDocument,
+          { input: { items: [line], idempotencyKey: key } },
+          member.token,
+        ),
+      ).purchase;
+      expect(one).toMatchObject({ __typename: 'Reservation', status: 'HELD' });
+    }
+    expect([await live(a), await live(b)]).toEqual([2, 1]);
   });
 
   it('serves members concurrently with limits and one-key retries', async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
-import { replicationStats, keySlot } from '../../src/clients/redis-wait';
-import { saleKeys } from '../../src/services/sale/stock.service';
+import { replicationStats } from '../../src/clients/redis-wait';
 import { expectCleanAudit } from '../helpers/audit';
 import { subscribe, type GqlResponse } from '../helpers/gql-client';
 import {
@@ -81,7 +80,7 @@ it('a master is SIGKILLed mid-sale: its replica takes over, the sale goes on, no
   }
   const productId = await createProduct(t.app, { stock: STOCK, purchaseLimit: 1 });
   const members = await createMembers(t.app, BUYERS);
-  const slot = keySlot(`${t.config.redis.keyPrefix}${saleKeys(productId).stock}`);
+  const slot = t.app.services.saleStore.slotOf(productId);
   const before = await topology();
   const master = ownerOf(before, slot)!;
   const replica = before.find((n) => n.masterId === master.id)!;

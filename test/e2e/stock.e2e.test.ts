@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '../../src/entities/user.entity';
-import { saleKeys } from '../../src/services/sale/stock.service';
 import { dataOf, errorCode, subscribe, subscribeErrorCode } from '../helpers/gql-client';
 import { createMembers, createProduct, waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -34,6 +33,8 @@ describe('live stock', () => {
     const client = t.ws();
     const sub = subscribe(client, StockChangedDocument, { productId: String(productId) });
     await waitForSubscribers(t.app, `STOCK_CHANGED:${productId}`);
+    // The snapshot follows the channel subscription: buying starts once it is in.
+    await waitFor(() => sub.events.length > 0, { what: 'the subscribe-time frame' });
     await Promise.all(
       members.map((m) =>
         t.gql(
@@ -171,7 +172,7 @@ describe('live stock', () => {
       ),
     ).purchase;
     expect(r.__typename).toBe('Reservation');
-    await t.app.services.redis.set(saleKeys(productId).stock, 999); // drifted
+    await t.app.services.saleStore.overwriteRemaining(productId, 999); // drifted
     expect(
       errorCode(
         await t.gql(SyncStockDocument, { input: { productId: String(productId) } }, member.token),

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { App } from '../../src/app';
 import { Order, OrderStatus, OrderStatusChange } from '../../src/entities/order.entity';
 import { Product } from '../../src/entities/product.entity';
-import { saleKeys } from '../../src/services/sale/stock.service';
 
 let seq = 0;
 
@@ -21,8 +20,8 @@ export async function stockOf(
   productId: number,
 ): Promise<{ mysql: number; redis: number }> {
   const product = await app.orm.em.fork().findOneOrFail(Product, productId);
-  const live = await app.services.redis.get(saleKeys(productId).stock);
-  return { mysql: product.stock, redis: Number(live) };
+  const live = await app.services.saleStore.remaining(productId);
+  return { mysql: product.stock, redis: live ?? 0 };
 }
 
 /**

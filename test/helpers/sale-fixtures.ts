@@ -4,7 +4,6 @@ import type { Config } from '../../src/config';
 import { pubSubChannel } from '../../src/clients/pubsub';
 import { isCluster, keyNodes } from '../../src/clients/redis';
 import { Product } from '../../src/entities/product.entity';
-import { saleKeys } from '../../src/services/sale/stock.service';
 import { createOrderWriter } from '../../src/workers/order-writer.worker';
 import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
 
@@ -56,7 +55,7 @@ export async function durableState(
 
 /** A product's live remaining units: its Redis counter (0 when the counter is missing). */
 export async function liveStock(app: App, productId: number): Promise<number> {
-  return Number(await app.services.redis.get(saleKeys(productId).stock));
+  return (await app.services.saleStore.remaining(productId)) ?? 0;
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at once. */

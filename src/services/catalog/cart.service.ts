@@ -2,7 +2,7 @@ import type { RequestContext, Viewer } from '../../context';
 import { CartItem } from '../../entities/cart-item.entity';
 import { Product } from '../../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../../errors';
-import { requireListed } from './product.service';
+import { requireListed } from './listing';
 import { retryOnDeadlock } from '../common/retry-deadlock';
 
 /** Largest quantity of one product a cart line may hold (the product's own limit may be lower). */

@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
-import type { EntityManager, FilterQuery } from '@mikro-orm/mysql';
+import type { FilterQuery } from '@mikro-orm/mysql';
 import { loader, type RequestContext } from '../../context';
 import { Product, SaleState } from '../../entities/product.entity';
-import { BadUserInputError, NotFoundError } from '../../errors';
+import { BadUserInputError } from '../../errors';
 import { decodeCursor, toConnection, type Connection } from '../../schema/pagination';
 import type { StockService } from '../sale/stock.service';
+import { requireListed, saleStateOf } from './listing';
 
 export enum ProductSort {
   NEWEST = 'NEWEST',
@@ -47,20 +48,6 @@ const REMAINING_LOADER = 'product.remainingStock';
 
 /** `%`, `_` and `\` match themselves in a LIKE pattern built from user text. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/** Where a product is in its sale, from its window and live remaining stock. */
-export function saleStateOf(product: Product, remaining: number, now = new Date()): SaleState {
-  if (product.saleStartsAt && now < product.saleStartsAt) return SaleState.UPCOMING;
-  if (product.saleEndsAt && now >= product.saleEndsAt) return SaleState.ENDED;
-  return remaining > 0 ? SaleState.LIVE : SaleState.SOLD_OUT;
-}
-
-/** A listed product (not deleted); NOT_FOUND when it does not exist or was deleted. */
-export async function requireListed(em: EntityManager, id: number): Promise<Product> {
-  const product = await em.findOne(Product, { id, deletedAt: null });
-  if (!product) throw new NotFoundError('Product', id);
-  return product;
-}
 
 /**
  * The catalog: admin writes (create, update, restock through the stock counters) and member

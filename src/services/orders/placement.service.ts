@@ -4,13 +4,11 @@ import {
   NotNullConstraintViolationException,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
-import type { AppRedis } from '../../clients/redis';
 import type { Config } from '../../config';
 import { OrderStatus } from '../../entities/order.entity';
 import type { PaymentItem } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
-import { PAID_RECORD_MS, reservationKey } from '../sale/reservation.service';
-import { saleKeys } from '../sale/stock.service';
+import type { SaleStore } from '../sale/sale-store';
 import { stepDueAfter } from './lifecycle.service';
 import type { OrderStatusNotifier } from './status-notifier';
 
@@ -55,7 +53,7 @@ export const isUnplaceable = (err: unknown): boolean =>
 export class OrderPlacementService {
   constructor(
     private readonly em: EntityManager,
-    private readonly redis: AppRedis,
+    private readonly saleStore: SaleStore,
     private readonly orderStatus: OrderStatusNotifier,
     private readonly orders: Config['orders'],
     private readonly logger: Logger,
@@ -172,18 +170,8 @@ export class OrderPlacementService {
    * order id. A failure is logged: the stock rebuild reconciles the counters from MySQL.
    */
   private async settleLive(payments: PaidPayment[], placed: PlacedOrder[]): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (const payment of payments) {
-      for (const item of payment.items)
-        pipeline.hdel(saleKeys(item.productId).paidQty, payment.reservationId);
-    }
-    for (const order of placed) {
-      const key = reservationKey(order.reservationId);
-      pipeline.hset(key, 'orderId', order.orderId);
-      pipeline.pexpire(key, PAID_RECORD_MS);
-    }
-    await pipeline
-      .exec()
+    await this.saleStore.reservations
+      .settleWritten(payments, placed)
       .catch((err: unknown) => this.logger.warn({ err }, 'could not settle paid units in Redis'));
   }
 }

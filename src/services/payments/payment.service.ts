@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AppRedis } from '../../clients/redis';
 import type { Config } from '../../config';
 import { PaymentStatus } from '../../entities/payment.entity';
 import { NotFoundError } from '../../errors';
@@ -7,14 +6,12 @@ import type { Logger } from '../../logger';
 import type { PaymentProvider } from './provider';
 import type { PaymentRecords, PaymentRow } from './records';
 import { paidAtOf } from './recovery.service';
-import {
-  PAID_RECORD_MS,
-  reservationKey,
-  type ReservationService,
-  type ReservationState,
-  type ReservationView,
+import type {
+  ReservationService,
+  ReservationState,
+  ReservationView,
 } from '../sale/reservation.service';
-import { saleKeys } from '../sale/stock.service';
+import type { SaleStore } from '../sale/sale-store';
 
 export type PayOutcome =
   | {
@@ -49,7 +46,7 @@ export class PaymentService {
   private readonly claimLeaseMs: number;
 
   constructor(
-    private readonly redis: AppRedis,
+    private readonly store: SaleStore,
     private readonly reservations: ReservationService,
     private readonly provider: PaymentProvider,
     private readonly records: PaymentRecords,
@@ -121,19 +118,7 @@ export class PaymentService {
       return { kind: 'declined', reservationId, reason: outcome.reason };
     }
 
-    const keys = [reservationKey(reservationId)];
-    for (const item of reservation.items) {
-      const k = saleKeys(item.productId);
-      keys.push(k.holdQty, k.holds, k.paidQty);
-    }
-    const [result] = await this.redis.salePay(
-      keys.length,
-      ...keys,
-      reservationId,
-      paymentId,
-      userId,
-      PAID_RECORD_MS,
-    );
+    const result = await this.store.reservations.markPaid(reservation, paymentId);
     if (result !== 'OK') {
       // The claim was broken (its lease ran out and the sweeper or recovery released it): this
       // charge is given back.
@@ -170,7 +155,7 @@ export class PaymentService {
     let paidAt = row.paid_at ? new Date(row.paid_at) : null;
     if (!paidAt) {
       // Redis has it paid with this payment: its own pay() crashed or is just finishing.
-      paidAt = await paidAtOf(this.redis, reservation);
+      paidAt = await paidAtOf(this.store, reservation);
       await this.records.markPaid(row, paidAt);
     }
     return {

@@ -1,16 +1,12 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import type { AppRedis } from '../../clients/redis';
 import type { Config } from '../../config';
 import { PaymentStatus } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
 import { claimDuePayments } from './claims';
 import type { PaymentProvider } from './provider';
 import { ROW_COLUMNS, type PaymentRecords, type PaymentRow } from './records';
-import {
-  reservationKey,
-  type ReservationService,
-  type ReservationView,
-} from '../sale/reservation.service';
+import type { ReservationService, ReservationView } from '../sale/reservation.service';
+import type { SaleStore } from '../sale/sale-store';
 
 /** What the recovery did with the payments it claimed. */
 export interface RecoveryOutcome {
@@ -26,8 +22,8 @@ export interface RecoveryOutcome {
 const AFTER_HOLD_MS = 1000;
 
 /** When pay.lua marked the reservation paid (Redis time), or now if the record lacks it. */
-export async function paidAtOf(redis: AppRedis, reservation: ReservationView): Promise<Date> {
-  const at = Number(await redis.hget(reservationKey(reservation.id), 'paidAt'));
+export async function paidAtOf(store: SaleStore, reservation: ReservationView): Promise<Date> {
+  const at = await store.reservations.paidAt(reservation.id);
   return at > 0 ? new Date(at) : new Date();
 }
 
@@ -40,7 +36,7 @@ export class PaymentRecoveryService {
   private readonly leaseMs: number;
 
   constructor(
-    private readonly redis: AppRedis,
+    private readonly store: SaleStore,
     private readonly reservations: ReservationService,
     private readonly provider: PaymentProvider,
     private readonly records: PaymentRecords,
@@ -89,8 +85,7 @@ export class PaymentRecoveryService {
       // pay.lua can still succeed with this payment while it holds the claim. The claim is broken
       // (release.lua, atomically against pay.lua) only once the hold and its lease are over (by
       // Redis time, as the scripts read it), so a slow pay() is never cut off.
-      const [seconds, micros] = await this.redis.time();
-      const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const redisNow = await this.store.now();
       const due = Math.max(reservation.holdExpiresAt.getTime(), claim.leaseUntil.getTime());
       if (due > redisNow) {
         await this.records.postpone(
@@ -103,7 +98,7 @@ export class PaymentRecoveryService {
         reservation = await this.reservations.find(row.reservation_id);
     }
     if (reservation?.status === 'PAID' && reservation.paymentId === row.id) {
-      await this.records.markPaid(row, await paidAtOf(this.redis, reservation));
+      await this.records.markPaid(row, await paidAtOf(this.store, reservation));
       this.logger.warn(
         { paymentId: row.id, reservationId: row.reservation_id },
         'pending payment recovered as paid',

@@ -1,63 +1,30 @@
-import { randomFillSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { AppPubSub } from '../../clients/pubsub';
-import type { AppRedis } from '../../clients/redis';
 import type { Config } from '../../config';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors';
 import { topicFor } from '../../schema/topics';
-import { SALE_PRODUCTS_KEY, saleKeys, type StockService } from './stock.service';
-
-export type ReservationState =
-  'HELD' | 'PAYING' | 'PAID' | 'EXPIRED' | 'DECLINED' | 'CANCELLED' | 'REFUNDED';
-export type ReleaseReason = 'EXPIRED' | 'DECLINED' | 'CANCELLED' | 'REFUNDED';
-
-/** The result of claiming a held reservation for one payment attempt (pay-claim.lua). */
-/** A claim's outcome, with the reservation as the claim left it (except when missing). */
-export type ClaimOutcome =
-  | { kind: 'claimed'; leaseUntil: Date; reservation: ReservationView }
-  | { kind: 'inProgress'; paymentId: string; leaseUntil: Date; reservation: ReservationView }
-  | { kind: 'expired'; reservation: ReservationView }
-  | { kind: 'missing' }
-  | { kind: 'status'; status: ReservationState; reservation: ReservationView };
-
-export interface ReservationLine {
-  productId: number;
-  quantity: number;
-  unitPrice: number;
-}
-
-/** A reservation as the service sees it (read from its Redis record). */
-export interface ReservationView {
-  id: string;
-  userId: number;
-  status: ReservationState;
-  items: ReservationLine[];
-  totalAmount: number;
-  holdExpiresAt: Date;
-  createdAt: Date;
-  paymentId: string | null;
-  orderId: number | null;
-}
-
-/** What crosses Redis pub/sub when a reservation changes (dates as ISO strings). */
-export interface ReservationEventPayload extends Omit<
+import type {
+  ClaimOutcome,
+  PurchaseItem,
+  PurchaseOutcome,
+  PurchaseRequest,
+  ReleaseReason,
+  ReservationEventPayload,
   ReservationView,
-  'holdExpiresAt' | 'createdAt'
-> {
-  holdExpiresAt: string;
-  createdAt: string;
-}
+} from './reservation.types';
+import type { SaleStore } from './sale-store';
+import type { StockService } from './stock.service';
 
-export type PurchaseOutcome =
-  | { kind: 'reserved'; reservation: ReservationView }
-  | { kind: 'soldOut'; productId: number; remaining: number }
-  | { kind: 'notStarted' | 'ended'; productId: number; startsAt: Date | null; endsAt: Date | null }
-  | { kind: 'limit'; productId: number; left: number };
-
-export interface PurchaseRequest {
-  items: { productId: number; quantity: number }[];
-  idempotencyKey: string;
-}
+export type {
+  ClaimOutcome,
+  PurchaseOutcome,
+  PurchaseRequest,
+  ReleaseReason,
+  ReservationEventPayload,
+  ReservationLine,
+  ReservationState,
+  ReservationView,
+} from './reservation.types';
 
 /** Largest quantity of one product in one purchase. */
 export const MAX_UNITS_PER_ITEM = 1000;
@@ -65,48 +32,19 @@ export const MAX_UNITS_PER_ITEM = 1000;
 export const MAX_PURCHASE_LINES = 20;
 const KEEP_RECORD_MS = 7 * 24 * 3600 * 1000;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
-/** How long a paid reservation's record is kept (its order id is written into it). */
-export const PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
-/** A reservation id: its first product's id, a dot and 16 random url-safe characters. */
-const RESERVATION_ID_PATTERN = /^(\d{1,10})\.([A-Za-z0-9_-]{16})$/;
-
-/** A reservation's Redis record: it lives with its first product's keys, whose id starts its own. */
-export function reservationKey(reservationId: string): string {
-  return saleKeys(Number(reservationId.slice(0, reservationId.indexOf('.')))).reservation(
-    reservationId,
-  );
-}
-
-// Random bytes for reservation ids, drawn from the kernel 4 KiB at a time: one call per
-// reservation was a tenth of a purchase's CPU in the profile.
-const ENTROPY = Buffer.alloc(4096);
-let entropyAt = ENTROPY.length;
-
-/** A member's idempotency key across products (its own hash slot: the member's). */
-const memberIdempotencyKey = (userId: number, key: string) => `idem:{m${userId}}:${key}`;
-
-/** 12 unpredictable bytes as 16 base64url characters. */
-function randomToken(): string {
-  if (entropyAt + 12 > ENTROPY.length) {
-    randomFillSync(ENTROPY);
-    entropyAt = 0;
-  }
-  entropyAt += 12;
-  return ENTROPY.toString('base64url', entropyAt - 12, entropyAt);
-}
 
 /**
  * Reservations: `purchase` holds units atomically in Redis (reserve.lua: sale window, per-member
  * limit, stock, hold, idempotency), `claim` reserves a held one for one payment attempt
  * (pay-claim.lua: HELD → PAYING with a lease), `release` gives a reservation's units back once,
- * and `sweep` releases expired holds (a claimed one only once its lease is over too). A reservation's keys live in its first product's hash slot;
- * a multi-product purchase therefore needs its products in one slot on Redis Cluster.
- * Business outcomes come back as `PurchaseOutcome`; bad input throws BAD_USER_INPUT / NOT_FOUND,
- * a reused key with other input throws CONFLICT.
+ * and `sweep` releases expired holds (a claimed one only once its lease is over too). The Redis
+ * state is the sale store's (see sale-store.ts for the layout and the Redis Cluster rule for
+ * several products). Business outcomes come back as `PurchaseOutcome`; bad input throws
+ * BAD_USER_INPUT / NOT_FOUND, a reused key with other input throws CONFLICT.
  */
 export class ReservationService {
   constructor(
-    private readonly redis: AppRedis,
+    private readonly store: SaleStore,
     private readonly stock: StockService,
     private readonly pubSub: AppPubSub,
     private readonly sale: Config['sale'],
@@ -126,19 +64,17 @@ export class ReservationService {
       );
     }
     const fingerprint = items.map((i) => `${i.productId}x${i.quantity}`).join(',');
-    // The reservation script keeps the key atomically in the first product's slot (concurrent
+    // The reservation script keeps the key atomically in the reservation's slot (concurrent
     // retries of one input get one reservation). A key is also bound to its input across
     // products by a member-wide record, written in the same round trip: if another input
     // holds it, the reservation just made is given back and the call is a CONFLICT.
-    const bound = this.redis.set(
-      memberIdempotencyKey(userId, key),
+    const id = this.store.reservations.newReservationId(items);
+    const bound = this.store.reservations.bindIdempotencyKey(
+      userId,
+      key,
       fingerprint,
-      'PX',
       IDEMPOTENCY_MS,
-      'NX',
-      'GET',
     );
-    const id = `${items[0].productId}.${randomToken()}`;
     let outcome: PurchaseOutcome;
     try {
       outcome = await this.reserve(em, userId, items, key, fingerprint, id);
@@ -160,41 +96,33 @@ export class ReservationService {
   private async reserve(
     em: EntityManager,
     userId: number,
-    items: { productId: number; quantity: number }[],
-    key: string,
+    items: PurchaseItem[],
+    idempotencyKey: string,
     fingerprint: string,
     id: string,
   ): Promise<PurchaseOutcome> {
-    const firstKeys = saleKeys(items[0].productId);
-    const keys = [firstKeys.idempotency(userId, key), firstKeys.reservation(id)];
-    const argv: (string | number)[] = [
-      userId,
-      id,
-      fingerprint,
-      this.sale.holdSeconds * 1000,
-      KEEP_RECORD_MS,
-      IDEMPOTENCY_MS,
-    ];
-    for (const item of items) {
-      const k = saleKeys(item.productId);
-      keys.push(k.stock, k.meta, k.bought, k.holdQty, k.holds);
-      argv.push(item.productId, item.quantity);
-    }
-
+    const holdMs = this.sale.holdSeconds * 1000;
     for (let attempt = 0; ; attempt++) {
-      const reply = await this.redis.saleReserve(keys.length, ...keys, ...argv);
-      const status = String(reply[0]);
-      const productAt = (i: unknown) => items[Number(i) - 1].productId;
-      switch (status) {
+      const reply = await this.store.reservations.reserve({
+        id,
+        userId,
+        items,
+        idempotencyKey,
+        fingerprint,
+        holdMs,
+        keepMs: KEEP_RECORD_MS,
+        idempotencyMs: IDEMPOTENCY_MS,
+      });
+      switch (reply.status) {
         case 'OK': {
           const reservation: ReservationView = {
             id,
             userId,
             status: 'HELD',
-            items: parseLines(String(reply[4])),
-            totalAmount: Number(reply[3]),
-            holdExpiresAt: new Date(Number(reply[2])),
-            createdAt: new Date(Number(reply[2]) - this.sale.holdSeconds * 1000),
+            items: reply.items,
+            totalAmount: reply.totalAmount,
+            holdExpiresAt: new Date(reply.holdExpiresAt),
+            createdAt: new Date(reply.holdExpiresAt - holdMs),
             paymentId: null,
             orderId: null,
           };
@@ -202,7 +130,7 @@ export class ReservationService {
           return { kind: 'reserved', reservation };
         }
         case 'DUP': {
-          const earlier = await this.find(String(reply[1]));
+          const earlier = await this.find(reply.reservationId);
           if (!earlier)
             throw new ConflictError('The earlier reservation of this key is gone; use a new key');
           return { kind: 'reserved', reservation: earlier };
@@ -210,46 +138,45 @@ export class ReservationService {
         case 'IDEM_CONFLICT':
           throw new ConflictError('This idempotency key was used for a different purchase');
         case 'GONE':
-          throw new NotFoundError('Product', productAt(reply[1]));
+          throw new NotFoundError('Product', reply.productId);
         case 'NOT_STARTED':
         case 'ENDED':
           return {
-            kind: status === 'NOT_STARTED' ? 'notStarted' : 'ended',
-            productId: productAt(reply[1]),
-            startsAt: Number(reply[2]) >= 0 ? new Date(Number(reply[2])) : null,
-            endsAt: Number(reply[3]) >= 0 ? new Date(Number(reply[3])) : null,
+            kind: reply.status === 'NOT_STARTED' ? 'notStarted' : 'ended',
+            productId: reply.productId,
+            startsAt: reply.startsAt >= 0 ? new Date(reply.startsAt) : null,
+            endsAt: reply.endsAt >= 0 ? new Date(reply.endsAt) : null,
           };
         case 'LIMIT':
-          return { kind: 'limit', productId: productAt(reply[1]), left: Number(reply[2]) };
+          return { kind: 'limit', productId: reply.productId, left: reply.left };
         case 'SOLD_OUT':
-          return { kind: 'soldOut', productId: productAt(reply[1]), remaining: Number(reply[2]) };
+          return { kind: 'soldOut', productId: reply.productId, remaining: reply.remaining };
         case 'NO_META':
         case 'NO_STOCK': {
           if (attempt > 2 * items.length + 1)
-            throw new Error(`sale state of product ${productAt(reply[1])} could not be built`);
-          const productId = productAt(reply[1]);
-          if (status === 'NO_META') await this.stock.ensureSaleMeta(em, productId);
-          else if ((await this.stock.reconcile(em, productId, false)) === null)
-            throw new NotFoundError('Product', productId);
+            throw new Error(`sale state of product ${reply.productId} could not be built`);
+          if (reply.status === 'NO_META') await this.stock.ensureSaleMeta(em, reply.productId);
+          else if ((await this.stock.reconcile(em, reply.productId, false)) === null)
+            throw new NotFoundError('Product', reply.productId);
           continue;
         }
-        default:
-          throw new Error(`unexpected reserve reply ${status}`);
       }
     }
   }
 
   /** The viewer's reservation; NOT_FOUND for an unknown id or someone else's. */
   async get(userId: number, id: string): Promise<ReservationView> {
-    const found = RESERVATION_ID_PATTERN.test(id) ? await this.find(id) : null;
+    const found = await this.find(id);
     if (!found || found.userId !== userId) throw new NotFoundError('Reservation', id);
     return found;
   }
 
   /** Reads a reservation's record, or null when there is none. */
   async find(id: string): Promise<ReservationView | null> {
-    if (!RESERVATION_ID_PATTERN.test(id)) return null;
-    return recordView(id, await this.redis.hgetall(reservationKey(id)));
+    const rec = await this.store.reservations.record(id);
+    if (!rec) return null;
+    const { paidAt: _paidAt, claim: _claim, ...view } = rec;
+    return { id, ...view };
   }
 
   /**
@@ -257,62 +184,17 @@ export class ReservationService {
    * PAYING), so that one attempt at a time reaches the provider, and reads it in the same script
    * call. `unclaim` gives a claim back (PAYING → HELD) when its attempt never reached the provider.
    */
-  async claim(
-    userId: number,
-    id: string,
-    paymentId: string,
-    leaseMs: number,
-  ): Promise<ClaimOutcome> {
-    if (!RESERVATION_ID_PATTERN.test(id)) return { kind: 'missing' };
-    const reply = await this.redis.salePayClaim(
-      reservationKey(id),
-      userId,
-      paymentId,
-      leaseMs,
-      'claim',
-    );
-    const fields = (reply[3] ?? []) as string[];
-    const rec: Record<string, string> = {};
-    for (let i = 0; i + 1 < fields.length; i += 2) rec[fields[i]] = fields[i + 1];
-    const reservation = recordView(id, rec);
-    if (!reservation || reservation.userId !== userId) return { kind: 'missing' };
-    switch (String(reply[0])) {
-      case 'OK':
-        return { kind: 'claimed', leaseUntil: new Date(Number(reply[1])), reservation };
-      case 'PAYING':
-        return {
-          kind: 'inProgress',
-          paymentId: String(reply[1]),
-          leaseUntil: new Date(Number(reply[2])),
-          reservation,
-        };
-      case 'EXPIRED':
-        return { kind: 'expired', reservation };
-      default:
-        return { kind: 'status', status: String(reply[0]) as ReservationState, reservation };
-    }
+  claim(userId: number, id: string, paymentId: string, leaseMs: number): Promise<ClaimOutcome> {
+    return this.store.reservations.claim(userId, id, paymentId, leaseMs);
   }
 
-  async unclaim(reservation: ReservationView, paymentId: string): Promise<void> {
-    await this.redis.salePayClaim(
-      reservationKey(reservation.id),
-      reservation.userId,
-      paymentId,
-      0,
-      'unclaim',
-    );
+  unclaim(reservation: ReservationView, paymentId: string): Promise<void> {
+    return this.store.reservations.unclaim(reservation, paymentId);
   }
 
   /** The payment attempt that has claimed the reservation and the end of its lease, if any. */
-  async claimOf(id: string): Promise<{ paymentId: string; leaseUntil: Date } | null> {
-    const [status, paymentId, lease] = await this.redis.hmget(
-      reservationKey(id),
-      'status',
-      'claim',
-      'lease',
-    );
-    if (status !== 'PAYING' || !paymentId) return null;
-    return { paymentId, leaseUntil: new Date(Number(lease)) };
+  claimOf(id: string): Promise<{ paymentId: string; leaseUntil: Date } | null> {
+    return this.store.reservations.claimOf(id);
   }
 
   /**
@@ -328,45 +210,25 @@ export class ReservationService {
     onlyIfDue = false,
     paymentId = '',
   ): Promise<boolean> {
-    const keys = [reservationKey(reservation.id)];
-    for (const item of reservation.items) {
-      const k = saleKeys(item.productId);
-      keys.push(k.stock, k.bought, k.holdQty, k.holds, k.paidQty);
-    }
-    const reply = await this.redis.saleRelease(
-      keys.length,
-      ...keys,
-      reservation.id,
-      reason,
-      onlyIfDue ? '1' : '0',
-      paymentId,
-    );
-    if (reply[0] !== 'OK') return false;
+    if (!(await this.store.reservations.release(reservation, reason, onlyIfDue, paymentId)))
+      return false;
     for (const item of reservation.items) this.stock.touch(item.productId);
     this.notify({ ...reservation, status: reason });
     return true;
   }
 
   /**
-   * Releases holds whose time is over, on every product with sale keys. Safe on several instances
-   * at once: release.lua re-checks the hold under Redis' single-threaded execution.
+   * Releases holds whose time is over, on every product with sale state. Safe on several
+   * instances at once: release.lua re-checks the hold under Redis' single-threaded execution.
    */
   async sweep(limit = 500): Promise<number> {
-    const products = await this.redis.smembers(SALE_PRODUCTS_KEY);
     let released = 0;
-    for (const productId of products.map(Number)) {
-      const due = await this.redis.zrangebyscore(
-        saleKeys(productId).holds,
-        '-inf',
-        Date.now(),
-        'LIMIT',
-        0,
-        limit,
-      );
+    for (const productId of await this.store.saleProducts()) {
+      const due = await this.store.reservations.dueHolds(productId, Date.now(), limit);
       for (const id of due) {
         const reservation = await this.find(id);
         if (!reservation) {
-          await this.redis.zrem(saleKeys(productId).holds, id);
+          await this.store.reservations.forgetHold(productId, id);
           continue;
         }
         if (await this.release(reservation, 'EXPIRED', true)) released++;
@@ -386,26 +248,8 @@ export class ReservationService {
   }
 }
 
-/** A reservation's view from its record's fields, or null when there is no record. */
-function recordView(id: string, rec: Record<string, string>): ReservationView | null {
-  if (!rec.user) return null;
-  return {
-    id,
-    userId: Number(rec.user),
-    status: rec.status as ReservationState,
-    items: parseLines(rec.items),
-    totalAmount: Number(rec.total),
-    holdExpiresAt: new Date(Number(rec.exp)),
-    createdAt: new Date(Number(rec.created)),
-    paymentId: rec.paymentId ?? null,
-    orderId: rec.orderId ? Number(rec.orderId) : null,
-  };
-}
-
 /** Validates lines, merges repeated products and sorts by product id (a canonical input). */
-function normaliseItems(
-  items: { productId: number; quantity: number }[],
-): { productId: number; quantity: number }[] {
+function normaliseItems(items: PurchaseItem[]): PurchaseItem[] {
   if (!Array.isArray(items) || items.length === 0)
     throw new BadUserInputError('Nothing to purchase', 'items');
   if (items.length > MAX_PURCHASE_LINES)
@@ -428,12 +272,4 @@ function normaliseItems(
     throw new BadUserInputError(`Quantity must be between 1 and ${MAX_UNITS_PER_ITEM}`, 'quantity');
   }
   return result.sort((a, b) => a.productId - b.productId);
-}
-
-function parseLines(encoded: string | undefined): ReservationLine[] {
-  if (!encoded) return [];
-  return encoded.split(',').map((line) => {
-    const [productId, quantity, unitPrice] = line.split(':').map(Number);
-    return { productId, quantity, unitPrice };
-  });
 }

@@ -1,6 +1,4 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import { pubSubChannel, publishCommand } from '../../clients/pubsub';
-import type { AppRedis } from '../../clients/redis';
 import {
   Payment,
   PaymentStatus,
@@ -8,107 +6,48 @@ import {
   paymentItems,
   type PaymentItem,
 } from '../../entities/payment.entity';
-import { Product, type SaleState } from '../../entities/product.entity';
+import { Product } from '../../entities/product.entity';
 import { BadUserInputError, NotFoundError } from '../../errors';
-import { TOPICS } from '../../schema/topics';
-import { requireListed, saleStateOf } from '../catalog/product.service';
+import { requireListed, saleStateOf } from '../catalog/listing';
+import type { SaleStore } from './sale-store';
+import { StockFrames, type StockFrame } from './stock-frames';
 
-/**
- * Redis keys of one product's sale. The `{id}` hash tag keeps them all in one Cluster slot, so
- * one script can check and change them atomically.
- */
-function buildSaleKeys(productId: number) {
-  const tag = `sale:{${productId}}`;
-  return {
-    /** Live remaining units. */
-    stock: `${tag}:stock`,
-    /** Sale window, limit, price and deleted flag, cached from MySQL with a short TTL. */
-    meta: `${tag}:meta`,
-    /** Member id → lifetime units held or bought (for the per-member limit). */
-    bought: `${tag}:bought`,
-    /** Reservation id → units held (live holds). */
-    holdQty: `${tag}:holdqty`,
-    /** Reservation id scored by its hold expiry (epoch ms), for the sweeper. */
-    holds: `${tag}:holds`,
-    /** Reservation id → units paid but not yet written as an order. */
-    paidQty: `${tag}:paidqty`,
-    frameLock: `${tag}:frame`,
-    /** The last published stockChanged frame (hash: body, frame). */
-    frameState: `${tag}:frame:state`,
-    /** Version of the last published frame: only grows (never expires, never reset). */
-    version: `${tag}:version`,
-    reservation: (reservationId: string) => `${tag}:res:${reservationId}`,
-    idempotency: (userId: number, key: string) => `${tag}:idem:${userId}:${key}`,
-  };
-}
-
-export type SaleKeys = ReturnType<typeof buildSaleKeys>;
-
-// Built once per product: a purchase asks for them several times on the hottest path.
-const saleKeysCache = new Map<number, SaleKeys>();
-
-export function saleKeys(productId: number): SaleKeys {
-  let keys = saleKeysCache.get(productId);
-  if (!keys) {
-    if (saleKeysCache.size >= 10_000) saleKeysCache.clear();
-    keys = buildSaleKeys(productId);
-    saleKeysCache.set(productId, keys);
-  }
-  return keys;
-}
-
-/** Products that have had sale keys built; the sweeper walks their holds. */
-export const SALE_PRODUCTS_KEY = 'sale:products';
+export { isFinalFrame, type StockFrame } from './stock-frames';
 
 const META_TTL_MS = 60_000;
-
-/** One `stockChanged` frame as published on Redis pub/sub (stock-frame.lua). */
-export interface StockFrame {
-  productId: number;
-  remaining: number;
-  saleState: SaleState;
-  soldOut: boolean;
-  /** Per product, only grows: a client can tell a missed frame or a reconnect. */
-  version: number;
-}
-
-/** Whether a frame ends the sale (sent at once, whatever the frame rate). */
-export function isFinalFrame(frame: Pick<StockFrame, 'saleState'>): boolean {
-  return frame.saleState === 'SOLD_OUT' || frame.saleState === 'ENDED';
-}
 
 /**
  * The live stock counters buyers race for, and the sale metadata the reservation script reads.
  * A missing counter (new product, Redis restarted or flushed) is rebuilt from MySQL: durable stock
  * minus live holds minus paid units not yet written as orders. `adjust` changes MySQL and Redis
- * together (restock, cancel, return). `stockChanged` frames are coalesced across instances.
+ * together (restock, cancel, return). `stockChanged` frames (stock-frames.ts) are coalesced
+ * across instances. The Redis state is the sale store's.
  */
 export class StockService {
   private readonly rebuilding = new Map<number, Promise<number | null>>();
   private readonly metaLoading = new Map<number, Promise<void>>();
-  private readonly frameTimers = new Map<number, NodeJS.Timeout>();
-  /** Products with a frame call in flight → whether their stock was touched meanwhile. */
-  private readonly framing = new Map<number, boolean>();
-  private stopped = false;
+  private readonly frames: StockFrames;
 
   constructor(
-    private readonly redis: AppRedis,
-    private readonly keyPrefix = '',
-    private readonly frameMs = 100,
-  ) {}
+    private readonly store: SaleStore,
+    frameMs = 100,
+  ) {
+    this.frames = new StockFrames(store, frameMs, (em, id) => this.remaining(em, [id]));
+  }
 
-  /** Live remaining units of each product, in order; one Redis round trip when all keys exist. */
+  /**
+   * Live remaining units of each product, in order: one read per product, pipelined into one
+   * round trip (per node on a Redis Cluster); a missing counter is built from MySQL.
+   */
   async remaining(em: EntityManager, productIds: number[]): Promise<number[]> {
     if (productIds.length === 0) return [];
-    const values = await this.redis.mget(...productIds.map((id) => saleKeys(id).stock));
+    const values = await this.store.remainingOf(productIds);
     const missing = productIds.filter((_, i) => values[i] === null);
     const rebuilt = new Map<number, number>();
     if (missing.length) {
       for (const [id, units] of await this.rebuild(em, missing)) rebuilt.set(id, units);
     }
-    return productIds.map((id, i) =>
-      values[i] === null ? (rebuilt.get(id) ?? 0) : Number(values[i]),
-    );
+    return productIds.map((id, i) => values[i] ?? rebuilt.get(id) ?? 0);
   }
 
   /** Builds missing counters from MySQL (a counter that exists is never overwritten). */
@@ -141,8 +80,7 @@ export class StockService {
     productId: number,
     force: boolean,
   ): Promise<number | null> {
-    const keys = saleKeys(productId);
-    const paidInRedis = await this.redis.hkeys(keys.paidQty);
+    const paidInRedis = [...(await this.store.paidQuantities(productId)).keys()];
     // One transaction: a consistent snapshot of stock and payments (an order written in between
     // moves units from "unwritten" to "out of stock" together).
     const snapshot = await em.transactional(async (tem) => {
@@ -164,25 +102,22 @@ export class StockService {
       return { stock: product.stock, unwritten, written: written.map((w) => w.reservation_id) };
     });
     if (!snapshot) return null;
-    const pairs: (string | number)[] = [];
+    const unwritten: [string, number][] = [];
     for (const row of snapshot.unwritten) {
       const units = paymentItems(row.items)
         .filter((i) => i.productId === productId)
         .reduce((sum, i) => sum + i.quantity, 0);
-      if (units > 0) pairs.push(row.reservation_id, units);
+      if (units > 0) unwritten.push([row.reservation_id, units]);
     }
-    const value = await this.redis.stockRebuild(
-      keys.stock,
-      keys.holdQty,
-      keys.paidQty,
-      force ? '1' : '0',
+    const value = await this.store.rebuildRemaining(
+      productId,
+      force,
       snapshot.stock,
-      pairs.length / 2,
-      ...pairs,
-      ...snapshot.written,
+      unwritten,
+      snapshot.written,
     );
     this.touch(productId);
-    return Number(value);
+    return value;
   }
 
   /**
@@ -202,9 +137,8 @@ export class StockService {
   private async loadMeta(em: EntityManager, productId: number): Promise<void> {
     const product = await em.findOne(Product, { id: productId });
     if (!product) throw new NotFoundError('Product', productId);
-    const keys = saleKeys(productId);
-    const bought: (string | number)[] = [];
-    if (product.purchaseLimit != null && !(await this.redis.exists(keys.bought))) {
+    const bought: [number, number][] = [];
+    if (product.purchaseLimit != null && !(await this.store.hasBuyerCounts(productId))) {
       const perUser = new Map<number, number>();
       // A cancelled or returned order still counts against the limit (as the live counts do);
       // a payment that never became an order does not (its units were released).
@@ -227,25 +161,21 @@ export class StockService {
           .reduce((s, i) => s + i.quantity, 0);
         if (units) perUser.set(p.user.id, (perUser.get(p.user.id) ?? 0) + units);
       }
-      for (const [user, units] of perUser) bought.push(user, units);
+      bought.push(...perUser);
     }
-    await this.redis.saleMeta(
-      keys.meta,
-      keys.bought,
-      META_TTL_MS,
-      product.saleStartsAt ? product.saleStartsAt.getTime() : '',
-      product.saleEndsAt ? product.saleEndsAt.getTime() : '',
-      product.purchaseLimit ?? '',
-      product.price,
-      product.deletedAt ? '1' : '0',
-      ...bought,
-    );
-    await this.redis.sadd(SALE_PRODUCTS_KEY, productId);
+    const meta = {
+      startsAt: product.saleStartsAt ?? null,
+      endsAt: product.saleEndsAt ?? null,
+      purchaseLimit: product.purchaseLimit ?? null,
+      price: product.price,
+      deleted: product.deletedAt != null,
+    };
+    await this.store.cacheSaleMeta(productId, meta, META_TTL_MS, bought);
   }
 
   /** Drops the cached sale metadata (after a product's window, limit, price or deletion changes). */
   async invalidate(productId: number): Promise<void> {
-    await this.redis.del(saleKeys(productId).meta);
+    await this.store.dropSaleMeta(productId);
     this.touch(productId);
   }
 
@@ -256,7 +186,7 @@ export class StockService {
   async level(em: EntityManager, productId: number) {
     const product = await requireListed(em, productId);
     const [remaining] = await this.remaining(em, [productId]);
-    const version = Number((await this.redis.get(saleKeys(productId).version)) ?? 0);
+    const version = await this.store.frameVersion(productId);
     return {
       productId,
       remaining,
@@ -266,35 +196,9 @@ export class StockService {
     };
   }
 
-  /**
-   * The current `stockChanged` frame of a listed product, for a new subscriber (NOT_FOUND for an
-   * unknown or unlisted product). It is the last published frame when that still holds, else a
-   * new frame published to every subscriber, so one version always carries one value.
-   */
-  async snapshot(em: EntityManager, productId: number): Promise<StockFrame> {
-    const product = await requireListed(em, productId);
-    const keys = saleKeys(productId);
-    const channel = pubSubChannel(this.keyPrefix, TOPICS.STOCK_CHANGED, productId);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const frame = await this.redis.stockFrame(
-        keys.stock,
-        keys.meta,
-        keys.frameLock,
-        keys.frameState,
-        keys.version,
-        this.frameMs,
-        channel,
-        productId,
-        'snapshot',
-        publishCommand(this.redis),
-        product.saleStartsAt ? product.saleStartsAt.getTime() : '',
-        product.saleEndsAt ? product.saleEndsAt.getTime() : '',
-      );
-      if (typeof frame === 'string') return JSON.parse(frame) as StockFrame;
-      // No counter yet (new product, Redis lost it): build it from MySQL and ask again.
-      await this.remaining(em, [productId]);
-    }
-    throw new Error(`no live stock counter for product ${productId}`);
+  /** The current `stockChanged` frame of a listed product, for a new subscriber. */
+  snapshot(em: EntityManager, productId: number): Promise<StockFrame> {
+    return this.frames.snapshot(em, productId);
   }
 
   /** Sets a product's counter from MySQL and live state, overwriting it (admin `syncStock`). */
@@ -315,11 +219,10 @@ export class StockService {
   async adjust(em: EntityManager, productId: number, delta: number): Promise<number> {
     if (!Number.isSafeInteger(delta))
       throw new BadUserInputError('Quantity out of range', 'quantity');
-    const counter = saleKeys(productId).stock;
     if (delta >= 0) {
       await this.remaining(em, [productId]);
       await this.adjustDurable(em, productId, delta);
-      const value = await this.redis.incrby(counter, delta);
+      const value = await this.store.addRemaining(productId, delta);
       this.touch(productId);
       return value;
     }
@@ -327,7 +230,7 @@ export class StockService {
     for (let attempt = 0; value === -1; attempt++) {
       if (attempt > 2) throw new Error(`live stock of product ${productId} could not be built`);
       const [live] = await this.remaining(em, [productId]);
-      value = await this.redis.counterAdd(counter, delta, '1');
+      value = await this.store.addToCounter(productId, delta, true);
       if (value === -2) {
         throw new BadUserInputError(
           `Only ${live} units can be removed: the rest are held or sold in the running sale`,
@@ -338,7 +241,7 @@ export class StockService {
     try {
       await this.adjustDurable(em, productId, delta);
     } catch (err) {
-      await this.redis.counterAdd(counter, -delta);
+      await this.store.addToCounter(productId, -delta);
       throw err;
     }
     this.touch(productId);
@@ -370,64 +273,16 @@ export class StockService {
    * from MySQL, which already has the change) and sends a stock frame.
    */
   async adjustLive(productId: number, delta: number): Promise<void> {
-    await this.redis.counterAdd(saleKeys(productId).stock, delta);
+    await this.store.addToCounter(productId, delta);
     this.touch(productId);
   }
 
-  /**
-   * Notes that a product's live stock changed. Frames go out at most once per `frameMs` per
-   * product across all instances (a Redis lock decides who sends); the sender looks again after
-   * the frame, so the last frame carries the final value.
-   */
+  /** Notes that a product's live stock changed: a `stockChanged` frame follows (coalesced). */
   touch(productId: number): void {
-    if (this.stopped || this.frameTimers.has(productId)) return;
-    // A frame already on its way: note the change instead of sending another script call (a
-    // sale's burst would otherwise send one per purchase until the first reply is back).
-    if (this.framing.has(productId)) this.framing.set(productId, true);
-    else void this.frame(productId);
-  }
-
-  private async frame(productId: number): Promise<void> {
-    this.framing.set(productId, false);
-    const keys = saleKeys(productId);
-    // The frame script publishes itself, on the channel the pub/sub client listens to.
-    const channel = pubSubChannel(this.keyPrefix, TOPICS.STOCK_CHANGED, productId);
-    let result: number;
-    try {
-      result = Number(
-        await this.redis.stockFrame(
-          keys.stock,
-          keys.meta,
-          keys.frameLock,
-          keys.frameState,
-          keys.version,
-          this.frameMs,
-          channel,
-          productId,
-          'frame',
-          publishCommand(this.redis),
-        ),
-      );
-    } catch {
-      this.framing.delete(productId);
-      return;
-    }
-    const changedSince = this.framing.get(productId) === true;
-    this.framing.delete(productId);
-    if (this.stopped || this.frameTimers.has(productId)) return;
-    // Nothing new to publish and nothing changed while asking: the last frame is final.
-    if (result === -2 && !changedSince) return;
-    const timer = setTimeout(() => {
-      this.frameTimers.delete(productId);
-      void this.frame(productId);
-    }, this.frameMs + 5);
-    timer.unref();
-    this.frameTimers.set(productId, timer);
+    this.frames.touch(productId);
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const t of this.frameTimers.values()) clearTimeout(t);
-    this.frameTimers.clear();
+    this.frames.stop();
   }
 }

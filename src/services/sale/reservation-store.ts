@@ -1,0 +1,256 @@
+import { isCluster, type AppRedis } from '../../clients/redis';
+import { BadUserInputError } from '../../errors';
+import type {
+  ClaimOutcome,
+  PurchaseItem,
+  ReleaseReason,
+  ReservationRecord,
+  ReservationState,
+  ReservationView,
+  ReserveReply,
+} from './reservation.types';
+import { parseReserveReply, recordOf } from './reservation-replies';
+import {
+  RESERVATION_ID,
+  memberIdempotencyKey,
+  newReservationId,
+  reservationKey,
+  saleKeys,
+} from './sale-keys';
+
+/** How long a paid reservation's record is kept (its order id is written into it). */
+export const PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * The reservations part of the sale store (reached as `SaleStore.reservations`): a reservation's
+ * record and the scripts that hold (reserve.lua), claim (pay-claim.lua), pay (pay.lua) and
+ * release (release.lua) it. The layout and the Redis Cluster rule are in sale-store.ts.
+ */
+export class ReservationStore {
+  constructor(private readonly redis: AppRedis) {}
+
+  /**
+   * A new reservation id for a purchase whose lines are `items` (sorted by product id). On a
+   * Redis Cluster a purchase of several products is refused here, before anything is written.
+   */
+  newReservationId(items: PurchaseItem[]): string {
+    this.checkOneSlot(items);
+    return newReservationId(items[0].productId);
+  }
+
+  /** BAD_USER_INPUT (field `items`) for several products on a Redis Cluster (sale-store.ts). */
+  private checkOneSlot(items: PurchaseItem[]): void {
+    if (items.length > 1 && isCluster(this.redis)) {
+      throw new BadUserInputError(
+        'On this deployment a purchase holds one product: buy each product separately',
+        'items',
+      );
+    }
+  }
+
+  /**
+   * Binds a member's idempotency key to a purchase's input across products (SET NX GET): the
+   * input it was bound to before, or null when this call bound it.
+   */
+  bindIdempotencyKey(
+    userId: number,
+    key: string,
+    fingerprint: string,
+    ttlMs: number,
+  ): Promise<string | null> {
+    return this.redis.set(memberIdempotencyKey(userId, key), fingerprint, 'PX', ttlMs, 'NX', 'GET');
+  }
+
+  /**
+   * reserve.lua: holds `items` for `userId` as reservation `id`, atomically, or answers why not.
+   * On a Redis Cluster a purchase of several products is refused (BAD_USER_INPUT, see above).
+   */
+  async reserve(args: {
+    id: string;
+    userId: number;
+    items: PurchaseItem[];
+    idempotencyKey: string;
+    fingerprint: string;
+    holdMs: number;
+    keepMs: number;
+    idempotencyMs: number;
+  }): Promise<ReserveReply> {
+    const { id, userId, items } = args;
+    this.checkOneSlot(items);
+    const first = saleKeys(items[0].productId);
+    const keys = [first.idempotency(userId, args.idempotencyKey), first.reservation(id)];
+    const argv: (string | number)[] = [
+      userId,
+      id,
+      args.fingerprint,
+      args.holdMs,
+      args.keepMs,
+      args.idempotencyMs,
+    ];
+    for (const item of items) {
+      const k = saleKeys(item.productId);
+      keys.push(k.stock, k.meta, k.bought, k.holdQty, k.holds);
+      argv.push(item.productId, item.quantity);
+    }
+    const reply = await this.redis.saleReserve(keys.length, ...keys, ...argv);
+    return parseReserveReply(reply, items);
+  }
+
+  /** A reservation's record, or null when there is none. */
+  async record(id: string): Promise<ReservationRecord | null> {
+    if (!RESERVATION_ID.test(id)) return null;
+    return recordOf(await this.redis.hgetall(reservationKey(id)));
+  }
+
+  /**
+   * pay-claim.lua 'claim': the member's reservation `id`, HELD → PAYING for payment attempt
+   * `paymentId` for `leaseMs`, read in the same script call.
+   */
+  async claim(
+    userId: number,
+    id: string,
+    paymentId: string,
+    leaseMs: number,
+  ): Promise<ClaimOutcome> {
+    if (!RESERVATION_ID.test(id)) return { kind: 'missing' };
+    const reply = await this.redis.salePayClaim(
+      reservationKey(id),
+      userId,
+      paymentId,
+      leaseMs,
+      'claim',
+    );
+    const fields = (reply[3] ?? []) as string[];
+    const rec: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) rec[fields[i]] = fields[i + 1];
+    const found = recordOf(rec);
+    if (!found || found.userId !== userId) return { kind: 'missing' };
+    const { paidAt: _paidAt, claim: _claim, ...view } = found;
+    const reservation: ReservationView = { id, ...view };
+    switch (String(reply[0])) {
+      case 'OK':
+        return { kind: 'claimed', leaseUntil: new Date(Number(reply[1])), reservation };
+      case 'PAYING':
+        return {
+          kind: 'inProgress',
+          paymentId: String(reply[1]),
+          leaseUntil: new Date(Number(reply[2])),
+          reservation,
+        };
+      case 'EXPIRED':
+        return { kind: 'expired', reservation };
+      default:
+        return { kind: 'status', status: String(reply[0]) as ReservationState, reservation };
+    }
+  }
+
+  /** pay-claim.lua 'unclaim': PAYING → HELD, when `paymentId` still holds the claim. */
+  async unclaim(
+    reservation: Pick<ReservationView, 'id' | 'userId'>,
+    paymentId: string,
+  ): Promise<void> {
+    await this.redis.salePayClaim(
+      reservationKey(reservation.id),
+      reservation.userId,
+      paymentId,
+      0,
+      'unclaim',
+    );
+  }
+
+  /** The payment attempt that has claimed the reservation and the end of its lease, if any. */
+  async claimOf(id: string): Promise<{ paymentId: string; leaseUntil: Date } | null> {
+    const [status, paymentId, lease] = await this.redis.hmget(
+      reservationKey(id),
+      'status',
+      'claim',
+      'lease',
+    );
+    if (status !== 'PAYING' || !paymentId) return null;
+    return { paymentId, leaseUntil: new Date(Number(lease)) };
+  }
+
+  /** release.lua (see its header for who may release what). True when it released. */
+  async release(
+    reservation: Pick<ReservationView, 'id' | 'items'>,
+    reason: ReleaseReason,
+    onlyIfDue: boolean,
+    paymentId: string,
+  ): Promise<boolean> {
+    const keys = [reservationKey(reservation.id)];
+    for (const item of reservation.items) {
+      const k = saleKeys(item.productId);
+      keys.push(k.stock, k.bought, k.holdQty, k.holds, k.paidQty);
+    }
+    const reply = await this.redis.saleRelease(
+      keys.length,
+      ...keys,
+      reservation.id,
+      reason,
+      onlyIfDue ? '1' : '0',
+      paymentId,
+    );
+    return reply[0] === 'OK';
+  }
+
+  /**
+   * pay.lua: PAYING → PAID for the claim's own payment; its units move from held to paid-unwritten.
+   * 'OK', 'MISSING', 'LOST' (the claim was broken) or the reservation's other status.
+   */
+  async markPaid(
+    reservation: Pick<ReservationView, 'id' | 'userId' | 'items'>,
+    paymentId: string,
+  ): Promise<string> {
+    const keys = [reservationKey(reservation.id)];
+    for (const item of reservation.items) {
+      const k = saleKeys(item.productId);
+      keys.push(k.holdQty, k.holds, k.paidQty);
+    }
+    const [result] = await this.redis.salePay(
+      keys.length,
+      ...keys,
+      reservation.id,
+      paymentId,
+      reservation.userId,
+      PAID_RECORD_MS,
+    );
+    return result;
+  }
+
+  /** When pay.lua marked the reservation paid (Redis time, epoch ms), 0 if never. */
+  async paidAt(id: string): Promise<number> {
+    return Number((await this.redis.hget(reservationKey(id), 'paidAt')) ?? 0);
+  }
+
+  /**
+   * After their orders commit: the reservations' paid units leave "paid, not yet written", and
+   * each new order's id goes into its reservation's record. One command per key (a cluster
+   * routes each to its node), pipelined.
+   */
+  async settleWritten(
+    settled: { reservationId: string; items: { productId: number }[] }[],
+    placed: { reservationId: string; orderId: number }[],
+  ): Promise<void> {
+    const writes: Promise<unknown>[] = [];
+    for (const { reservationId, items } of settled) {
+      for (const item of items)
+        writes.push(this.redis.hdel(saleKeys(item.productId).paidQty, reservationId));
+    }
+    for (const { reservationId, orderId } of placed) {
+      const key = reservationKey(reservationId);
+      writes.push(this.redis.hset(key, 'orderId', orderId));
+      writes.push(this.redis.pexpire(key, PAID_RECORD_MS));
+    }
+    await Promise.all(writes);
+  }
+
+  /** Up to `limit` reservations of a product whose hold ended by `untilMs`. */
+  dueHolds(productId: number, untilMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(saleKeys(productId).holds, '-inf', untilMs, 'LIMIT', 0, limit);
+  }
+
+  /** Forgets a hold whose reservation record is gone. */
+  async forgetHold(productId: number, id: string): Promise<void> {
+    await this.redis.zrem(saleKeys(productId).holds, id);
+  }
+}
