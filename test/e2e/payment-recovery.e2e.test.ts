@@ -191,15 +191,22 @@ describe('payment recovery', () => {
         { what: 'pay.lua to have marked the 8 reservations paid' },
       );
       const conn = t.app.orm.em.getConnection();
+      // The payment process's PENDING → PAID writes (one locking read per group commit of them)
+      // wait for the rows.
       const waiting = async () =>
         conn.execute<{ id: number; info: string }[]>(
           `select id, info from information_schema.processlist
-           where db = ? and info like 'update payments set status = ''PAID''%'`,
+           where db = ? and (info like 'update payments set status = ''PAID''%'
+             or info like 'select id from payments where id in%for update%')`,
           [t.config.mysql.dbName],
         );
-      await waitFor(async () => (await waiting()).length === 8, {
-        what: 'the 8 updates waiting for the row locks',
-      });
+      await waitFor(
+        async () => {
+          const statements = (await waiting()).map((q) => q.info);
+          return ids.every((id) => statements.some((info) => info.includes(id)));
+        },
+        { what: 'the PENDING → PAID writes of the 8 payments waiting for the row locks' },
+      );
       await kill(payer.child);
       expect(await Promise.all(requests)).toEqual(Array(8).fill('cut off'));
       // A dead client's last statement must not run after it: end its connections at the server
