@@ -112,6 +112,10 @@ export function createOrderWriter({
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxBytesPerPartition: 1_048_576,
+      // A fetch waits (up to maxWaitTimeInMs) for a few hundred events rather than answering with
+      // the first one: fewer, larger batches, each one transaction, at a bounded added lag.
+      minBytes: 64 * 1024,
+      maxWaitTimeInMs: 100,
       retry: { initialRetryTime: 300, retries: 8, restartOnFailure: async () => false },
     });
     consumer = c;
