@@ -13,9 +13,9 @@ export interface Viewer {
 export type ResolverInstances = ReadonlyMap<unknown, object>;
 
 /**
- * Per-request state passed explicitly to services: a forked entity manager, the viewer, the
- * client's address (for rate limits) and a request id for logs. `loaders` holds this request's
- * DataLoaders, created lazily by whoever needs one. `resolvers` lets a subscription's `subscribe`
+ * Per-request state passed explicitly to services: a forked entity manager (forked when first
+ * read), the viewer, the client's address (for rate limits) and a request id for logs. `loaders`
+ * holds this request's DataLoaders, created lazily by whoever needs one. `resolvers` lets a subscription's `subscribe`
  * option (which type-graphql calls without a resolver instance) reach its resolver.
  */
 export interface RequestContext {
@@ -33,7 +33,18 @@ export function createRequestContext(
   ip = 'internal',
   resolvers: ResolverInstances = new Map(),
 ): RequestContext {
-  return { em: em.fork(), viewer, requestId: randomUUID(), ip, loaders: new Map(), resolvers };
+  // Forked on first use: most requests (a pay, a subscription frame) never touch the ORM.
+  let forked: EntityManager | undefined;
+  return {
+    get em() {
+      return (forked ??= em.fork());
+    },
+    viewer,
+    requestId: randomUUID(),
+    ip,
+    loaders: new Map(),
+    resolvers,
+  };
 }
 
 /** The app's instance of a resolver class, for a subscription's `subscribe` option. */

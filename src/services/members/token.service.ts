@@ -12,7 +12,12 @@ interface AccessClaims {
   sub: string;
   sid: string;
   role: Role;
+  /** Expiry, in seconds since the epoch. */
+  exp?: number;
 }
+
+/** Verified tokens remembered at most (the set starts over when full). */
+const VERIFIED_TOKENS = 50_000;
 
 /**
  * Short-lived access JWTs (HS256) bound to a session id. A revoked session is written to a
@@ -23,6 +28,8 @@ export class TokenService {
   // Built once: given a string, jsonwebtoken first tries (and fails) to parse it as a public key
   // on every call, which was the most expensive step of an authenticated request.
   private readonly key: KeyObject;
+  /** Tokens verified by this process, by their exact text. */
+  private readonly verified = new Map<string, AccessClaims>();
 
   constructor(
     private readonly config: Config['auth'],
@@ -45,6 +52,22 @@ export class TokenService {
 
   /** The viewer of a bearer token; throws UNAUTHENTICATED if it is invalid, expired or revoked. */
   async verifyAccess(token: string): Promise<Viewer> {
+    const claims = this.claimsOf(token);
+    if (await this.redis.exists(revokedKey(claims.sid))) {
+      throw new UnauthenticatedError('Session has ended');
+    }
+    return { userId: Number(claims.sub), role: claims.role, sessionId: claims.sid };
+  }
+
+  /**
+   * The claims of a valid, unexpired token. A token already verified (a member's purchase, then
+   * its pay) is looked up by its exact text until it expires instead of being verified again;
+   * revocation is still checked on every request.
+   */
+  private claimsOf(token: string): AccessClaims {
+    const known = this.verified.get(token);
+    if (known && (known.exp ?? 0) * 1000 > Date.now()) return known;
+    if (known) this.verified.delete(token);
     let claims: AccessClaims;
     try {
       claims = jwt.verify(token, this.key, {
@@ -58,10 +81,11 @@ export class TokenService {
     if (!claims.sid || !Object.values(Role).includes(claims.role)) {
       throw new UnauthenticatedError('Invalid access token');
     }
-    if (await this.redis.exists(revokedKey(claims.sid))) {
-      throw new UnauthenticatedError('Session has ended');
+    if (typeof claims.exp === 'number') {
+      if (this.verified.size >= VERIFIED_TOKENS) this.verified.clear();
+      this.verified.set(token, claims);
     }
-    return { userId: Number(claims.sub), role: claims.role, sessionId: claims.sid };
+    return claims;
   }
 
   async denySessions(sessionIds: string[]): Promise<void> {

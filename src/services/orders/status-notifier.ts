@@ -4,7 +4,7 @@ import { KafkaSender } from '../../clients/producer';
 import { KAFKA_TOPICS } from '../../clients/topics';
 import type { AppPubSub } from '../../clients/pubsub';
 import type { Config } from '../../config';
-import { OrderStatusChange, type OrderStatus } from '../../entities/order.entity';
+import type { OrderStatus } from '../../entities/order.entity';
 import type { Logger } from '../../logger';
 import type { OrderStatusEventPayload } from '../../schema/order.events';
 import { topicFor } from '../../schema/topics';
@@ -149,11 +149,19 @@ export class OrderStatusNotifier {
   }
 
   private async markPublished(events: OrderStatusEventPayload[]): Promise<void> {
-    // A status appears at most once in an order's history, so (order, to) names the row.
-    await this.kafka!.em.fork().nativeUpdate(
-      OrderStatusChange,
-      { publishedAt: null, $or: events.map((e) => ({ order: e.orderId, to: e.to })) },
-      { publishedAt: new Date() },
-    );
+    // By history row id when the event carries it (one indexed statement for the whole batch);
+    // otherwise a status appears at most once in an order's history, so (order, to) names the row.
+    const byId = events.filter((e) => e.changeId !== undefined).map((e) => e.changeId!);
+    await this.outbox!.markDelivered(byId);
+    const rest = events.filter((e) => e.changeId === undefined);
+    if (!rest.length) return;
+    await this.kafka!.em.fork()
+      .getConnection()
+      .execute(
+        `update order_status_changes set published_at = now(3)
+         where published_at is null and (${rest.map(() => '(order_id = ? and `to` = ?)').join(' or ')})`,
+        rest.flatMap((e) => [e.orderId, e.to]),
+        'run',
+      );
   }
 }

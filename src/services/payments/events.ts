@@ -18,7 +18,7 @@ export type { PaymentCompletedEvent } from './payment-completed';
 type OutboxRow = PaidPaymentRow & { attempts: number };
 
 /** Events queued this long are sent together; a full batch goes at once. */
-const BATCH_MS = 2;
+const BATCH_MS = 10;
 const BATCH_SIZE = 500;
 
 /**

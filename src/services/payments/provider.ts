@@ -22,6 +22,7 @@ export interface PaymentProvider {
 }
 
 const LEDGER_TTL_MS = 30 * 24 * 3600 * 1000;
+const LEDGER_RENEW_MS = 60_000;
 
 /** Redis keys of the simulated provider's own records (payment id → amount). */
 export const providerLedger = {
@@ -39,6 +40,9 @@ export const providerLedger = {
  * processor's records are, so a refund from another process finds the charge.
  */
 export class SimulatedPaymentProvider implements PaymentProvider, PaymentLedger {
+  /** When this process last renewed each ledger key's expiry. */
+  private readonly renewedAt = new Map<string, number>();
+
   // Mutable so a demo or test can switch the outcome of the next charges.
   constructor(
     readonly options: { declineRate: number; latencyMs: number },
@@ -73,7 +77,14 @@ export class SimulatedPaymentProvider implements PaymentProvider, PaymentLedger 
   }
 
   private async book(key: string, paymentId: string, amount: number): Promise<void> {
-    // HSETNX: the first booking of an id stands, repeating it changes nothing.
+    // HSETNX: the first booking of an id stands, repeating it changes nothing. The ledger's
+    // 30-day expiry is renewed with the first booking and then at most once a minute per process,
+    // so a booking is one command.
+    const now = Date.now();
+    if (now - (this.renewedAt.get(key) ?? -Infinity) < LEDGER_RENEW_MS) {
+      await this.redis.hsetnx(key, paymentId, amount);
+      return;
+    }
     const replies = await this.redis
       .multi()
       .hsetnx(key, paymentId, amount)
@@ -81,6 +92,7 @@ export class SimulatedPaymentProvider implements PaymentProvider, PaymentLedger 
       .exec();
     const failed = replies?.find(([err]) => err)?.[0];
     if (failed) throw failed;
+    this.renewedAt.set(key, now);
   }
 
   private async read(key: string): Promise<Map<string, number>> {

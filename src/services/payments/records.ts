@@ -1,3 +1,4 @@
+import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { PaymentStatus, paymentItems, type PaymentItem } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
@@ -126,36 +127,44 @@ export class PaymentRecords {
     return rows.map(() => undefined);
   }
 
-  /** One short transaction: which rows are still PENDING (locked), then those become PAID. */
+  /**
+   * One short read-committed transaction: which rows are still PENDING (locked), then those
+   * become PAID.
+   */
   private async markPaidRows(rows: { id: string; paidAt: Date }[]): Promise<boolean[]> {
     const ids = [...new Set(rows.map((r) => r.id))];
     const won = await this.retrying(() =>
-      this.em.fork().transactional(async (em) => {
-        const open = new Set(
-          (
-            await em.execute<{ id: string }[]>(
-              `select id from payments where id in (${marks(ids.length)}) and status = 'PENDING'
+      this.em.fork().transactional(
+        async (em) => {
+          const open = new Set(
+            (
+              await em.execute<{ id: string }[]>(
+                `select id from payments where id in (${marks(ids.length)}) and status = 'PENDING'
                for update`,
-              ids,
-            )
-          ).map((r) => r.id),
-        );
-        const paid = rows.filter((r) => open.delete(r.id));
-        if (paid.length)
-          await em.execute(
-            `update payments set status = 'PAID',
+                ids,
+              )
+            ).map((r) => r.id),
+          );
+          const paid = rows.filter((r) => open.delete(r.id));
+          if (paid.length)
+            await em.execute(
+              `update payments set status = 'PAID',
                paid_at = coalesce(paid_at, case id ${paid.map(() => 'when ? then ?').join(' ')} end),
                next_attempt_at = ?
              where id in (${marks(paid.length)})`,
-            [
-              ...paid.flatMap((r) => [r.id, r.paidAt]),
-              new Date(Date.now() + RELAY_GRACE_MS),
-              ...paid.map((r) => r.id),
-            ],
-            'run',
-          );
-        return new Set(paid);
-      }),
+              [
+                ...paid.flatMap((r) => [r.id, r.paidAt]),
+                new Date(Date.now() + RELAY_GRACE_MS),
+                ...paid.map((r) => r.id),
+              ],
+              'run',
+            );
+          return new Set(paid);
+        },
+        // Read committed: no gap locks on the status index, which concurrent inserts of PENDING
+        // rows would otherwise deadlock against.
+        { isolationLevel: IsolationLevel.READ_COMMITTED },
+      ),
     );
     return rows.map((r) => won.has(r));
   }
