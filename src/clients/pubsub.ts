@@ -1,3 +1,5 @@
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { Cluster } from 'ioredis';
 import type { PubSub } from 'type-graphql';
 import type { Config } from '../config';
 import { createRedisClient, isCluster, type RedisClient } from './redis';
@@ -125,83 +127,87 @@ export function createSubscriber(config: Config['redis'], name: string): Channel
 }
 
 /**
- * Redis-backed pub/sub for GraphQL subscriptions, so every API instance sees every event:
- * classic PUBLISH/SUBSCRIBE on a single Redis, sharded SPUBLISH/SSUBSCRIBE on a cluster.
- * Channels carry the Redis key prefix: ioredis prefixes keys but not channel names. Payloads
- * travel as JSON.
+ * What graphql-redis-subscriptions calls on its subscriber, answered with sharded pub/sub
+ * (SSUBSCRIBE, `smessage`) on a cluster: each channel is subscribed on its slot's master.
+ */
+function shardedSubscriber(cluster: Cluster) {
+  const done = (work: Promise<unknown>, callback?: (err?: Error | null) => void) =>
+    void work.then(
+      () => callback?.(null),
+      (err: Error) => callback?.(err),
+    );
+  return {
+    subscribe: (channel: string, callback?: (err?: Error | null) => void) =>
+      done(cluster.ssubscribe(channel), callback),
+    unsubscribe: (channel: string) => done(cluster.sunsubscribe(channel)),
+    // No patterns in sharded pub/sub, and none are used.
+    psubscribe: (_pattern: string, callback?: (err?: Error | null) => void) =>
+      callback?.(new Error('patterns are not sharded')),
+    punsubscribe: () => undefined,
+    on: (event: string, listener: (...args: unknown[]) => void) => cluster.on(event, listener),
+    quit: () => cluster.quit(),
+  };
+}
+
+/** What graphql-redis-subscriptions calls on its publisher: SPUBLISH on a cluster. */
+function shardedPublisher(cluster: Cluster) {
+  return {
+    publish: (channel: string, message: string) => cluster.call('spublish', channel, message),
+    on: (event: string, listener: (...args: unknown[]) => void) => cluster.on(event, listener),
+    quit: () => cluster.quit(),
+  };
+}
+
+/**
+ * Redis-backed pub/sub for GraphQL subscriptions (graphql-redis-subscriptions), so every API
+ * instance sees every event: classic PUBLISH/SUBSCRIBE on a single Redis, and on a cluster
+ * sharded SPUBLISH/SSUBSCRIBE through the small adapters above. Channels carry the Redis key
+ * prefix (ioredis prefixes keys but not channel names). Payloads travel as JSON.
  */
 export function createPubSub(config: Config['redis']): AppPubSub {
   // No key prefix: ioredis would prefix an SPUBLISH channel as if it were a key.
   const publisher = createRedisClient(config, 'pub', { lazyConnect: false });
-  const subscriber = createSubscriber(config, 'sub');
-  const command = publishCommand(publisher);
-  const channel = (key: string, id?: unknown) => pubSubChannel(config.keyPrefix, key, id);
-  const publish = async (routingKey: string, payload: unknown) => {
-    await publisher.call(command.toLowerCase(), channel(routingKey), JSON.stringify(payload));
-  };
-
-  /** Channel → its local listeners; the channel is subscribed while it has any. */
-  const listeners = new Map<string, Set<(message: unknown) => void>>();
-  const subscribed = new Map<string, Promise<void>>();
-  subscriber.onMessage((name, message) => {
-    const set = listeners.get(name);
-    if (!set) return;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(message);
-    } catch {
-      return;
-    }
-    for (const listener of [...set]) listener(payload);
+  const subscriber = createRedisClient(config, 'sub', {
+    lazyConnect: false,
+    autoPipelining: false,
+    shardedSubscribers: true,
   });
-  const listen = (name: string, listener: (message: unknown) => void): Promise<void> => {
-    let set = listeners.get(name);
-    if (!set) listeners.set(name, (set = new Set()));
-    set.add(listener);
-    let ready = subscribed.get(name);
-    if (!ready) {
-      ready = subscriber.subscribe(name);
-      subscribed.set(name, ready);
-      // A failed subscribe is tried again by the channel's next listener.
-      ready.catch(() => subscribed.get(name) === ready && subscribed.delete(name));
-    }
-    return ready;
-  };
-  const unlisten = (name: string, listener: (message: unknown) => void) => {
-    const set = listeners.get(name);
-    if (!set?.delete(listener) || set.size > 0) return;
-    listeners.delete(name);
-    subscribed.delete(name);
-    void subscriber.unsubscribe(name).catch(() => undefined);
-  };
-  const iterate = <T>(name: string) => {
-    const q = queueIterator<T>(() => unlisten(name, push));
-    const push = (message: unknown) => q.push(message as T);
-    return { iterator: q.iterator, ready: listen(name, push), stop: () => unlisten(name, push) };
-  };
+  const pubsub =
+    isCluster(publisher) && isCluster(subscriber)
+      ? new RedisPubSub({
+          // The adapters answer every call the library makes on a client.
+          publisher: shardedPublisher(publisher) as unknown as Cluster,
+          subscriber: shardedSubscriber(subscriber) as unknown as Cluster,
+          messageEventName: 'smessage',
+        })
+      : new RedisPubSub({ publisher, subscriber });
+  const channel = (key: string, id?: unknown) => pubSubChannel(config.keyPrefix, key, id);
 
   return {
     publish(routingKey, payload) {
-      void publish(routingKey, payload).catch(() => undefined);
+      void pubsub.publish(channel(routingKey), payload).catch(() => undefined);
     },
-    publishNow: publish,
+    async publishNow(routingKey, payload) {
+      await pubsub.publish(channel(routingKey), payload);
+    },
     subscribe(routingKey, dynamicId) {
-      const { iterator, ready } = iterate(channel(routingKey, dynamicId));
-      ready.catch(() => undefined);
-      return iterator;
+      return pubsub.asyncIterableIterator(channel(routingKey, dynamicId));
     },
     async subscribeReady<T>(routingKey: string, id?: unknown) {
-      const { iterator, ready, stop } = iterate<T>(channel(routingKey, id));
-      try {
-        await ready;
-      } catch (err) {
-        stop();
-        throw err;
-      }
-      return iterator;
+      let ended = false;
+      let stop = () => {
+        ended = true;
+      };
+      const q = queueIterator<T>(() => stop());
+      const subId = await pubsub.subscribe(channel(routingKey, id), (message: T) =>
+        q.push(message),
+      );
+      stop = () => pubsub.unsubscribe(subId);
+      if (ended) stop();
+      return q.iterator;
     },
     async close() {
-      await Promise.all([subscriber.quit(), publisher.quit()]);
+      await pubsub.close();
     },
   };
 }
