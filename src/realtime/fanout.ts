@@ -1,16 +1,15 @@
-import {
-  execute,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-  type GraphQLError,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
+import type {
+  ExecutionArgs,
+  ExecutionResult,
+  GraphQLError,
+  GraphQLFormattedError,
+  GraphQLSchema,
 } from 'graphql';
 import type { WebSocket } from 'ws';
 import { queueIterator, type ChannelSubscriber } from '../clients/pubsub';
 import type { Logger } from '../logger';
 import type { RealtimeMetrics } from './metrics';
+import { GroupRenderer, type Group, type Member } from './fanout-group';
 import {
   planFanout,
   type AnyTopic,
@@ -34,26 +33,6 @@ export interface FanoutOptions {
   sendBudget: number;
   metrics: RealtimeMetrics;
   logger: Logger;
-}
-
-interface Member {
-  socket: WebSocket;
-  /** `{"id":"<id>","type":"next","payload":` — a frame's bytes follow it, then `}`. */
-  prefix: string;
-  /** The version this member already has (its first frame); older frames skip it. */
-  seen: number;
-}
-
-interface Group {
-  key: string;
-  document: DocumentNode;
-  operationName?: string | null;
-  variableValues?: Record<string, unknown> | null;
-  members: Set<Member>;
-  /** The last rendered frame: its version and its serialised payload. */
-  rendered?: { version: number; json: string };
-  /** Renders and sends one after another, so a member never gets an older frame after a newer. */
-  queue: Promise<void>;
 }
 
 interface Channel {
@@ -86,14 +65,19 @@ export class FanoutHub {
   private readonly channels = new Map<string, Channel>();
   private members = 0;
   private closed = false;
-  /** Executions of public operations since start (one per group per frame). */
-  executions = 0;
+  private readonly renderer: GroupRenderer;
 
   constructor(private readonly options: FanoutOptions) {
+    this.renderer = new GroupRenderer(options);
     options.subscriber.onMessage((channel, message) => this.onMessage(channel, message));
     // Frames published while the subscriber was reconnecting (or its shard failing over) are
     // lost: catch up on each channel.
     options.subscriber.onResubscribed(() => void this.catchUp());
+  }
+
+  /** Executions of public operations since start (one per group per frame). */
+  get executions(): number {
+    return this.renderer.executions;
   }
 
   private async catchUp(): Promise<void> {
@@ -168,13 +152,13 @@ export class FanoutHub {
         .current(plan.args)
         .finally(() => (channel.reading = undefined)));
       const current = await read;
-      await this.enqueue(group, async () => {
+      await this.renderer.enqueue(group, async () => {
         // The channel may have sent a newer frame while the current one was read: send that.
         const last = channel.lastFrame;
         const first = last && last.version > current.version ? last : current;
-        const json = await this.render(group, first);
+        const json = await this.renderer.render(group, first);
         member.seen = first.version - 1;
-        this.write([member], json, first.version);
+        this.renderer.write([member], json, first.version);
       });
     } catch (err) {
       leave();
@@ -262,59 +246,11 @@ export class FanoutHub {
     channel.lastSentAt = performance.now();
     channel.lastFrame = frame;
     for (const group of channel.groups.values()) {
-      void this.enqueue(group, async () => {
-        const json = await this.render(group, frame);
-        this.write(group.members, json, frame.version);
+      void this.renderer.enqueue(group, async () => {
+        const json = await this.renderer.render(group, frame);
+        this.renderer.write(group.members, json, frame.version);
         this.options.metrics.fanoutDelay.observe((performance.now() - receivedAt) / 1000);
       });
     }
-  }
-
-  private enqueue(group: Group, task: () => Promise<void>): Promise<void> {
-    const run = group.queue.then(task);
-    group.queue = run.catch((err: unknown) => {
-      this.options.logger.error({ err }, 'fan-out of a frame failed');
-    });
-    return run;
-  }
-
-  /** The serialised payload of a frame for a group: executed once per (group, version). */
-  private async render(group: Group, frame: VersionedFrame): Promise<string> {
-    if (group.rendered?.version === frame.version) return group.rendered.json;
-    this.executions++;
-    this.options.metrics.executions.inc();
-    const result = await execute({
-      schema: this.options.schema,
-      document: group.document,
-      operationName: group.operationName,
-      variableValues: group.variableValues,
-      rootValue: frame,
-      contextValue: this.options.createContext(),
-    });
-    const json = JSON.stringify(
-      result.errors
-        ? { ...result, errors: result.errors.map((e) => this.options.formatError(e)) }
-        : result,
-    );
-    if (!group.rendered || group.rendered.version < frame.version)
-      group.rendered = { version: frame.version, json };
-    return json;
-  }
-
-  private write(members: Iterable<Member>, json: string, version: number): void {
-    let frames = 0;
-    let bytes = 0;
-    const suffix = `${json}}`;
-    for (const member of members) {
-      if (member.seen >= version) continue;
-      member.seen = version;
-      if (member.socket.readyState !== member.socket.OPEN) continue;
-      const data = member.prefix + suffix;
-      member.socket.send(data);
-      frames++;
-      bytes += data.length;
-    }
-    this.options.metrics.framesSent.inc(frames);
-    this.options.metrics.bytesSent.inc(bytes);
   }
 }
