@@ -18,7 +18,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SaleState } from '../entities/product.entity';
-import { MAX_PURCHASE_LINES, MAX_UNITS_PER_ITEM } from '../services/sale/reservation.service';
+import {
+  IDEMPOTENCY_KEY_PATTERN,
+  MAX_PURCHASE_LINES,
+  MAX_UNITS_PER_ITEM,
+} from '../services/sale/reservation.service';
 import { ID_PATTERN } from './product.inputs';
 import { ErrorResult, ErrorResultCode } from './error-result';
 
@@ -79,7 +83,7 @@ export class PurchaseInput {
     description:
       'Client-chosen key (1 to 100 printable ASCII characters): a retry with the same key and input returns the same reservation.',
   })
-  @Matches(/^[\x21-\x7e]{1,100}$/, {
+  @Matches(IDEMPOTENCY_KEY_PATTERN, {
     message: 'idempotencyKey must be 1-100 printable characters',
   })
   idempotencyKey!: string;

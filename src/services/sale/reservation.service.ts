@@ -30,6 +30,8 @@ export type {
 export const MAX_UNITS_PER_ITEM = 1000;
 /** Most lines (products) in one purchase. */
 export const MAX_PURCHASE_LINES = 20;
+/** A purchase's idempotency key: 1 to 100 printable ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
 const KEEP_RECORD_MS = 7 * 24 * 3600 * 1000;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
 
@@ -57,7 +59,7 @@ export class ReservationService {
   ): Promise<PurchaseOutcome> {
     const items = normaliseItems(request.items);
     const key = request.idempotencyKey;
-    if (typeof key !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(key)) {
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new BadUserInputError(
         'idempotencyKey must be 1-100 printable characters',
         'idempotencyKey',
