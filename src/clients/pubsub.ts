@@ -1,5 +1,4 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import type { Cluster } from 'ioredis';
 import type { PubSub } from 'type-graphql';
 import type { Config } from '../config';
 import { createRedisClient, isCluster, type RedisClient } from './redis';
@@ -127,60 +126,48 @@ export function createSubscriber(config: Config['redis'], name: string): Channel
 }
 
 /**
- * What graphql-redis-subscriptions calls on its subscriber, answered with sharded pub/sub
- * (SSUBSCRIBE, `smessage`) on a cluster: each channel is subscribed on its slot's master.
+ * A `ChannelSubscriber` (classic or sharded, see `createSubscriber`) in the shape
+ * graphql-redis-subscriptions calls on its subscriber client.
  */
-function shardedSubscriber(cluster: Cluster) {
-  const done = (work: Promise<unknown>, callback?: (err?: Error | null) => void) =>
-    void work.then(
-      () => callback?.(null),
-      (err: Error) => callback?.(err),
-    );
+function libraryClient(subscriber: ChannelSubscriber) {
   return {
     subscribe: (channel: string, callback?: (err?: Error | null) => void) =>
-      done(cluster.ssubscribe(channel), callback),
-    unsubscribe: (channel: string) => done(cluster.sunsubscribe(channel)),
-    // No patterns in sharded pub/sub, and none are used.
+      void subscriber.subscribe(channel).then(
+        () => callback?.(null),
+        (err: Error) => callback?.(err),
+      ),
+    unsubscribe: (channel: string) => void subscriber.unsubscribe(channel).catch(() => undefined),
+    // No patterns: sharded pub/sub has none, and none are used.
     psubscribe: (_pattern: string, callback?: (err?: Error | null) => void) =>
-      callback?.(new Error('patterns are not sharded')),
+      callback?.(new Error('pattern subscriptions are not supported')),
     punsubscribe: () => undefined,
-    on: (event: string, listener: (...args: unknown[]) => void) => cluster.on(event, listener),
-    quit: () => cluster.quit(),
-  };
-}
-
-/** What graphql-redis-subscriptions calls on its publisher: SPUBLISH on a cluster. */
-function shardedPublisher(cluster: Cluster) {
-  return {
-    publish: (channel: string, message: string) => cluster.call('spublish', channel, message),
-    on: (event: string, listener: (...args: unknown[]) => void) => cluster.on(event, listener),
-    quit: () => cluster.quit(),
+    on: (event: string, listener: (channel: string, message: string) => void) => {
+      if (event === 'message') subscriber.onMessage(listener);
+    },
+    quit: () => subscriber.quit(),
   };
 }
 
 /**
  * Redis-backed pub/sub for GraphQL subscriptions (graphql-redis-subscriptions), so every API
- * instance sees every event: classic PUBLISH/SUBSCRIBE on a single Redis, and on a cluster
- * sharded SPUBLISH/SSUBSCRIBE through the small adapters above. Channels carry the Redis key
- * prefix (ioredis prefixes keys but not channel names). Payloads travel as JSON.
+ * instance sees every event: classic PUBLISH/SUBSCRIBE on a single Redis, sharded
+ * SPUBLISH/SSUBSCRIBE on a cluster, through the same subscriber connections the realtime
+ * server uses. Channels carry the Redis key prefix (ioredis prefixes keys but not channel
+ * names). Payloads travel as JSON.
  */
 export function createPubSub(config: Config['redis']): AppPubSub {
   // No key prefix: ioredis would prefix an SPUBLISH channel as if it were a key.
-  const publisher = createRedisClient(config, 'pub', { lazyConnect: false });
-  const subscriber = createRedisClient(config, 'sub', {
-    lazyConnect: false,
-    autoPipelining: false,
-    shardedSubscribers: true,
+  const client = createRedisClient(config, 'pub', { lazyConnect: false });
+  const command = publishCommand(client).toLowerCase();
+  const publisher = {
+    publish: (channel: string, message: string) => client.call(command, channel, message),
+    quit: () => client.quit(),
+  };
+  const pubsub = new RedisPubSub({
+    // The library calls only these methods on its clients.
+    publisher: publisher as unknown as RedisClient,
+    subscriber: libraryClient(createSubscriber(config, 'sub')) as unknown as RedisClient,
   });
-  const pubsub =
-    isCluster(publisher) && isCluster(subscriber)
-      ? new RedisPubSub({
-          // The adapters answer every call the library makes on a client.
-          publisher: shardedPublisher(publisher) as unknown as Cluster,
-          subscriber: shardedSubscriber(subscriber) as unknown as Cluster,
-          messageEventName: 'smessage',
-        })
-      : new RedisPubSub({ publisher, subscriber });
   const channel = (key: string, id?: unknown) => pubSubChannel(config.keyPrefix, key, id);
 
   return {
