@@ -49,9 +49,15 @@ export function createRequestContext(
 
 /** The app's instance of a resolver class, for a subscription's `subscribe` option. */
 export function resolverOf<T>(ctx: RequestContext, cls: abstract new (...args: never[]) => T): T {
-  const found = ctx.resolvers.get(cls);
-  if (!found) throw new Error(`No instance registered for ${cls.name}`);
-  return found as T;
+  return instanceOf(ctx.resolvers, cls) as T;
+}
+
+/** The instance of a resolver class; a class without one is a wiring mistake. */
+export function instanceOf(instances: ResolverInstances, cls: unknown): object {
+  const found = instances.get(cls);
+  if (!found)
+    throw new Error(`No instance registered for ${String((cls as { name?: string }).name)}`);
+  return found;
 }
 
 /** The request's loader for `key`, built once per request. */

@@ -1,4 +1,5 @@
 import type { ContainerType } from 'type-graphql';
+import { instanceOf, type ResolverInstances } from '../context';
 import type { Services } from '../services';
 import { AuthResolver } from './auth.resolver';
 import { CartResolver } from './cart.resolver';
@@ -43,13 +44,6 @@ export function createResolvers(services: Services): Map<unknown, object> {
 }
 
 /** The type-graphql container over those instances. */
-export function resolverContainer(instances: ReadonlyMap<unknown, object>): ContainerType {
-  return {
-    get(cls: unknown) {
-      const found = instances.get(cls);
-      if (!found)
-        throw new Error(`No instance registered for ${String((cls as { name?: string }).name)}`);
-      return found;
-    },
-  };
+export function resolverContainer(instances: ResolverInstances): ContainerType {
+  return { get: (cls: unknown) => instanceOf(instances, cls) };
 }
