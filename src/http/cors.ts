@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
 import type { Config } from '../config';
 
@@ -30,4 +31,17 @@ export function graphqlCors(config: Config) {
     allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight'],
     maxAge: 600,
   });
+}
+
+/**
+ * The headers `graphqlCors` gives an actual (not preflight) request, for the direct GraphQL POST
+ * handler: the allowed origin reflected, and `Vary: Origin`.
+ */
+export function graphqlCorsHeaders(config: Config) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('Vary', 'Origin');
+    const origin = req.headers.origin;
+    if (origin && isAllowedOrigin(config, origin))
+      res.setHeader('Access-Control-Allow-Origin', origin);
+  };
 }

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * A response deadline for GraphQL over HTTP: an operation still running after `ms` is answered
@@ -16,14 +16,16 @@ export function responseDeadline(ms: number) {
     ],
   });
   // Insertion order is deadline order: every request gets the same `ms`.
-  const inFlight = new Map<Response, number>();
+  const inFlight = new Map<ServerResponse, number>();
   let sweeper: NodeJS.Timeout | undefined;
 
-  const answer = (res: Response) => {
-    res.status(503).type('application/json').send(body);
+  const answer = (res: ServerResponse & { send?: unknown }) => {
+    res.statusCode = 503;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(body);
     // The operation's own answer, when it comes, has nowhere to go.
     res.setHeader = () => res;
-    res.send = () => res;
+    if (res.send) res.send = () => res;
     res.write = () => true;
     res.end = () => res;
   };
@@ -42,9 +44,10 @@ export function responseDeadline(ms: number) {
     }
   };
 
-  return (_req: Request, res: Response, next: NextFunction) => {
+  // Express middleware, or called without `next` by the direct GraphQL POST handler.
+  return (_req: IncomingMessage, res: ServerResponse, next?: () => void) => {
     inFlight.set(res, Date.now() + ms);
     sweeper ??= setInterval(sweep, Math.min(100, ms)).unref();
-    next();
+    next?.();
   };
 }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -16,6 +16,8 @@ import type { RequestContext, Viewer } from '../context';
 import { AppError, isUnavailable, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import { createErrorFormatter } from './format-error';
+import { graphqlCorsHeaders } from './cors';
+import { createGraphqlPost, errorBody, isPlainGraphqlPost } from './graphql-post';
 import { compileTrust, createClientAddress, type ClientAddress } from './client-address';
 import { responseDeadline } from './execution-deadline';
 import type { OperationGuard } from './operation-guard';
@@ -107,7 +109,12 @@ export async function createHttpServer(deps: HttpDeps) {
   const clientAddress = createClientAddress(config.http.trustedProxies);
   // Express's req.ip agrees with clientAddress(req): same setting, same proxy-addr.
   app.set('trust proxy', compileTrust(config.http.trustedProxies));
-  const httpServer: Server = createServer(app);
+  // GraphQL POSTs with a JSON body go straight to Apollo (graphql-post.ts); the rest to Express.
+  let graphqlPost: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const httpServer: Server = createServer((req, res) => {
+    if (graphqlPost && isPlainGraphqlPost(req)) void graphqlPost(req, res);
+    else app(req, res);
+  });
   const formatError = createErrorFormatter(logger);
 
   app.get('/healthz', (_req, res) => {
@@ -171,19 +178,30 @@ export async function createHttpServer(deps: HttpDeps) {
       ],
     });
     await apollo.start();
+    const deadline = responseDeadline(config.graphql.executionTimeoutMs);
+    const context = async (req: IncomingMessage) => {
+      const token = bearer(req.headers.authorization);
+      const viewer = token ? await authenticateHttp(gql.authenticate, token) : null;
+      return gql.createContext(viewer, clientAddress(req));
+    };
+    const direct = createGraphqlPost({
+      apollo,
+      limit: config.http.bodyLimit,
+      context,
+      prepare: graphqlCorsHeaders(config),
+      onError: (err) => logger.error({ err }, 'http error'),
+    });
+    graphqlPost = (req, res) => {
+      deadline(req, res);
+      return direct(req, res);
+    };
     app.use(
       '/graphql',
-      responseDeadline(config.graphql.executionTimeoutMs),
+      deadline,
       express.json({ limit: config.http.bodyLimit }),
       expressMiddleware<RequestContext>(
         apollo as unknown as ApolloServer<BaseContext> & ApolloServer<RequestContext>,
-        {
-          context: async ({ req }) => {
-            const token = bearer(req.headers.authorization);
-            const viewer = token ? await authenticateHttp(gql.authenticate, token) : null;
-            return gql.createContext(viewer, clientAddress(req));
-          },
-        },
+        { context: ({ req }) => context(req) },
       ),
     );
   }
@@ -206,11 +224,10 @@ export async function createHttpServer(deps: HttpDeps) {
             ? 'BAD_REQUEST'
             : 'INTERNAL_SERVER_ERROR';
       if (status >= 500) logger.error({ err }, 'http error');
-      res.status(status).json({
-        errors: [
-          { message: status < 500 ? err.message : 'Internal server error', extensions: { code } },
-        ],
-      });
+      res
+        .status(status)
+        .type('application/json')
+        .send(errorBody(status < 500 ? err.message : 'Internal server error', code));
     },
   );
 
