@@ -76,7 +76,8 @@ export class PurchaseResolver {
         throw new BadUserInputError('Give productId or items', 'productId');
       items = [{ productId: toId(input.productId, 'productId'), quantity: input.quantity ?? 1 }];
     }
-    const outcome = await this.reservations.purchase(ctx.em, viewer.userId, {
+    // The entity manager is forked only if a product's sale state has to be built from MySQL.
+    const outcome = await this.reservations.purchase(() => ctx.em, viewer.userId, {
       items,
       idempotencyKey: input.idempotencyKey,
     });

@@ -53,7 +53,8 @@ export class ReservationService {
   ) {}
 
   async purchase(
-    em: EntityManager,
+    /** The request's entity manager, read only when a product's sale state must be built. */
+    em: () => EntityManager,
     userId: number,
     request: PurchaseRequest,
   ): Promise<PurchaseOutcome> {
@@ -96,7 +97,7 @@ export class ReservationService {
 
   /** Runs reserve.lua for a new reservation `id`, building missing sale state from MySQL. */
   private async reserve(
-    em: EntityManager,
+    em: () => EntityManager,
     userId: number,
     items: PurchaseItem[],
     idempotencyKey: string,
@@ -157,8 +158,8 @@ export class ReservationService {
         case 'NO_STOCK': {
           if (attempt > 2 * items.length + 1)
             throw new Error(`sale state of product ${reply.productId} could not be built`);
-          if (reply.status === 'NO_META') await this.stock.ensureSaleMeta(em, reply.productId);
-          else if ((await this.stock.reconcile(em, reply.productId, false)) === null)
+          if (reply.status === 'NO_META') await this.stock.ensureSaleMeta(em(), reply.productId);
+          else if ((await this.stock.reconcile(em(), reply.productId, false)) === null)
             throw new NotFoundError('Product', reply.productId);
           continue;
         }
