@@ -12,6 +12,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   salePay: { file: 'pay.lua' },
   salePayClaim: { file: 'pay-claim.lua', keys: 1 },
   saleRelease: { file: 'release.lua' },
+  saleSettleWritten: { file: 'settle-written.lua' },
   saleMeta: { file: 'sale-meta.lua', keys: 2 },
   stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
   stockFrame: { file: 'stock-frame.lua', keys: 5 },
@@ -43,6 +44,8 @@ export interface ScriptCommands {
   ): Promise<(string | number | string[])[]>;
   /** release.lua: `saleRelease(numkeys, ...keys, ...argv)`. */
   saleRelease(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
+  /** settle-written.lua: `saleSettleWritten(numkeys, paidqty, ...records, keepMs, n, ...ids, ...orderIds)`. */
+  saleSettleWritten(numKeys: number, ...args: (string | number)[]): Promise<number>;
   /** counter-add.lua: the new value, -1 when the counter is missing, -2 when `guard` refused. */
   counterAdd(counter: string, delta: number, guard?: '1'): Promise<number>;
   saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;

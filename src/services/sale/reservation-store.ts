@@ -16,6 +16,7 @@ import {
   newReservationId,
   reservationKey,
   saleKeys,
+  slotProductOf,
 } from './sale-keys';
 
 /** How long a paid reservation's record is kept (its order id is written into it). */
@@ -231,17 +232,34 @@ export class ReservationStore {
     settled: { reservationId: string; items: { productId: number }[] }[],
     placed: { reservationId: string; orderId: number }[],
   ): Promise<void> {
-    const writes: Promise<unknown>[] = [];
-    for (const { reservationId, items } of settled) {
-      for (const item of items)
-        writes.push(this.redis.hdel(saleKeys(item.productId).paidQty, reservationId));
-    }
-    for (const { reservationId, orderId } of placed) {
-      const key = reservationKey(reservationId);
-      writes.push(this.redis.hset(key, 'orderId', orderId));
-      writes.push(this.redis.pexpire(key, PAID_RECORD_MS));
-    }
-    await Promise.all(writes);
+    // One settle-written.lua call per product: the paid entries it drops, and the records of
+    // its slot that get their order id.
+    const byProduct = new Map<
+      number,
+      { ids: string[]; records: { id: string; orderId: number }[] }
+    >();
+    const group = (productId: number) => {
+      let g = byProduct.get(productId);
+      if (!g) byProduct.set(productId, (g = { ids: [], records: [] }));
+      return g;
+    };
+    for (const { reservationId, items } of settled)
+      for (const item of items) group(item.productId).ids.push(reservationId);
+    for (const { reservationId, orderId } of placed)
+      group(slotProductOf(reservationId)).records.push({ id: reservationId, orderId });
+    await Promise.all(
+      [...byProduct].map(([productId, { ids, records }]) =>
+        this.redis.saleSettleWritten(
+          1 + records.length,
+          saleKeys(productId).paidQty,
+          ...records.map((r) => reservationKey(r.id)),
+          PAID_RECORD_MS,
+          ids.length,
+          ...ids,
+          ...records.map((r) => r.orderId),
+        ),
+      ),
+    );
   }
 
   /** Up to `limit` reservations of a product whose hold ended by `untilMs`. */
