@@ -12,6 +12,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# A young generation of 64 MB: a request's objects die there instead of being promoted, which
+# measured 10-15% less API CPU per paid order (README, Benchmark).
+ENV NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

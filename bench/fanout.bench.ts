@@ -36,7 +36,7 @@ import { createOrm, migrateUp } from '../src/clients/orm';
 import { createMemoryPubSub } from '../src/clients/pubsub';
 import { loadConfig } from '../src/config';
 import { TokenService } from '../src/services/members/token.service';
-import { createBenchMembers, postGraphql } from './fixtures';
+import { createBenchMembers, postGraphql, SERVER_NODE_FLAGS } from './fixtures';
 
 const WATCHERS = (process.env.FANOUT_WATCHERS ?? '1,1000,10000,30000')
   .split(',')
@@ -250,7 +250,7 @@ function processRssMiB(pid: number | undefined): number {
 }
 
 function startRole(role: string, port: number, extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [join(__dirname, '../src/main.js')], {
+  return spawn(process.execPath, [...SERVER_NODE_FLAGS, join(__dirname, '../src/main.js')], {
     env: { ...process.env, ...env, APP_ROLE: role, HTTP_PORT: String(port), ...extra },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

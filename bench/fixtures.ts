@@ -5,6 +5,9 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { Role } from '../src/entities/user.entity';
 import type { TokenService } from '../src/services/members/token.service';
 
+/** The Node flags the app is deployed with (`npm start`, the Dockerfile): servers under test use them too. */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /** POSTs a GraphQL body to 127.0.0.1:`port` as the token's member; resolves with time and body. */
 export function postGraphql(
   agent: http.Agent,

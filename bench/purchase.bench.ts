@@ -22,7 +22,7 @@ import { createOrm, migrateUp } from '../src/clients/orm';
 import { createMemoryPubSub } from '../src/clients/pubsub';
 import { loadConfig } from '../src/config';
 import { TokenService } from '../src/services/members/token.service';
-import { createBenchMembers, postGraphql } from './fixtures';
+import { createBenchMembers, postGraphql, SERVER_NODE_FLAGS } from './fixtures';
 import { REDIS_CLUSTER_FLAG, runRedisClusterRatio } from './redis-cluster';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
@@ -174,6 +174,7 @@ async function startServer(extra: Record<string, string>): Promise<ChildProcess[
     const child = spawn(
       process.execPath,
       [
+        ...SERVER_NODE_FLAGS,
         ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=bench/results/prof'] : []),
         join(__dirname, '../src/main.js'),
       ],
