@@ -1,4 +1,3 @@
-import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { PaymentStatus, paymentItems, type PaymentItem } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
@@ -107,9 +106,18 @@ export class PaymentRecords {
     return this.em.getConnection();
   }
 
+  /**
+   * The ORM's own query builder and pool, for the batch statements of `pay`: knex runs a raw
+   * statement and a transaction at a third of the CPU of the entity manager's (which forks a
+   * unit of work and flushes it even when a transaction only runs SQL).
+   */
+  private knex() {
+    return this.em.getConnection().getKnex();
+  }
+
   private async insertPending(rows: (PaymentRow & { nextAttemptAt: Date })[]): Promise<void[]> {
     await this.retrying(() =>
-      this.conn().execute(
+      this.knex().raw(
         `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, attempts, next_attempt_at)
          values ${rows.map(() => `(?, ?, ?, ?, ?, 'PENDING', ?, 0, ?)`).join(',')}`,
         rows.flatMap((r) => [
@@ -121,7 +129,6 @@ export class PaymentRecords {
           r.created_at,
           r.nextAttemptAt,
         ]),
-        'run',
       ),
     );
     return rows.map(() => undefined);
@@ -134,20 +141,17 @@ export class PaymentRecords {
   private async markPaidRows(rows: { id: string; paidAt: Date }[]): Promise<boolean[]> {
     const ids = [...new Set(rows.map((r) => r.id))];
     const won = await this.retrying(() =>
-      this.em.fork().transactional(
-        async (em) => {
-          const open = new Set(
-            (
-              await em.execute<{ id: string }[]>(
-                `select id from payments where id in (${marks(ids.length)}) and status = 'PENDING'
-               for update`,
-                ids,
-              )
-            ).map((r) => r.id),
-          );
+      this.knex().transaction(
+        async (trx) => {
+          const [locked] = (await trx.raw(
+            `select id from payments where id in (${marks(ids.length)}) and status = 'PENDING'
+             for update`,
+            ids,
+          )) as [{ id: string }[]];
+          const open = new Set(locked.map((r) => r.id));
           const paid = rows.filter((r) => open.delete(r.id));
           if (paid.length)
-            await em.execute(
+            await trx.raw(
               `update payments set status = 'PAID',
                paid_at = coalesce(paid_at, case id ${paid.map(() => 'when ? then ?').join(' ')} end),
                next_attempt_at = ?
@@ -157,13 +161,12 @@ export class PaymentRecords {
                 new Date(Date.now() + RELAY_GRACE_MS),
                 ...paid.map((r) => r.id),
               ],
-              'run',
             );
           return new Set(paid);
         },
         // Read committed: no gap locks on the status index, which concurrent inserts of PENDING
         // rows would otherwise deadlock against.
-        { isolationLevel: IsolationLevel.READ_COMMITTED },
+        { isolationLevel: 'read committed' },
       ),
     );
     return rows.map((r) => won.has(r));
