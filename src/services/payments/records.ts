@@ -33,7 +33,7 @@ const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 /**
  * The `payments` rows of the payment paths, written with group commits: PENDING rows of
  * concurrent `pay` calls go in one multi-row INSERT, and their PENDING → PAID updates in one
- * short transaction, each caller awaiting its own row. A failed group commit fails every caller
+ * guarded UPDATE, each caller awaiting its own row. A failed group commit fails every caller
  * of its batch (so no charge is made without its row).
  */
 export class PaymentRecords {
@@ -108,8 +108,8 @@ export class PaymentRecords {
 
   /**
    * The ORM's own query builder and pool, for the batch statements of `pay`: knex runs a raw
-   * statement and a transaction at a third of the CPU of the entity manager's (which forks a
-   * unit of work and flushes it even when a transaction only runs SQL).
+   * statement for less CPU than the entity manager's `execute`, and a transaction for a third of
+   * its `transactional` (which forks a unit of work and flushes it even when it only ran SQL).
    */
   private knex() {
     return this.em.getConnection().getKnex();
@@ -135,41 +135,32 @@ export class PaymentRecords {
   }
 
   /**
-   * One short read-committed transaction: which rows are still PENDING (locked), then those
-   * become PAID.
+   * PENDING → PAID in one statement. When every row of the batch was still PENDING (the usual
+   * case) the first caller of each row has won. When some were not (a recovery or another
+   * attempt got there first), the statement does not tell which rows it changed, so no caller of
+   * the batch is told it won: their events then go out with the relay after its grace (the rows
+   * are paid and unpublished), and an event sent twice still makes one order (the order writer
+   * dedupes by payment id).
    */
   private async markPaidRows(rows: { id: string; paidAt: Date }[]): Promise<boolean[]> {
-    const ids = [...new Set(rows.map((r) => r.id))];
-    const won = await this.retrying(() =>
-      this.knex().transaction(
-        async (trx) => {
-          const [locked] = (await trx.raw(
-            `select id from payments where id in (${marks(ids.length)}) and status = 'PENDING'
-             for update`,
-            ids,
-          )) as [{ id: string }[]];
-          const open = new Set(locked.map((r) => r.id));
-          const paid = rows.filter((r) => open.delete(r.id));
-          if (paid.length)
-            await trx.raw(
-              `update payments set status = 'PAID',
-               paid_at = coalesce(paid_at, case id ${paid.map(() => 'when ? then ?').join(' ')} end),
-               next_attempt_at = ?
-             where id in (${marks(paid.length)})`,
-              [
-                ...paid.flatMap((r) => [r.id, r.paidAt]),
-                new Date(Date.now() + RELAY_GRACE_MS),
-                ...paid.map((r) => r.id),
-              ],
-            );
-          return new Set(paid);
-        },
-        // Read committed: no gap locks on the status index, which concurrent inserts of PENDING
-        // rows would otherwise deadlock against.
-        { isolationLevel: 'read committed' },
+    const first = new Map<string, { id: string; paidAt: Date }>();
+    for (const r of rows) if (!first.has(r.id)) first.set(r.id, r);
+    const paid = [...first.values()];
+    const [result] = (await this.retrying(() =>
+      this.knex().raw(
+        `update payments set status = 'PAID',
+           paid_at = coalesce(paid_at, case id ${paid.map(() => 'when ? then ?').join(' ')} end),
+           next_attempt_at = ?
+         where id in (${marks(paid.length)}) and status = 'PENDING'`,
+        [
+          ...paid.flatMap((r) => [r.id, r.paidAt]),
+          new Date(Date.now() + RELAY_GRACE_MS),
+          ...paid.map((r) => r.id),
+        ],
       ),
-    );
-    return rows.map((r) => won.has(r));
+    )) as [{ affectedRows: number }];
+    const allWon = Number(result.affectedRows) === paid.length;
+    return rows.map((r) => allWon && first.get(r.id) === r);
   }
 
   /**
