@@ -52,7 +52,9 @@ describe('purchase', () => {
         const s = await durableState(t.app, productId);
         return s.orders === 1 ? s : undefined;
       },
-      { what: 'the order' },
+      // The first order of a fresh app: on three brokers, the order writer may meet the new
+      // topics before every broker knows them, and then joins its group again (up to a session).
+      { what: 'the order', timeoutMs: 30_000 },
     );
     expect(state).toEqual({ stock: 3, orders: 1, units: 2 });
     const seen = await waitFor(
