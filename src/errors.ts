@@ -90,7 +90,7 @@ const UNAVAILABLE_NAMES = new Set([
   'LockWaitTimeoutException',
 ]);
 const UNAVAILABLE_MESSAGES =
-  /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY)\b|Connection is closed|Command timed out|Too many Cluster redirections|connect ECONNREFUSED|Connection lost/;
+  /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|MOVED|ASK)\b|Connection is closed|Command timed out|Too many Cluster redirections|connect ECONNREFUSED|Connection lost/;
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -31,6 +31,9 @@ describe('error formatting', () => {
         name: 'MaxRetriesPerRequestError',
       }),
       new Error('CLUSTERDOWN The cluster is down'),
+      // A Redis Cluster failover: ioredis hands a pipelined command's redirection back as is.
+      new Error('MOVED 9842 127.0.0.1:7005'),
+      new Error('Too many Cluster redirections. Last error: Error: Connection is closed.'),
       new Error('Connection is closed.'),
       Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
     ];

@@ -78,13 +78,11 @@ export class ReservationService {
       fingerprint,
       IDEMPOTENCY_MS,
     );
-    let outcome: PurchaseOutcome;
-    try {
-      outcome = await this.reserve(em, userId, items, key, fingerprint, id);
-    } catch (err) {
-      bound.catch(() => undefined);
-      throw err;
-    }
+    // Awaited below once the reservation script has answered; a handler from now on keeps a
+    // failure that comes first (a Redis Cluster failover) from being an unhandled rejection,
+    // which would end the process.
+    bound.catch(() => undefined);
+    const outcome = await this.reserve(em, userId, items, key, fingerprint, id);
     const boundTo = await bound;
     if (boundTo !== null && boundTo !== fingerprint) {
       // Only a reservation this call made is given back (a DUP answer carries the earlier id).
