@@ -1,7 +1,9 @@
 /** What both load benchmarks share: keep-alive GraphQL posts and members written straight to MySQL. */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { Config } from '../src/config';
 import { Role } from '../src/entities/user.entity';
 import type { TokenService } from '../src/services/members/token.service';
 
@@ -79,4 +81,25 @@ export async function createBenchMembers(
       members.push({ userId, token: tokens.signAccess(userId, Role.USER, sid).token });
   }
   return members;
+}
+
+/**
+ * Deletes the Kafka topics a benchmark's servers made (every name under its prefix). Each run
+ * uses new topics, and a broker that keeps hundreds of old ones spends measurably more CPU per
+ * event, which the next run would count as its own.
+ */
+export async function deleteBenchTopics(config: Config['kafka']): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'bench-cleanup',
+    brokers: config.brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(config.topicPrefix));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -22,7 +22,7 @@ import { createOrm, migrateUp } from '../src/clients/orm';
 import { createMemoryPubSub } from '../src/clients/pubsub';
 import { loadConfig } from '../src/config';
 import { TokenService } from '../src/services/members/token.service';
-import { createBenchMembers, postGraphql, SERVER_NODE_FLAGS } from './fixtures';
+import { createBenchMembers, deleteBenchTopics, postGraphql, SERVER_NODE_FLAGS } from './fixtures';
 import { REDIS_CLUSTER_FLAG, runRedisClusterRatio } from './redis-cluster';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
@@ -491,6 +491,7 @@ async function main() {
     console.log(
       `purchase on the Redis Cluster ÷ single Redis: ${redisCluster.clusterToSingleRatio}`,
     );
+  await deleteBenchTopics(config.kafka);
   await db.end();
   redis.disconnect();
   agent.destroy();
