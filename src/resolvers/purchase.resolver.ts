@@ -76,8 +76,7 @@ export class PurchaseResolver {
         throw new BadUserInputError('Give productId or items', 'productId');
       items = [{ productId: toId(input.productId, 'productId'), quantity: input.quantity ?? 1 }];
     }
-    // The entity manager is forked only if a product's sale state has to be built from MySQL.
-    const outcome = await this.reservations.purchase(() => ctx.em, viewer.userId, {
+    const outcome = await this.reservations.purchase(ctx, viewer.userId, {
       items,
       idempotencyKey: input.idempotencyKey,
     });

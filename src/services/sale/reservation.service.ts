@@ -1,5 +1,5 @@
-import type { EntityManager } from '@mikro-orm/mysql';
 import type { AppPubSub } from '../../clients/pubsub';
+import type { RequestContext } from '../../context';
 import type { Config } from '../../config';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors';
 import { topicFor } from '../../schema/topics';
@@ -53,8 +53,8 @@ export class ReservationService {
   ) {}
 
   async purchase(
-    /** The request's entity manager, read only when a product's sale state must be built. */
-    em: () => EntityManager,
+    /** The request: its entity manager is forked only if a product's sale state must be built. */
+    ctx: Pick<RequestContext, 'em'>,
     userId: number,
     request: PurchaseRequest,
   ): Promise<PurchaseOutcome> {
@@ -82,7 +82,7 @@ export class ReservationService {
     // failure that comes first (a Redis Cluster failover) from being an unhandled rejection,
     // which would end the process.
     bound.catch(() => undefined);
-    const outcome = await this.reserve(em, userId, items, key, fingerprint, id);
+    const outcome = await this.reserve(ctx, userId, items, key, fingerprint, id);
     const boundTo = await bound;
     if (boundTo !== null && boundTo !== fingerprint) {
       // Only a reservation this call made is given back (a DUP answer carries the earlier id).
@@ -95,7 +95,7 @@ export class ReservationService {
 
   /** Runs reserve.lua for a new reservation `id`, building missing sale state from MySQL. */
   private async reserve(
-    em: () => EntityManager,
+    ctx: Pick<RequestContext, 'em'>,
     userId: number,
     items: PurchaseItem[],
     idempotencyKey: string,
@@ -156,8 +156,8 @@ export class ReservationService {
         case 'NO_STOCK': {
           if (attempt > 2 * items.length + 1)
             throw new Error(`sale state of product ${reply.productId} could not be built`);
-          if (reply.status === 'NO_META') await this.stock.ensureSaleMeta(em(), reply.productId);
-          else if ((await this.stock.reconcile(em(), reply.productId, false)) === null)
+          if (reply.status === 'NO_META') await this.stock.ensureSaleMeta(ctx.em, reply.productId);
+          else if ((await this.stock.reconcile(ctx.em, reply.productId, false)) === null)
             throw new NotFoundError('Product', reply.productId);
           continue;
         }
