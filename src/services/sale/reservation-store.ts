@@ -64,7 +64,8 @@ export class ReservationStore {
 
   /**
    * reserve.lua: holds `items` for `userId` as reservation `id`, atomically, or answers why not.
-   * On a Redis Cluster a purchase of several products is refused (BAD_USER_INPUT, see above).
+   * `id` comes from `newReservationId(items)`, which has already refused several products on a
+   * Redis Cluster.
    */
   async reserve(args: {
     id: string;
@@ -77,7 +78,6 @@ export class ReservationStore {
     idempotencyMs: number;
   }): Promise<ReserveReply> {
     const { id, userId, items } = args;
-    this.checkOneSlot(items);
     const first = saleKeys(items[0].productId);
     const keys = [first.idempotency(userId, args.idempotencyKey), first.reservation(id)];
     const argv: (string | number)[] = [
@@ -248,17 +248,18 @@ export class ReservationStore {
     for (const { reservationId, orderId } of placed)
       group(slotProductOf(reservationId)).records.push({ id: reservationId, orderId });
     await Promise.all(
-      [...byProduct].map(([productId, { ids, records }]) =>
-        this.redis.saleSettleWritten(
+      [...byProduct].map(([productId, { ids, records }]) => {
+        const keys = saleKeys(productId);
+        return this.redis.saleSettleWritten(
           1 + records.length,
-          saleKeys(productId).paidQty,
-          ...records.map((r) => reservationKey(r.id)),
+          keys.paidQty,
+          ...records.map((r) => keys.reservation(r.id)),
           PAID_RECORD_MS,
           ids.length,
           ...ids,
           ...records.map((r) => r.orderId),
-        ),
-      ),
+        );
+      }),
     );
   }
 
