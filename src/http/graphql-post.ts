@@ -30,7 +30,7 @@ export interface GraphqlPostOptions {
   limit: number | string;
   /** The request's context (authentication); throws the GraphQLError Apollo answers with. */
   context: (req: IncomingMessage) => Promise<RequestContext>;
-  /** Headers every answer carries (CORS), set before the body is read. */
+  /** Runs first, before the body is read: the response deadline, CORS headers. */
   prepare: (req: IncomingMessage, res: ServerResponse) => void;
   onError: (err: unknown) => void;
 }

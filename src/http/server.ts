@@ -184,17 +184,17 @@ export async function createHttpServer(deps: HttpDeps) {
       const viewer = token ? await authenticateHttp(gql.authenticate, token) : null;
       return gql.createContext(viewer, clientAddress(req));
     };
-    const direct = createGraphqlPost({
+    const corsHeaders = graphqlCorsHeaders(config);
+    graphqlPost = createGraphqlPost({
       apollo,
       limit: config.http.bodyLimit,
       context,
-      prepare: graphqlCorsHeaders(config),
+      prepare: (req, res) => {
+        deadline(req, res);
+        corsHeaders(req, res);
+      },
       onError: (err) => logger.error({ err }, 'http error'),
     });
-    graphqlPost = (req, res) => {
-      deadline(req, res);
-      return direct(req, res);
-    };
     app.use(
       '/graphql',
       deadline,
