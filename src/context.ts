@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Role } from './entities/user.entity';
 
@@ -14,14 +13,13 @@ export type ResolverInstances = ReadonlyMap<unknown, object>;
 
 /**
  * Per-request state passed explicitly to services: a forked entity manager (forked when first
- * read), the viewer, the client's address (for rate limits) and a request id for logs. `loaders`
+ * read), the viewer and the client's address (for rate limits). `loaders`
  * holds this request's DataLoaders, created lazily by whoever needs one. `resolvers` lets a subscription's `subscribe`
  * option (which type-graphql calls without a resolver instance) reach its resolver.
  */
 export interface RequestContext {
   em: EntityManager;
   viewer: Viewer | null;
-  requestId: string;
   ip: string;
   loaders: Map<string, unknown>;
   resolvers: ResolverInstances;
@@ -40,7 +38,6 @@ export function createRequestContext(
       return (forked ??= em.fork());
     },
     viewer,
-    requestId: randomUUID(),
     ip,
     loaders: new Map(),
     resolvers,
