@@ -32,8 +32,8 @@ export const providerLedger = {
 
 /**
  * A stand-in for a card processor: declines a `declineRate` share of charges (0 approves all,
- * 1 declines all) and answers after `latencyMs`. An approved charge is booked at once and the
- * answer travels back afterwards, so a process that dies while waiting has still been charged; a
+ * 1 declines all) and answers `latencyMs` after the request. An approved charge is booked at once
+ * and the answer travels back afterwards, so a process that dies while waiting has still been charged; a
  * refund is booked once its request has travelled `latencyMs` (and answered as long again), so a
  * process that dies before has refunded nothing.
  * Its ledger lives in Redis (under `payment-provider:`), shared by every instance the way a real
@@ -53,8 +53,12 @@ export class SimulatedPaymentProvider implements PaymentProvider, PaymentLedger 
     const declined =
       this.options.declineRate >= 1 ||
       (this.options.declineRate > 0 && randomInt(1_000_000) < this.options.declineRate * 1_000_000);
-    if (!declined) await this.book(providerLedger.charged, request.paymentId, request.amount);
-    await this.answer();
+    // Booked as the request arrives; the answer comes `latencyMs` after the request, however long
+    // the booking took (a real processor's latency is the whole round trip).
+    await Promise.all([
+      declined ? undefined : this.book(providerLedger.charged, request.paymentId, request.amount),
+      this.answer(),
+    ]);
     return declined ? { approved: false, reason: 'Card declined' } : { approved: true };
   }
 
