@@ -6,7 +6,8 @@
  * product; 20% of the winners abandon, the rest pay with 20% of charges declined.
  * Run 2: 10,000 units, everyone succeeds and pays; reports paid → order lag and orders/s, and the
  * ratio of purchase throughput to `{ __typename }` throughput on the same server (alternating
- * rounds of each; the median of the rounds' ratios).
+ * rounds of each; the median of the rounds' ratios); then 10,000 more units are paid by 512
+ * clients at once instead of 128, to show the server's pay rate when clients are not the limit.
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +28,12 @@ import { REDIS_CLUSTER_FLAG, runRedisClusterRatio } from './redis-cluster';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 128);
+/**
+ * Clients of the last pay round. A pay waits out the provider's latency, so `CONNECTIONS` clients
+ * cannot pay faster than CONNECTIONS ÷ (latency + the server's own time per pay); this round shows
+ * what the server does when clients are not the limit.
+ */
+const MANY_CLIENTS = Number(process.env.BENCH_MANY_CLIENTS ?? 512);
 const PORT = Number(process.env.BENCH_PORT ?? 4410);
 const RATIO_ROUNDS = Number(process.env.BENCH_RATIO_ROUNDS ?? 5);
 const ORIGINAL_TPS = 235.38;
@@ -49,6 +56,7 @@ const env = {
 const config = loadConfig({ ...process.env, ...env });
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 const post = (body: string, token: string) => postGraphql(agent, PORT, body, token);
+const manyClients = new http.Agent({ keepAlive: true, maxSockets: MANY_CLIENTS });
 
 const PURCHASE = `mutation($input: PurchaseInput!) { purchase(input: $input) { __typename ... on Reservation { id } } }`;
 const PAY = `mutation($input: PayInput!) { pay(input: $input) { __typename } }`;
@@ -140,10 +148,10 @@ function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number
 }
 
 /** Fires every request at once (bounded by the agent's sockets); returns latencies and bodies. */
-async function blast(bodies: { body: string; token: string }[]) {
+async function blast(bodies: { body: string; token: string }[], via = agent) {
   const cpuBefore = await cpuSnapshot();
   const started = performance.now();
-  const results = await Promise.all(bodies.map((b) => post(b.body, b.token)));
+  const results = await Promise.all(bodies.map((b) => postGraphql(via, PORT, b.body, b.token)));
   const seconds = (performance.now() - started) / 1000;
   const cpuMsPerRequest = cpuPerRequest(cpuBefore, await cpuSnapshot(), results.length);
   const ms = results.map((r) => r.ms).sort((a, b) => a - b);
@@ -337,32 +345,61 @@ async function main() {
   const ratio = [...roundRatios].sort((a, b) => a - b)[Math.floor(rounds.length / 2)];
   const typename = median(rounds.map((r) => r.typename));
   const ratioPurchase = median(rounds.map((r) => r.purchase));
-  const p2 = await createProduct(db, MEMBERS);
-  const run2 = await blast(purchase(p2));
-  const held2 = run2.results.map((r, i) => ({
-    id: JSON.parse(r.json).data?.purchase?.id as string,
-    token: members[i].token,
-  }));
-  const payStarted = performance.now();
-  const payCpuBefore = await cpuSnapshot();
-  const pay2 = await blast(
-    held2.map((h) => ({
-      body: JSON.stringify({ query: PAY, variables: { input: { reservationId: h.id } } }),
-      token: h.token,
-    })),
-  );
-  // Every pay that answered Payment has its order; one that failed (an error) has none.
-  const paid2 = pay2.results.filter(
-    (p) => JSON.parse(p.json).data?.pay?.__typename === 'Payment',
-  ).length;
-  await waitUntil(
-    async () =>
-      (await count(db, 'select count(*) from order_items where product_id = ?', [p2])) >= paid2,
-    120_000,
-  );
-  const writeSeconds = (performance.now() - payStarted) / 1000;
-  // From the first pay to the last order row: the whole cost of a paid order, per process.
-  const paidOrderCpu = cpuPerRequest(payCpuBefore, await cpuSnapshot(), Math.max(paid2, 1));
+  /**
+   * `MEMBERS` units of a new product, held one per member and then all paid at once through
+   * `via`'s clients; resolves once every paid order has its row.
+   */
+  const payRound = async (via: http.Agent) => {
+    const productId = await createProduct(db, MEMBERS);
+    const held = await blast(purchase(productId));
+    const started = performance.now();
+    const cpuBefore = await cpuSnapshot();
+    const pay = await blast(
+      held.results.map((r, i) => {
+        const reservationId = JSON.parse(r.json).data?.purchase?.id as string;
+        return {
+          body: JSON.stringify({ query: PAY, variables: { input: { reservationId } } }),
+          token: members[i].token,
+        };
+      }),
+      via,
+    );
+    // Every pay that answered Payment has its order; one that failed (an error) has none.
+    const paid = pay.results.filter(
+      (p) => JSON.parse(p.json).data?.pay?.__typename === 'Payment',
+    ).length;
+    await waitUntil(
+      async () =>
+        (await count(db, 'select count(*) from order_items where product_id = ?', [productId])) >=
+        paid,
+      120_000,
+    );
+    return {
+      productId,
+      held,
+      pay,
+      paid,
+      writeSeconds: (performance.now() - started) / 1000,
+      // From the first pay to the last order row: the whole cost of a paid order, per process.
+      paidOrderCpu: cpuPerRequest(cpuBefore, await cpuSnapshot(), Math.max(paid, 1)),
+    };
+  };
+  /** Orders of a product written per second, first order row to last. */
+  const ordersPerSecond = async (productId: number, orders: number) => {
+    const [span] = await db.query<RowDataPacket[]>(
+      `select timestampdiff(microsecond, min(o.placed_at), max(o.placed_at)) / 1e6 as s from orders o join order_items i on i.order_id = o.id where i.product_id = ?`,
+      [productId],
+    );
+    return Math.round(orders / Math.max(Number(span[0].s), 0.001));
+  };
+  const {
+    productId: p2,
+    held: run2,
+    pay: pay2,
+    paid: paid2,
+    writeSeconds,
+    paidOrderCpu,
+  } = await payRound(agent);
   const [lags] = await db.query<RowDataPacket[]>(
     `select timestampdiff(microsecond, p.paid_at, o.placed_at) / 1000 as lag from orders o join payments p on p.id = o.payment_id
      join order_items i on i.order_id = o.id where i.product_id = ? order by lag`,
@@ -370,11 +407,9 @@ async function main() {
   );
   const lag = (q: number) =>
     Number(Number(lags[Math.min(lags.length - 1, Math.floor(q * lags.length))].lag).toFixed(1));
-  const [span] = await db.query<RowDataPacket[]>(
-    `select timestampdiff(microsecond, min(o.placed_at), max(o.placed_at)) / 1e6 as s from orders o join order_items i on i.order_id = o.id where i.product_id = ?`,
-    [p2],
-  );
   const stock2 = await count(db, 'select stock from products where id = ?', [p2]);
+  // The same again with more clients than pays the server has in flight.
+  const many = await payRound(manyClients);
   await stopServer(server);
 
   // ---- Redis Cluster ÷ single Redis, with `-- --redis-cluster` (bench/redis-cluster.ts).
@@ -466,11 +501,19 @@ async function main() {
       mysqlStockAfter: stock2,
       oversell: Math.max(0, lags.length - MEMBERS),
       paidToOrderLagMs: { p50: lag(0.5), p95: lag(0.95), p99: lag(0.99), max: lag(0.9999) },
-      ordersPerSecond: Math.round(lags.length / Math.max(Number(span[0].s), 0.001)),
+      ordersPerSecond: await ordersPerSecond(p2, lags.length),
       payStartToLastOrderSeconds: Number(writeSeconds.toFixed(2)),
       // Pay blast and order writing together (MySQL is the machine's server: on a shared machine
       // it includes other clients' work).
       cpuMsPerPaidOrder: paidOrderCpu,
+      payWithManyClients: {
+        clients: MANY_CLIENTS,
+        paid: many.paid,
+        rps: many.pay.rps,
+        latencyMs: many.pay.latencyMs,
+        ordersPerSecond: await ordersPerSecond(many.productId, many.paid),
+        cpuMsPerPaidOrder: many.paidOrderCpu,
+      },
     },
     ...(redisCluster && { redisCluster }),
   };
@@ -485,7 +528,9 @@ async function main() {
       `pay ${pay2.rps}/s (${paid2} paid, p50 ${pay2.latencyMs.p50} ms, p99 ${pay2.latencyMs.p99} ms); CPU ms per paid order: ` +
       `${Object.entries(paidOrderCpu)
         .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}\nwrote ${file}`,
+        .join(', ')}\n` +
+      `pay with ${MANY_CLIENTS} clients ${many.pay.rps}/s (${many.paid} paid, p50 ${many.pay.latencyMs.p50} ms), ` +
+      `${result.run2.payWithManyClients.ordersPerSecond} orders/s, machine CPU ms per paid order ${many.paidOrderCpu.machine}\nwrote ${file}`,
   );
   if (redisCluster)
     console.log(
@@ -495,6 +540,7 @@ async function main() {
   await db.end();
   redis.disconnect();
   agent.destroy();
+  manyClients.destroy();
 }
 
 main().catch((err: unknown) => {
