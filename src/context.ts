@@ -31,17 +31,29 @@ export function createRequestContext(
   ip = 'internal',
   resolvers: ResolverInstances = new Map(),
 ): RequestContext {
-  // Forked on first use: most requests (a pay, a subscription frame) never touch the ORM.
-  let forked: EntityManager | undefined;
-  return {
-    get em() {
-      return (forked ??= em.fork());
-    },
-    viewer,
-    ip,
-    loaders: new Map(),
-    resolvers,
-  };
+  return new LazyForkContext(em, viewer, ip, resolvers);
+}
+
+/**
+ * The entity manager is forked on first use: most requests (a purchase, a pay, a subscription
+ * frame) never touch the ORM. The getter sits on the prototype because Apollo Server copies the
+ * context's own properties into a clone for each operation (`Object.assign`), which would call an
+ * own getter and fork every time; the clone keeps this prototype, so it forks on first use too.
+ */
+class LazyForkContext implements RequestContext {
+  private forked: EntityManager | undefined;
+  readonly loaders = new Map<string, unknown>();
+
+  constructor(
+    private readonly root: EntityManager,
+    readonly viewer: Viewer | null,
+    readonly ip: string,
+    readonly resolvers: ResolverInstances,
+  ) {}
+
+  get em(): EntityManager {
+    return (this.forked ??= this.root.fork());
+  }
 }
 
 /** The app's instance of a resolver class, for a subscription's `subscribe` option. */
