@@ -90,12 +90,23 @@ it('Redis flushed mid-sale: counters are rebuilt from MySQL, nothing is oversold
   await writer.start();
   await relay.start();
   try {
+    // Generous: the file before this one may have just restarted the broker.
     const done = await waitFor(
       async () => {
         const s = await durableState(t.app, productId);
-        return s.orders === 50 ? s : undefined;
+        if (s.orders === 50) return s;
+        // Said if the wait runs out: how far the orders got, and what is still unsent.
+        const [row] = await t.app.orm.em
+          .getConnection()
+          .execute<{ paid: number; unpublished: number }[]>(
+            `select count(*) as paid, coalesce(sum(published_at is null), 0) as unpublished
+             from payments where status = 'PAID'`,
+          );
+        throw new Error(
+          `${JSON.stringify(s)}; ${row.paid} payments paid, ${row.unpublished} of them unsent`,
+        );
       },
-      { timeoutMs: 30_000, what: '50 orders' },
+      { timeoutMs: 60_000, what: '50 orders' },
     );
     expect(done).toEqual({ stock: 0, orders: 50, units: 50 });
     expect(await t.app.services.stock.sync(t.app.orm.em.fork(), productId)).toBe(0);
