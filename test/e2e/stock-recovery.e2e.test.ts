@@ -114,4 +114,4 @@ it('Redis flushed mid-sale: counters are rebuilt from MySQL, nothing is oversold
     await relay.stop();
     await writer.stop();
   }
-});
+}, 90_000);
