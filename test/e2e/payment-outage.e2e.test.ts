@@ -11,6 +11,7 @@ import {
   orderWriterOf,
   paymentRelayOf,
 } from '../helpers/sale-fixtures';
+import { waitForKafkaSettled } from '../helpers/kafka-settled';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { PayDocument, PurchaseDocument } from '../graphql/generated';
@@ -33,8 +34,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   services('start-kafka');
+  if (t) await waitForKafkaSettled(t.config.kafka);
   await t?.stop();
-});
+}, 120_000);
 
 const unpublished = async () => {
   const [row] = await t.app.orm.em
