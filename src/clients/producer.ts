@@ -1,7 +1,45 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Kafka,
+  type Message,
+  type PartitionMetadata,
+  type Producer,
+  type RecordMetadata,
+} from 'kafkajs';
 import type { Config } from '../config';
-import { ensureTopics } from './kafka';
+import { ensureTopics, retryWhileRetriable } from './kafka';
 import { topicName, type KafkaTopic } from './topics';
+
+/**
+ * Each message with its partition set, chosen as kafkajs' default partitioner would from a topic
+ * of `partitions` partitions (the same key, the same partition).
+ */
+export function routeMessages(messages: Message[], partitions: number): Message[] {
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: partitions }, (_, i) => ({
+    partitionId: i,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  const choose = Partitioners.DefaultPartitioner();
+  return messages.map((message) => ({
+    ...message,
+    partition: message.partition ?? choose({ topic: '', partitionMetadata, message }),
+  }));
+}
+
+/** The partitions `messages` were sent to that the broker's answer does not confirm. */
+export function unconfirmedPartitions(
+  topic: string,
+  messages: Message[],
+  answers: RecordMetadata[],
+): number[] {
+  const confirmed = new Set(
+    answers.filter((a) => a.topicName === topic && a.errorCode === 0).map((a) => a.partition),
+  );
+  return [...new Set(messages.map((m) => m.partition as number))].filter((p) => !confirmed.has(p));
+}
 
 /**
  * The one way the app sends to Kafka: an idempotent producer (one request in flight, so retries
@@ -9,11 +47,19 @@ import { topicName, type KafkaTopic } from './topics';
  * retried by kafkajs with a capped backoff. The producer connects once, on the first send, after
  * the app's topics exist; a failed connect is tried again on the next send. `stop` waits for the
  * sends under way and disconnects; a send after `stop` fails.
+ *
+ * Every message goes to a partition chosen here, and a send counts only when the broker's answer
+ * names each of those partitions: kafkajs 2.2.4 can resolve a send without sending some of its
+ * partitions (a retry skips brokers that answered the first try, even when a partition's leader
+ * has moved to one of them), and an event acknowledged that way was seen lost after a broker
+ * restart. An unconfirmed send throws; the outbox sends it again (the consumers dedupe).
  */
 export class KafkaSender {
   private producer: Producer | undefined;
   private connecting: Promise<Producer> | undefined;
   private readonly sending = new Set<Promise<unknown>>();
+  /** Partition counts by topic name. */
+  private readonly partitions = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -25,13 +71,44 @@ export class KafkaSender {
   async send(topic: KafkaTopic, messages: Message[]): Promise<void> {
     if (!messages.length) return;
     const producer = await this.connect();
-    const sent = producer.send({ topic: topicName(this.config, topic), acks: -1, messages });
+    const name = topicName(this.config, topic);
+    const routed = routeMessages(messages, await this.partitionsOf(name));
+    const sent = producer.send({ topic: name, acks: -1, messages: routed });
     this.sending.add(sent);
+    let answers: RecordMetadata[];
     try {
-      await sent;
+      answers = await sent;
     } finally {
       this.sending.delete(sent);
     }
+    const missing = unconfirmedPartitions(name, routed, answers);
+    if (missing.length) {
+      this.partitions.delete(name);
+      throw new Error(
+        `Kafka acknowledged a send to ${name} without confirming partitions ${missing.join(', ')}`,
+      );
+    }
+  }
+
+  /** The topic's partition count, read once from the broker's metadata. */
+  private async partitionsOf(topic: string): Promise<number> {
+    let known = this.partitions.get(topic);
+    if (known === undefined) {
+      known = await retryWhileRetriable(async () => {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+          const count = topics[0]?.partitions.length ?? 0;
+          if (count === 0) throw new Error(`Kafka has no partitions of ${topic}`);
+          return count;
+        } finally {
+          await admin.disconnect();
+        }
+      });
+      this.partitions.set(topic, known);
+    }
+    return known;
   }
 
   async stop(): Promise<void> {
