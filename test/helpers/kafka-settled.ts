@@ -10,8 +10,9 @@ const PROBE_MESSAGES = 48;
  * new topic of several partitions are all there (the partitions' high watermarks add up). A test
  * that stops or kills brokers waits for this before it ends, so that the next file does not start
  * in a broker's first seconds back. In those seconds a send was seen to be acknowledged while one
- * of its events was never stored (49 distinct payment events of 50 in the topic); the product's
- * own answer to that is not in place yet, and the files after a restart are not about it.
+ * of its events was never stored (49 distinct payment events of 50 in the topic). The app's sender
+ * now refuses a send the broker did not confirm in full (src/clients/producer.ts); this keeps the
+ * files after a restart, which are about other things, out of those seconds.
  */
 export async function waitForKafkaSettled(
   config: Config['kafka'],
