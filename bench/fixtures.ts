@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { withKafkaAdmin } from '../src/clients/kafka';
 import type { Config } from '../src/config';
 import { Role } from '../src/entities/user.entity';
 import type { TokenService } from '../src/services/members/token.service';
@@ -94,12 +95,8 @@ export async function deleteBenchTopics(config: Config['kafka']): Promise<void> 
     brokers: config.brokers,
     logLevel: logLevel.NOTHING,
   });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withKafkaAdmin(kafka, async (admin) => {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(config.topicPrefix));
     if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }

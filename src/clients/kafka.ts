@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { APP_TOPICS, topicName } from './topics';
@@ -36,7 +36,24 @@ export { APP_TOPICS, groupId, KAFKA_TOPICS, topicName, type KafkaTopic } from '.
 /** Partitions of the topics the app creates; order-writer instances scale up to this many. */
 export const TOPIC_PARTITIONS = 6;
 
-const ensured = new WeakMap<Kafka, Promise<void>>();
+const ensured = new WeakMap<Kafka, Promise<TopicPartitions>>();
+
+/** Partition counts of the app's topics, by name on the broker. */
+export type TopicPartitions = ReadonlyMap<string, number>;
+
+/** Runs `work` with a connected admin client of `kafka`, disconnecting it afterwards. */
+export async function withKafkaAdmin<T>(
+  kafka: Kafka,
+  work: (admin: Admin) => Promise<T>,
+): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /**
  * A broker that has just started answers metadata requests for a while with retriable errors
@@ -55,16 +72,15 @@ export async function retryWhileRetriable<T>(fn: () => Promise<T>, attempts = 20
 
 /**
  * Creates the app's topics (`APP_TOPICS`) if they are missing: the first send to an auto-created
- * topic fails while it gets a leader.
+ * topic fails while it gets a leader. Resolves with each topic's partition count as the broker
+ * reports it (senders route messages by it).
  * Runs once per Kafka client; a failed attempt is retried on the next call.
  */
-export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<void> {
+export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<TopicPartitions> {
   let done = ensured.get(kafka);
   if (!done) {
-    done = retryWhileRetriable(async () => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
+    done = retryWhileRetriable(() =>
+      withKafkaAdmin(kafka, async (admin) => {
         const names = APP_TOPICS.map((n) => topicName(config, n));
         const existing = new Set(await admin.listTopics());
         const missing = names.filter((t) => !existing.has(t));
@@ -91,10 +107,13 @@ export function ensureTopics(kafka: Kafka, config: Config['kafka']): Promise<voi
               if (!missing.every((t) => now.has(t))) throw err;
             });
         }
-      } finally {
-        await admin.disconnect();
-      }
-    });
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        const partitions = new Map(topics.map((t) => [t.name, t.partitions.length]));
+        const incomplete = names.find((n) => !partitions.get(n));
+        if (incomplete) throw new Error(`Kafka reports no partitions of ${incomplete}`);
+        return partitions;
+      }),
+    );
     done.catch(() => ensured.delete(kafka));
     ensured.set(kafka, done);
   }

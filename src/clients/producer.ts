@@ -7,7 +7,7 @@ import {
   type RecordMetadata,
 } from 'kafkajs';
 import type { Config } from '../config';
-import { ensureTopics, retryWhileRetriable } from './kafka';
+import { ensureTopics, type TopicPartitions } from './kafka';
 import { topicName, type KafkaTopic } from './topics';
 
 /**
@@ -56,10 +56,10 @@ export function unconfirmedPartitions(
  */
 export class KafkaSender {
   private producer: Producer | undefined;
+  /** The app topics' partition counts, read when the producer connected. */
+  private partitions: TopicPartitions = new Map();
   private connecting: Promise<Producer> | undefined;
   private readonly sending = new Set<Promise<unknown>>();
-  /** Partition counts by topic name. */
-  private readonly partitions = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -72,7 +72,9 @@ export class KafkaSender {
     if (!messages.length) return;
     const producer = await this.connect();
     const name = topicName(this.config, topic);
-    const routed = routeMessages(messages, await this.partitionsOf(name));
+    const partitions = this.partitions.get(name);
+    if (!partitions) throw new Error(`${name} is not one of the app's topics`);
+    const routed = routeMessages(messages, partitions);
     const sent = producer.send({ topic: name, acks: -1, messages: routed });
     this.sending.add(sent);
     let answers: RecordMetadata[];
@@ -83,32 +85,10 @@ export class KafkaSender {
     }
     const missing = unconfirmedPartitions(name, routed, answers);
     if (missing.length) {
-      this.partitions.delete(name);
       throw new Error(
         `Kafka acknowledged a send to ${name} without confirming partitions ${missing.join(', ')}`,
       );
     }
-  }
-
-  /** The topic's partition count, read once from the broker's metadata. */
-  private async partitionsOf(topic: string): Promise<number> {
-    let known = this.partitions.get(topic);
-    if (known === undefined) {
-      known = await retryWhileRetriable(async () => {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        try {
-          const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-          const count = topics[0]?.partitions.length ?? 0;
-          if (count === 0) throw new Error(`Kafka has no partitions of ${topic}`);
-          return count;
-        } finally {
-          await admin.disconnect();
-        }
-      });
-      this.partitions.set(topic, known);
-    }
-    return known;
   }
 
   async stop(): Promise<void> {
@@ -123,7 +103,7 @@ export class KafkaSender {
     if (this.producer) return Promise.resolve(this.producer);
     if (this.stopped) return Promise.reject(new Error('Kafka sender stopped'));
     this.connecting ??= (async () => {
-      await ensureTopics(this.kafka, this.config);
+      this.partitions = await ensureTopics(this.kafka, this.config);
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { withKafkaAdmin } from '../../src/clients/kafka';
 import type { Config } from '../../src/config';
 
 const PROBE_PARTITIONS = 6;
@@ -27,38 +28,37 @@ export async function waitForKafkaSettled(
   let problem = 'no round finished';
   for (;;) {
     const topic = `settle-probe.${randomUUID()}`;
-    const admin = kafka.admin();
     try {
-      await admin.connect();
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: PROBE_PARTITIONS }],
-        waitForLeaders: true,
+      const stored = await withKafkaAdmin(kafka, async (admin) => {
+        try {
+          await admin.createTopics({
+            topics: [{ topic, numPartitions: PROBE_PARTITIONS }],
+            waitForLeaders: true,
+          });
+          const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+          await producer.connect();
+          try {
+            await producer.send({
+              topic,
+              acks: -1,
+              messages: Array.from({ length: PROBE_MESSAGES }, (_, i) => ({
+                key: `k${i}`,
+                value: String(i),
+              })),
+            });
+          } finally {
+            await producer.disconnect();
+          }
+          const offsets = await admin.fetchTopicOffsets(topic);
+          return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+        } finally {
+          await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+        }
       });
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
-      try {
-        await producer.send({
-          topic,
-          acks: -1,
-          messages: Array.from({ length: PROBE_MESSAGES }, (_, i) => ({
-            key: `k${i}`,
-            value: String(i),
-          })),
-        });
-      } finally {
-        await producer.disconnect();
-      }
-      const stored = (await admin.fetchTopicOffsets(topic)).reduce(
-        (sum, p) => sum + Number(p.high),
-        0,
-      );
       if (stored === PROBE_MESSAGES) return;
       problem = `${stored} of ${PROBE_MESSAGES} acknowledged messages stored`;
     } catch (err) {
       problem = (err as Error).message;
-    } finally {
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
     }
     if (Date.now() > deadline)
       throw new Error(`Kafka did not settle within ${timeoutMs} ms: ${problem}`);

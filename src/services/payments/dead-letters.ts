@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { ensureTopics } from '../../clients/kafka';
+import { ensureTopics, withKafkaAdmin } from '../../clients/kafka';
 import { KafkaSender } from '../../clients/producer';
 import { groupId, KAFKA_TOPICS, topicName } from '../../clients/topics';
 import type { Config } from '../../config';
@@ -38,19 +38,14 @@ export class PaymentDeadLetters {
 
   async list(): Promise<DeadLetter[]> {
     await ensureTopics(this.kafka, this.config);
-    const admin = this.kafka.admin();
-    await admin.connect();
-    let ends: Map<number, bigint>;
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.topic);
-      ends = new Map(
-        offsets
-          .filter((o) => BigInt(o.high) > BigInt(o.low))
-          .map((o) => [o.partition, BigInt(o.high)]),
-      );
-    } finally {
-      await admin.disconnect();
-    }
+    const offsets = await withKafkaAdmin(this.kafka, (admin) =>
+      admin.fetchTopicOffsets(this.topic),
+    );
+    const ends = new Map(
+      offsets
+        .filter((o) => BigInt(o.high) > BigInt(o.low))
+        .map((o) => [o.partition, BigInt(o.high)]),
+    );
     if (!ends.size) return [];
     // A group of its own each time: reading never moves anyone's offsets.
     const consumer = this.kafka.consumer({
