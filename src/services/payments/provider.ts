@@ -32,10 +32,10 @@ export const providerLedger = {
 
 /**
  * A stand-in for a card processor: declines a `declineRate` share of charges (0 approves all,
- * 1 declines all) and answers `latencyMs` after the request. An approved charge is booked at once
- * and the answer travels back afterwards, so a process that dies while waiting has still been charged; a
- * refund is booked once its request has travelled `latencyMs` (and answered as long again), so a
- * process that dies before has refunded nothing.
+ * 1 declines all) and answers `latencyMs` after the request. An approved charge is booked at
+ * once and the answer travels back afterwards, so a process that dies while waiting has still
+ * been charged; a refund is booked once its request has travelled `latencyMs` (and answered as
+ * long again), so a process that dies before has refunded nothing.
  * Its ledger lives in Redis (under `payment-provider:`), shared by every instance the way a real
  * processor's records are, so a refund from another process finds the charge.
  */
