@@ -48,18 +48,27 @@ export function unconfirmedPartitions(
  * the app's topics exist; a failed connect is tried again on the next send. `stop` waits for the
  * sends under way and disconnects; a send after `stop` fails.
  *
- * Every message goes to a partition chosen here, and a send counts only when the broker's answer
- * names each of those partitions: kafkajs 2.2.4 can resolve a send without sending some of its
- * partitions (a retry skips brokers that answered the first try, even when a partition's leader
- * has moved to one of them), and an event acknowledged that way was seen lost after a broker
- * restart. An unconfirmed send throws; the outbox sends it again (the consumers dedupe).
+ * Two faults of kafkajs 2.2.4 could lose an acknowledged event; the sender closes both:
+ * - **Partitions skipped on retry.** A retry skips brokers that answered the first try, even when
+ *   a partition's leader has moved to one of them, and the send resolves without that partition.
+ *   So every message goes to a partition chosen here, and a send counts only when the broker's
+ *   answer names each of those partitions; an unconfirmed send throws.
+ * - **Sequence numbers given twice.** When a produce request fails (its answer timed out, its
+ *   connection closed), kafkajs takes back the request's sequence numbers, though the broker may
+ *   have stored it. A concurrent send on the same producer then takes those numbers for other
+ *   messages, and the broker acknowledges them as a duplicate without storing them. So sends go
+ *   one at a time, in order of arrival, and a send that fails discards its producer: the next send
+ *   starts a new one, whose numbering starts afresh.
+ *
+ * A send that throws is sent again by its outbox; the consumers dedupe.
  */
 export class KafkaSender {
   private producer: Producer | undefined;
   /** The app topics' partition counts, read when the producer connected. */
   private partitions: TopicPartitions = new Map();
   private connecting: Promise<Producer> | undefined;
-  private readonly sending = new Set<Promise<unknown>>();
+  /** The last send queued: each send starts once the one before it has settled. */
+  private tail: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -68,35 +77,44 @@ export class KafkaSender {
   ) {}
 
   /** Sends `messages` to the registered `topic`; resolves once the broker has acknowledged all. */
-  async send(topic: KafkaTopic, messages: Message[]): Promise<void> {
-    if (!messages.length) return;
+  send(topic: KafkaTopic, messages: Message[]): Promise<void> {
+    if (!messages.length) return Promise.resolve();
+    const sent = this.tail.then(() => this.sendNow(topic, messages));
+    this.tail = sent.catch(() => undefined);
+    return sent;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.tail;
+    await this.connecting?.catch(() => undefined);
+    await this.discardProducer();
+  }
+
+  private async sendNow(topic: KafkaTopic, messages: Message[]): Promise<void> {
     const producer = await this.connect();
     const name = topicName(this.config, topic);
     const partitions = this.partitions.get(name);
     if (!partitions) throw new Error(`${name} is not one of the app's topics`);
     const routed = routeMessages(messages, partitions);
-    const sent = producer.send({ topic: name, acks: -1, messages: routed });
-    this.sending.add(sent);
-    let answers: RecordMetadata[];
     try {
-      answers = await sent;
-    } finally {
-      this.sending.delete(sent);
-    }
-    const missing = unconfirmedPartitions(name, routed, answers);
-    if (missing.length) {
-      throw new Error(
-        `Kafka acknowledged a send to ${name} without confirming partitions ${missing.join(', ')}`,
-      );
+      const answers = await producer.send({ topic: name, acks: -1, messages: routed });
+      const missing = unconfirmedPartitions(name, routed, answers);
+      if (missing.length) {
+        throw new Error(
+          `Kafka acknowledged a send to ${name} without confirming partitions ${missing.join(', ')}`,
+        );
+      }
+    } catch (err) {
+      await this.discardProducer();
+      throw err;
     }
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.allSettled([...this.sending]);
-    await this.connecting?.catch(() => undefined);
-    await this.producer?.disconnect().catch(() => undefined);
+  private async discardProducer(): Promise<void> {
+    const producer = this.producer;
     this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
   }
 
   private connect(): Promise<Producer> {

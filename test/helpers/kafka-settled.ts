@@ -9,11 +9,10 @@ const PROBE_MESSAGES = 48;
 /**
  * Resolves once Kafka stores what it acknowledges again: a fresh producer's keyed messages to a
  * new topic of several partitions are all there (the partitions' high watermarks add up). A test
- * that stops or kills brokers waits for this before it ends, so that the next file does not start
- * in a broker's first seconds back. In those seconds a send was seen to be acknowledged while one
- * of its events was never stored (49 distinct payment events of 50 in the topic). The app's sender
- * now refuses a send the broker did not confirm in full (src/clients/producer.ts); this keeps the
- * files after a restart, which are about other things, out of those seconds.
+ * that stops or kills brokers waits for this before it ends, so that the next file, which is
+ * about other things, does not start in a broker's first seconds back. (Events acknowledged but
+ * never stored in those seconds came from kafkajs faults that the app's sender now closes, see
+ * src/clients/producer.ts and test/e2e/kafka-sender.e2e.test.ts.)
  */
 export async function waitForKafkaSettled(
   config: Config['kafka'],
