@@ -105,6 +105,7 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       relayLeaseSeconds: e.PAYMENT_RELAY_LEASE_SECONDS,
       recoveryAfterSeconds: e.PAYMENT_RECOVERY_AFTER_SECONDS,
       recoveryIntervalMs: e.PAYMENT_RECOVERY_INTERVAL_MS,
+      lostEventCheckIntervalMs: e.PAYMENT_LOST_EVENT_CHECK_INTERVAL_MS,
       claimLeaseSeconds: e.PAYMENT_CLAIM_LEASE_SECONDS,
       refundIntervalMs: e.PAYMENT_REFUND_INTERVAL_MS,
       refundLeaseSeconds: e.PAYMENT_REFUND_LEASE_SECONDS,

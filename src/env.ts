@@ -123,6 +123,7 @@ export const envSchema = z.object({
   PAYMENT_RELAY_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
   PAYMENT_RECOVERY_AFTER_SECONDS: z.coerce.number().int().min(1).default(60),
   PAYMENT_RECOVERY_INTERVAL_MS: int(5000),
+  PAYMENT_LOST_EVENT_CHECK_INTERVAL_MS: int(30000),
   // Payments: one charge per reservation, refunds
   PAYMENT_CLAIM_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
   PAYMENT_REFUND_INTERVAL_MS: int(1000),

@@ -20,6 +20,7 @@ import { PasswordHasher } from './members/password-hasher';
 import { RateLimitService } from './common/rate-limit.service';
 import { PaymentEventPublisher } from './payments/events';
 import { PaymentAuditService } from './payments/audit.service';
+import { LostPaymentEvents } from './payments/lost-events';
 import { PaymentDeadLetters } from './payments/dead-letters';
 import { PaymentRefundService } from './payments/refund.service';
 import { SimulatedPaymentProvider } from './payments/provider';
@@ -72,6 +73,13 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     kafka,
     orm.em,
     config,
+    logger.child({ component: 'payment-events' }),
+  );
+  const lostPaymentEvents = new LostPaymentEvents(
+    kafka,
+    orm.em,
+    config.kafka,
+    metrics.registry,
     logger.child({ component: 'payment-events' }),
   );
   const paymentRecords = new PaymentRecords(
@@ -143,6 +151,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     reservations,
     paymentProvider,
     paymentEvents,
+    lostPaymentEvents,
     payments,
     paymentRecovery,
     refunds,

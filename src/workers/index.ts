@@ -2,6 +2,7 @@ import { createMailWorker } from './mail.worker';
 import { createOrderSchedulerWorker } from './order-scheduler.worker';
 import { createOrderWriter } from './order-writer.worker';
 import {
+  createLostEventCheck,
   createPaymentRecovery,
   createPaymentRefunds,
   createPaymentRelay,
@@ -15,6 +16,7 @@ const WORKERS = [
   createOrderWriter,
   createExpirySweeper,
   createPaymentRelay,
+  createLostEventCheck,
   createPaymentRecovery,
   createPaymentRefunds,
   createOrderSchedulerWorker,

@@ -12,6 +12,19 @@ export function createPaymentRelay({ config, services, logger }: WorkerDeps): Wo
 }
 
 /**
+ * The backstop behind the relay: sends again the events of paid payments that Kafka acknowledged
+ * but the order writer, having read past them, never turned into an order.
+ */
+export function createLostEventCheck({ config, services, logger }: WorkerDeps): Worker {
+  return createPoller(
+    'lost-payment-events',
+    config.payment.lostEventCheckIntervalMs,
+    () => services.lostPaymentEvents.check(),
+    logger,
+  );
+}
+
+/**
  * Settles payments a crashed or failed `pay` left PENDING: paid ones are completed (their order
  * follows), the others refunded and voided once their reservation can no longer be paid.
  */

@@ -12,6 +12,7 @@ import {
   orderWriterOf,
   waitForSubscribers,
 } from '../helpers/sale-fixtures';
+import { metricOf } from '../helpers/metrics';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
@@ -33,11 +34,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const metric = async (name: string): Promise<number> => {
-  const text = await (await fetch(t.url.replace(/\/graphql$/, '/metrics'))).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
-};
+const metric = (name: string) => metricOf(t.url, name);
 
 describe('dead letters', () => {
   it('a paid event that cannot become an order is refunded, its units released, counted and told', async () => {

@@ -1,0 +1,126 @@
+import type { EntityManager } from '@mikro-orm/mysql';
+import type { Kafka } from 'kafkajs';
+import { Counter, type Registry } from 'prom-client';
+import { withKafkaAdmin } from '../../clients/kafka';
+import { groupId, KAFKA_TOPICS, topicName } from '../../clients/topics';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+
+/** A point the order writer must read past: the time (MySQL's clock) and each partition's end. */
+interface Mark {
+  at: Date;
+  ends: Map<number, bigint>;
+}
+
+/** How far back the first pass after a start looks for lost events. */
+const FIRST_LOOKBACK_MS = 24 * 3600_000;
+/** Payments queued again per pass, at most; the rest wait for the next pass. */
+const LIMIT = 500;
+
+/**
+ * The backstop behind the payment events: finds paid payments whose `payment.completed` event
+ * Kafka acknowledged (`published_at` set) but that never became an order, although the order
+ * writer has read past every event acknowledged by then, and queues their events to be sent
+ * again (the relay sends them; the order writer dedupes by payment id).
+ *
+ * Each pass first looks at the mark the pass before it left: the time, and each partition's end
+ * offset read just after it. Every event acknowledged before that time lies below those offsets.
+ * Once the order writer's committed offsets reach them, such an event has been written as an
+ * order, refunded (its payment is no longer PAID) or dead-lettered; a payment published before
+ * the mark that is still PAID with no order lost its event. While the writer is behind, the mark
+ * waits; once it is passed, the pass checks the payments published since the last mark it
+ * checked, then leaves a new mark.
+ */
+export class LostPaymentEvents {
+  private mark: Mark | undefined;
+  private checkedUpTo: Date | undefined;
+  private readonly resent: Counter;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly em: EntityManager,
+    private readonly config: Config['kafka'],
+    registry: Registry,
+    private readonly logger: Logger,
+  ) {
+    this.resent = new Counter({
+      name: 'payment_events_resent_total',
+      help: 'Paid payments whose acknowledged event never reached the order writer: sent again',
+      registers: [registry],
+    });
+  }
+
+  /** One pass; returns how many payments' events it queued to be sent again. */
+  async check(): Promise<number> {
+    let queued = 0;
+    if (this.mark) {
+      if (!(await this.writerPassed(this.mark))) return 0;
+      queued = await this.requeueLost(this.mark.at);
+      if (queued < LIMIT) this.checkedUpTo = this.mark.at;
+    }
+    this.mark = await this.takeMark();
+    return queued;
+  }
+
+  private get topic(): string {
+    return topicName(this.config, KAFKA_TOPICS.paymentCompleted);
+  }
+
+  private async takeMark(): Promise<Mark> {
+    const [{ at }] = await this.em
+      .fork()
+      .getConnection()
+      .execute<{ at: Date }[]>('select now(3) as at');
+    const offsets = await withKafkaAdmin(this.kafka, (admin) =>
+      admin.fetchTopicOffsets(this.topic),
+    );
+    return { at: new Date(at), ends: new Map(offsets.map((o) => [o.partition, BigInt(o.high)])) };
+  }
+
+  /**
+   * True once the order writer has read every partition up to the mark's end offset: its
+   * committed offset reaches it, or nothing below it is left to read (retention or a deletion
+   * moved the partition's start past it).
+   */
+  private async writerPassed(mark: Mark): Promise<boolean> {
+    const [committed, now] = await withKafkaAdmin(this.kafka, (admin) =>
+      Promise.all([
+        admin.fetchOffsets({ groupId: groupId(this.config, 'order-writer'), topics: [this.topic] }),
+        admin.fetchTopicOffsets(this.topic),
+      ]),
+    );
+    const read = new Map(committed[0].partitions.map((p) => [p.partition, BigInt(p.offset)]));
+    const start = new Map(now.map((p) => [p.partition, BigInt(p.low)]));
+    return [...mark.ends].every(
+      ([partition, end]) =>
+        (start.get(partition) ?? 0n) >= end || (read.get(partition) ?? -1n) >= end,
+    );
+  }
+
+  /** Queues the events of payments published before `before` that are PAID with no order. */
+  private async requeueLost(before: Date): Promise<number> {
+    const conn = this.em.fork().getConnection();
+    const since = this.checkedUpTo ?? new Date(before.getTime() - FIRST_LOOKBACK_MS);
+    const lost = await conn.execute<{ id: string }[]>(
+      `select p.id from payments p
+       where p.status = 'PAID' and p.published_at >= ? and p.published_at < ?
+         and not exists (select 1 from orders o where o.payment_id = p.id)
+       limit ${LIMIT}`,
+      [since, before],
+    );
+    if (!lost.length) return 0;
+    const ids = lost.map((r) => r.id);
+    const res = await conn.execute<{ affectedRows: number }>(
+      `update payments set published_at = null, next_attempt_at = now(3), attempts = 0
+       where id in (${ids.map(() => '?').join(',')}) and status = 'PAID' and published_at is not null`,
+      ids,
+      'run',
+    );
+    this.resent.inc(res.affectedRows);
+    this.logger.error(
+      { count: res.affectedRows, paymentIds: ids.slice(0, 20) },
+      'paid payments whose acknowledged event never reached the order writer: sending them again',
+    );
+    return res.affectedRows;
+  }
+}
