@@ -2,6 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { PaymentEventPublisher } from '../../src/services/payments/events';
+import {
+  fromRow,
+  PAID_PAYMENT_COLUMNS,
+  type PaidPaymentRow,
+} from '../../src/services/payments/payment-completed';
 import { expectCleanAudit } from '../helpers/audit';
 import { dataOf } from '../helpers/gql-client';
 import {
@@ -116,6 +121,20 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
       break;
     }
     expect(await unpublished()).toBe(30);
+
+    // The app's own fast path meanwhile: a paid event every 60 ms, yet no more than 4 sends wait
+    // on the absent broker in memory; the other events stay in the outbox for the relay.
+    const fast = t.app.services.paymentEvents;
+    const rows = await conn.execute<PaidPaymentRow[]>(
+      `select ${PAID_PAYMENT_COLUMNS} from payments limit 12`,
+    );
+    let most = 0;
+    for (const row of rows) {
+      fast.enqueue(fromRow(row));
+      await new Promise((r) => setTimeout(r, 60));
+      most = Math.max(most, fast.backlog);
+    }
+    expect(most).toBe(4);
   } finally {
     services('start-kafka');
     await Promise.all(relays.map((r) => r.stop()));

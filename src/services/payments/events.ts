@@ -23,14 +23,20 @@ type OutboxRow = PaidPaymentRow & { attempts: number };
  */
 const BATCH_MS = 50;
 const BATCH_SIZE = 500;
+/**
+ * Sends the fast path may have queued on its sender. Past this, the broker is slow or away: a
+ * batch stays in the outbox for the relay instead of waiting in memory.
+ */
+const MAX_BACKLOG = 4;
 
 /**
  * Sends `payment.completed` for payments marked PAID. The payment row is the durable record (the
  * outbox): a paid payment's event is sent at once, batched over a few milliseconds, and its row
  * marked published when Kafka acknowledges it; a send that fails leaves `published_at` null and
  * `relay()` (the payment relay worker, on the shared outbox relay) sends it again until Kafka
- * acknowledges it, backing off between tries. (A lease that runs out during a send lets another
- * relay send the rows again: the order writer dedupes by payment id.)
+ * acknowledges it, backing off between tries. While the broker is slow or away (`MAX_BACKLOG`
+ * sends waiting), the fast path leaves new events to the relay too. (A lease that runs out during
+ * a send lets another relay send the rows again: the order writer dedupes by payment id.)
  */
 export class PaymentEventPublisher {
   private readonly sender: KafkaSender;
@@ -71,6 +77,11 @@ export class PaymentEventPublisher {
     this.flushSoon(this.buffer.length >= BATCH_SIZE ? 0 : BATCH_MS);
   }
 
+  /** This publisher's sends queued or under way (at most `MAX_BACKLOG` from the fast path). */
+  get backlog(): number {
+    return this.sender.backlog;
+  }
+
   /** Sends paid payments whose event is unpublished and due; returns how many it sent. */
   relay(limit = BATCH_SIZE): Promise<number> {
     return this.outbox.run(limit);
@@ -93,7 +104,7 @@ export class PaymentEventPublisher {
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       const events = this.buffer.splice(0);
-      if (!events.length) return;
+      if (!events.length || this.sender.backlog >= MAX_BACKLOG) return;
       const run = this.send(events)
         .then(() => this.outbox.markDelivered(events.map((e) => e.paymentId)))
         .catch((err: unknown) => {
