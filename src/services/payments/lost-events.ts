@@ -55,8 +55,10 @@ export class LostPaymentEvents {
     let queued = 0;
     if (this.mark) {
       if (!(await this.writerPassed(this.mark))) return 0;
-      queued = await this.requeueLost(this.mark.at);
-      if (queued < LIMIT) this.checkedUpTo = this.mark.at;
+      const lost = await this.requeueLost(this.mark.at);
+      queued = lost.queued;
+      // A full page leaves the rest of the window to the next pass.
+      if (lost.found < LIMIT) this.checkedUpTo = this.mark.at;
     }
     this.mark = await this.takeMark();
     return queued;
@@ -97,8 +99,11 @@ export class LostPaymentEvents {
     );
   }
 
-  /** Queues the events of payments published before `before` that are PAID with no order. */
-  private async requeueLost(before: Date): Promise<number> {
+  /**
+   * Queues the events of payments published before `before` that are PAID with no order; says
+   * how many it found and how many it queued (another instance may have queued some already).
+   */
+  private async requeueLost(before: Date): Promise<{ found: number; queued: number }> {
     const conn = this.em.fork().getConnection();
     const since = this.checkedUpTo ?? new Date(before.getTime() - FIRST_LOOKBACK_MS);
     const lost = await conn.execute<{ id: string }[]>(
@@ -108,19 +113,21 @@ export class LostPaymentEvents {
        limit ${LIMIT}`,
       [since, before],
     );
-    if (!lost.length) return 0;
+    if (!lost.length) return { found: 0, queued: 0 };
     const ids = lost.map((r) => r.id);
     const res = await conn.execute<{ affectedRows: number }>(
       `update payments set published_at = null, next_attempt_at = now(3), attempts = 0
-       where id in (${ids.map(() => '?').join(',')}) and status = 'PAID' and published_at is not null`,
-      ids,
+       where id in (${ids.map(() => '?').join(',')}) and status = 'PAID' and published_at < ?`,
+      [...ids, before],
       'run',
     );
-    this.resent.inc(res.affectedRows);
-    this.logger.error(
-      { count: res.affectedRows, paymentIds: ids.slice(0, 20) },
-      'paid payments whose acknowledged event never reached the order writer: sending them again',
-    );
-    return res.affectedRows;
+    if (res.affectedRows) {
+      this.resent.inc(res.affectedRows);
+      this.logger.error(
+        { count: res.affectedRows, paymentIds: ids.slice(0, 20) },
+        'paid payments whose acknowledged event never reached the order writer: sending them again',
+      );
+    }
+    return { found: ids.length, queued: res.affectedRows };
   }
 }
