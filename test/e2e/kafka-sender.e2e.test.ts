@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics, withKafkaAdmin } from '../../src/clients/kafka';
@@ -6,7 +5,7 @@ import { KafkaSender } from '../../src/clients/producer';
 import { APP_TOPICS, KAFKA_TOPICS, topicName } from '../../src/clients/topics';
 import { lossyKafkaSockets } from '../helpers/lossy-kafka-socket';
 import { testConfig } from '../helpers/test-config';
-import { waitFor } from '../helpers/wait-for';
+import { storedValues } from '../helpers/kafka-topic';
 
 // The app's Kafka sender against the real broker, over connections that lose the broker's
 // answers: whatever a send resolves for is stored, whatever happened to the sends before it.
@@ -36,33 +35,7 @@ afterAll(async () => {
   ).catch(() => undefined);
 });
 
-/** Every value stored in the topic so far, read by a fresh consumer group from the start. */
-async function storedValues(): Promise<string[]> {
-  const high = await withKafkaAdmin(plain, async (admin) =>
-    (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0),
-  );
-  const consumer = plain.consumer({ groupId: `lossy-reader-${randomUUID()}` });
-  const values: string[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        values.push(String(message.value));
-      },
-    });
-    await waitFor(
-      async () => {
-        if (values.length < high) throw new Error(`${values.length} of ${high} read`);
-        return true;
-      },
-      { timeoutMs: 30_000, what: 'the topic read to its end' },
-    );
-  } finally {
-    await consumer.disconnect();
-  }
-  return values;
-}
+const stored = () => storedValues(config.kafka, topic);
 
 /** One single-message send; all go to one partition (one key), numbered one after the other. */
 const sendOne = (value: string) =>
@@ -79,8 +52,8 @@ it('sends at once whose first answer is lost: every one resolves and every one i
     'fulfilled',
     'fulfilled',
   ]);
-  const stored = await storedValues();
-  for (const value of ['warm-up', 'a', 'b', 'c', 'd']) expect(stored).toContain(value);
+  const values = await stored();
+  for (const value of ['warm-up', 'a', 'b', 'c', 'd']) expect(values).toContain(value);
 }, 60_000);
 
 it('a send whose every answer is lost fails, and a later send is stored all the same', async () => {
@@ -92,5 +65,5 @@ it('a send whose every answer is lost fails, and a later send is stored all the 
   await sendOne('after');
   // The broker stored the unanswered send (only its answers were lost): the outbox sends it again
   // and the consumers dedupe. What must hold is that the acknowledged send is there.
-  expect(await storedValues()).toContain('after');
+  expect(await stored()).toContain('after');
 }, 90_000);

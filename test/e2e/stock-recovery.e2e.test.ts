@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createRedisClient, deleteKeys } from '../../src/clients/redis';
+import { KAFKA_TOPICS, topicName } from '../../src/clients/topics';
+import { decode } from '../../src/services/payments/payment-completed';
 import { dataOf } from '../helpers/gql-client';
+import { storedValues } from '../helpers/kafka-topic';
 import {
   createMembers,
   createProduct,
@@ -107,7 +110,17 @@ it('Redis flushed mid-sale: counters are rebuilt from MySQL, nothing is oversold
         );
       },
       { timeoutMs: 60_000, what: '50 orders' },
-    );
+    ).catch(async (err: unknown) => {
+      // Whether Kafka holds every paid event (the writer is short) or not (a send was lost).
+      const events = await storedValues(
+        t.config.kafka,
+        topicName(t.config.kafka, KAFKA_TOPICS.paymentCompleted),
+      );
+      const ids = new Set(events.map((v) => decode(v)?.paymentId));
+      throw new Error(
+        `${String(err)}; the topic holds ${events.length} events of ${ids.size} payments`,
+      );
+    });
     expect(done).toEqual({ stock: 0, orders: 50, units: 50 });
     expect(await t.app.services.stock.sync(t.app.orm.em.fork(), productId)).toBe(0);
   } finally {
