@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Admin, type KafkaMessage, type LogEntry } from 'kafkajs';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { APP_TOPICS, topicName } from './topics';
@@ -53,6 +54,56 @@ export async function withKafkaAdmin<T>(
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Reading a whole topic stops after this long even if a partition never caught up. */
+const READ_TIMEOUT_MS = 30_000;
+
+/**
+ * Every message of `topic` from each partition's start up to its end at the time of the call,
+ * read by a consumer group of its own (named `groupId` plus a random suffix), so reading never
+ * moves anyone's offsets. Messages come partition by partition, in offset order.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  groupId: string,
+): Promise<(KafkaMessage & { partition: number })[]> {
+  const offsets = await withKafkaAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
+  const ends = new Map(
+    offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
+  );
+  if (!ends.size) return [];
+  const consumer = kafka.consumer({ groupId: `${groupId}-${randomUUID()}` });
+  const found: (KafkaMessage & { partition: number })[] = [];
+  const pending = new Set(ends.keys());
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${topic} could not be read to its end`)),
+        READ_TIMEOUT_MS,
+      );
+      consumer
+        .run({
+          eachMessage: async ({ partition, message }) => {
+            found.push({ ...message, partition });
+            if (BigInt(message.offset) + 1n >= ends.get(partition)!) pending.delete(partition);
+            if (!pending.size) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return found.sort(
+    (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
+  );
 }
 
 /**
