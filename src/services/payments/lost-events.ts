@@ -52,15 +52,26 @@ export class LostPaymentEvents {
 
   /** One pass; returns how many payments' events it queued to be sent again. */
   async check(): Promise<number> {
+    // The time first, then the offsets: everything acknowledged before `at` lies below `high`.
+    const [{ at }] = await this.em.getConnection().execute<{ at: Date }[]>('select now(3) as at');
+    const [committed, offsets] = await withKafkaAdmin(this.kafka, (admin) =>
+      Promise.all([
+        admin.fetchOffsets({ groupId: groupId(this.config, 'order-writer'), topics: [this.topic] }),
+        admin.fetchTopicOffsets(this.topic),
+      ]),
+    );
     let queued = 0;
     if (this.mark) {
-      if (!(await this.writerPassed(this.mark))) return 0;
+      if (!writerPassed(this.mark, committed[0].partitions, offsets)) return 0;
       const lost = await this.requeueLost(this.mark.at);
       queued = lost.queued;
       // A full page leaves the rest of the window to the next pass.
       if (lost.found < LIMIT) this.checkedUpTo = this.mark.at;
     }
-    this.mark = await this.takeMark();
+    this.mark = {
+      at: new Date(at),
+      ends: new Map(offsets.map((o) => [o.partition, BigInt(o.high)])),
+    };
     return queued;
   }
 
@@ -68,43 +79,12 @@ export class LostPaymentEvents {
     return topicName(this.config, KAFKA_TOPICS.paymentCompleted);
   }
 
-  private async takeMark(): Promise<Mark> {
-    const [{ at }] = await this.em
-      .fork()
-      .getConnection()
-      .execute<{ at: Date }[]>('select now(3) as at');
-    const offsets = await withKafkaAdmin(this.kafka, (admin) =>
-      admin.fetchTopicOffsets(this.topic),
-    );
-    return { at: new Date(at), ends: new Map(offsets.map((o) => [o.partition, BigInt(o.high)])) };
-  }
-
-  /**
-   * True once the order writer has read every partition up to the mark's end offset: its
-   * committed offset reaches it, or nothing below it is left to read (retention or a deletion
-   * moved the partition's start past it).
-   */
-  private async writerPassed(mark: Mark): Promise<boolean> {
-    const [committed, now] = await withKafkaAdmin(this.kafka, (admin) =>
-      Promise.all([
-        admin.fetchOffsets({ groupId: groupId(this.config, 'order-writer'), topics: [this.topic] }),
-        admin.fetchTopicOffsets(this.topic),
-      ]),
-    );
-    const read = new Map(committed[0].partitions.map((p) => [p.partition, BigInt(p.offset)]));
-    const start = new Map(now.map((p) => [p.partition, BigInt(p.low)]));
-    return [...mark.ends].every(
-      ([partition, end]) =>
-        (start.get(partition) ?? 0n) >= end || (read.get(partition) ?? -1n) >= end,
-    );
-  }
-
   /**
    * Queues the events of payments published before `before` that are PAID with no order; says
    * how many it found and how many it queued (another instance may have queued some already).
    */
   private async requeueLost(before: Date): Promise<{ found: number; queued: number }> {
-    const conn = this.em.fork().getConnection();
+    const conn = this.em.getConnection();
     const since = this.checkedUpTo ?? new Date(before.getTime() - FIRST_LOOKBACK_MS);
     const lost = await conn.execute<{ id: string }[]>(
       `select p.id from payments p
@@ -130,4 +110,22 @@ export class LostPaymentEvents {
     }
     return { found: ids.length, queued: res.affectedRows };
   }
+}
+
+/**
+ * True once the order writer has read every partition up to the mark's end offset: its
+ * committed offset reaches it, or nothing below it is left to read (retention or a deletion
+ * moved the partition's start past it).
+ */
+function writerPassed(
+  mark: Mark,
+  committed: { partition: number; offset: string }[],
+  offsets: { partition: number; low: string }[],
+): boolean {
+  const read = new Map(committed.map((p) => [p.partition, BigInt(p.offset)]));
+  const start = new Map(offsets.map((p) => [p.partition, BigInt(p.low)]));
+  return [...mark.ends].every(
+    ([partition, end]) =>
+      (start.get(partition) ?? 0n) >= end || (read.get(partition) ?? -1n) >= end,
+  );
 }
