@@ -18,7 +18,6 @@ import {
   type Member,
   pool,
 } from '../helpers/sale-fixtures';
-import { waitForKafkaSettled } from '../helpers/kafka-settled';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { PayDocument, PurchaseDocument } from '../graphql/generated';
@@ -47,7 +46,6 @@ beforeAll(async () => {
 afterAll(async () => {
   // Never leave the cluster a broker short for the files after this one.
   if (killed !== undefined) await startKafkaNode(killed);
-  if (t) await waitForKafkaSettled(t.config.kafka);
   await second?.stop();
   await t?.stop();
 }, 120_000);

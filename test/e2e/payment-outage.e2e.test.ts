@@ -16,7 +16,6 @@ import {
   orderWriterOf,
   paymentRelayOf,
 } from '../helpers/sale-fixtures';
-import { waitForKafkaSettled } from '../helpers/kafka-settled';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { PayDocument, PurchaseDocument } from '../graphql/generated';
@@ -39,7 +38,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   services('start-kafka');
-  if (t) await waitForKafkaSettled(t.config.kafka);
   await t?.stop();
 }, 120_000);
 
