@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   backoffMs,
+  claimDue,
+  claimSelect,
+  type ClaimOptions,
   OutboxRelay,
   type OutboxRow,
   type OutboxSource,
@@ -34,6 +37,12 @@ async function insertRows(subject: string, n: number, expiresInS = 3600): Promis
   );
 }
 
+/** Whether MySQL's plan of a claim sorts its rows (so it reads and locks every pending row). */
+async function sorts(o: Omit<ClaimOptions, 'limit'>): Promise<boolean> {
+  const plan = await conn().execute<{ Extra: string | null }[]>(`explain ${claimSelect(o)}`, [1]);
+  return plan.some((step) => /filesort|temporary/i.test(step.Extra ?? ''));
+}
+
 const rowsOf = (subject: string) =>
   conn().execute<
     { id: number; status: string; attempts: number; last_error: string | null; wait_ms: number }[]
@@ -54,7 +63,8 @@ function source(
     table: 'mail_outbox',
     columns: 'id, subject, attempts',
     pending: `status = 'PENDING' and subject = '${subject}'`,
-    orderBy: 'id',
+    // The mail outbox's order: its status index's.
+    orderBy: 'next_attempt_at, id',
     limit: 7,
     leaseMs: 60_000,
     expire: { when: 'expires_at <= now(3)', set: "status = 'EXPIRED'" },
@@ -94,8 +104,49 @@ describe('outbox relay', () => {
     expect(new Set(delivered).size).toBe(120);
     const rows = await rowsOf('race');
     expect(rows.every((r) => r.status === 'SENT' && r.attempts === 1)).toBe(true);
-    // More than one relay took part.
-    expect(counts.filter((c) => c > 0).length).toBeGreaterThan(1);
+    // Every relay took part: none found the rows locked by another's claim.
+    expect(counts.every((c) => c > 0)).toBe(true);
+  });
+
+  it('a claim still open locks only the rows it takes: another relay claims the next ones', async () => {
+    await insertRows('open', 9);
+    const ids = (await rowsOf('open')).map((r) => r.id);
+    const claim = source('open', async () => {});
+    /** Holds a claim of `first` rows open on its own connection while `meanwhile` runs. */
+    const holding = <T>(o: Omit<ClaimOptions, 'limit'>, meanwhile: () => Promise<T>) =>
+      conn()
+        .getKnex()
+        .transaction(async (trx) => {
+          await trx.raw(claimSelect(o), [3]);
+          return meanwhile();
+        });
+
+    const taken = await holding(claim, () => claimDue<Row>(t.app.orm.em, { ...claim, limit: 3 }));
+    expect(taken.map((r) => r.id)).toEqual(ids.slice(3, 6));
+
+    // An order no index gives: the open claim reads, locks and sorts every pending row, and the
+    // other claim finds nothing. The plan check below keeps every outbox off this.
+    const sorted = { ...claim, orderBy: 'created_at, id' };
+    expect(
+      await holding(sorted, () => claimDue<Row>(t.app.orm.em, { ...sorted, limit: 3 })),
+    ).toEqual([]);
+  });
+
+  it("every outbox's claim reads its rows in an index's order, with no sort step", async () => {
+    const s = t.app.services;
+    const claims: Record<string, Omit<ClaimOptions, 'limit'>> = {
+      mail: s.mail.outbox,
+      'payment events': s.paymentEvents.outbox.source,
+      'order status events': s.orderStatus.outbox!.source,
+      refunds: s.refunds.outbox.source,
+      'payment recovery': s.paymentRecovery.claim,
+    };
+    const plans = await Promise.all(
+      Object.entries(claims).map(async ([name, o]) => ({ name, sorts: await sorts(o) })),
+    );
+    expect(plans).toEqual(Object.keys(claims).map((name) => ({ name, sorts: false })));
+    // The check sees a sort: the mail claim in an order no index gives needs one.
+    expect(await sorts({ ...s.mail.outbox, orderBy: 'created_at, id' })).toBe(true);
   });
 
   it('a failed delivery is backed off by the shared rule, keeps its error, and is delivered once due', async () => {

@@ -22,7 +22,12 @@ export interface ClaimOptions {
   pending: string;
   /** SQL condition of a due row (default: `next_attempt_at <= now(3)`). */
   due?: string;
-  /** Claim order (default: `next_attempt_at`). */
+  /**
+   * Claim order (default: `next_attempt_at`). It must be the order of an index that the pending
+   * and due conditions scan: then the scan stops after `limit` rows. Any other order makes MySQL
+   * read, lock and sort every pending row before the limit, and a concurrent claim skips them all
+   * (SKIP LOCKED) and finds nothing. The claim tests check every source's plan.
+   */
   orderBy?: string;
   limit: number;
   /** A claimed row is left alone by other relays this long (`next_attempt_at` moves ahead). */
@@ -36,6 +41,14 @@ export interface OutboxRow {
   attempts: number;
 }
 
+/** The locking read of a claim; its one parameter is the limit. */
+export function claimSelect(o: Omit<ClaimOptions, 'limit' | 'leaseMs'>): string {
+  const expired = o.expire ? `, (${o.expire.when}) as outbox_expired` : '';
+  return `select ${o.columns}${expired} from ${o.table}
+    where ${o.pending} and ${o.due ?? 'next_attempt_at <= now(3)'}
+    order by ${o.orderBy ?? 'next_attempt_at'} limit ? for update skip locked`;
+}
+
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 /**
@@ -43,19 +56,14 @@ const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
  * and leases them by moving `next_attempt_at` `leaseMs` ahead (expired rows get their `expire`
  * SET instead), then commits. The caller works on the rows with no transaction or row lock open;
  * other relays skip them until the lease is over, so work that outlives its lease may be done
- * twice and must be safe to repeat. READ COMMITTED: the scan locks only the rows it claims, not
- * the gaps between index entries, so it never holds up (or deadlocks with) inserts of new rows.
+ * twice and must be safe to repeat. READ COMMITTED and an indexed claim order (`orderBy`): the
+ * scan locks only the rows it claims, not the gaps between index entries nor the pending rows past
+ * the limit, so it never holds up (or deadlocks with) inserts of new rows or other relays' claims.
  */
 export function claimDue<T extends OutboxRow>(em: EntityManager, o: ClaimOptions): Promise<T[]> {
-  const expired = o.expire ? `, (${o.expire.when}) as outbox_expired` : '';
   return em.fork().transactional(
     async (tem) => {
-      const due = await tem.execute<(T & { outbox_expired?: number })[]>(
-        `select ${o.columns}${expired} from ${o.table}
-       where ${o.pending} and ${o.due ?? 'next_attempt_at <= now(3)'}
-       order by ${o.orderBy ?? 'next_attempt_at'} limit ? for update skip locked`,
-        [o.limit],
-      );
+      const due = await tem.execute<(T & { outbox_expired?: number })[]>(claimSelect(o), [o.limit]);
       const gone = due.filter((r) => Number(r.outbox_expired) === 1);
       const live = due.filter((r) => Number(r.outbox_expired ?? 0) !== 1);
       if (gone.length && o.expire) {
@@ -108,7 +116,7 @@ export interface OutboxSource<Row extends OutboxRow> extends Omit<ClaimOptions, 
 export class OutboxRelay<Row extends OutboxRow> {
   constructor(
     private readonly em: EntityManager,
-    private readonly source: OutboxSource<Row>,
+    readonly source: OutboxSource<Row>,
     private readonly logger: Logger,
   ) {}
 

@@ -60,13 +60,14 @@ export class MailService {
     return new OutboxRelay<MailRow>(rootEm, this.outbox, this.logger).run(limit);
   }
 
-  private get outbox(): OutboxSource<MailRow> {
+  /** The mail outbox: its claim and its delivery. */
+  get outbox(): OutboxSource<MailRow> {
     return {
       name: 'mail',
       table: 'mail_outbox',
       columns: 'id, to_address, subject, body_cipher, attempts',
       pending: "status = 'PENDING'",
-      orderBy: 'id',
+      orderBy: 'next_attempt_at, id',
       limit: 20,
       leaseMs: LEASE_MS,
       // A mail past its expiry is not sent any more (its links no longer work).

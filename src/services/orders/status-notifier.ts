@@ -45,7 +45,7 @@ const BATCH_SIZE = 500;
  */
 export class OrderStatusNotifier {
   private readonly sender?: KafkaSender;
-  private readonly outbox?: OutboxRelay<ChangeRow>;
+  readonly outbox?: OutboxRelay<ChangeRow>;
   private queue: OrderStatusEventPayload[] = [];
   private draining?: Promise<void>;
   private closed = false;
@@ -67,7 +67,7 @@ export class OrderStatusNotifier {
         // Rows are born without a lease: the first claim waits for the grace after recording.
         due: `recorded_at <= now(3) - interval ${graceUs} microsecond
           and (next_attempt_at is null or next_attempt_at <= now(3))`,
-        orderBy: 'id',
+        orderBy: 'recorded_at, id',
         limit: BATCH_SIZE,
         leaseMs: 30_000,
         backoff: { baseMs: 500, maxMs: 5_000 },

@@ -40,7 +40,7 @@ const MAX_BACKLOG = 4;
  */
 export class PaymentEventPublisher {
   private readonly sender: KafkaSender;
-  private readonly outbox: OutboxRelay<OutboxRow>;
+  readonly outbox: OutboxRelay<OutboxRow>;
   private buffer: PaymentCompletedEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private inflight = new Set<Promise<void>>();

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import type { Config } from '../../config';
 import { PaymentStatus } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
-import { claimDuePayments } from './claims';
+import { claimDue, type ClaimOptions } from '../common/outbox-relay';
 import type { PaymentProvider } from './provider';
 import { ROW_COLUMNS, type PaymentRecords, type PaymentRow } from './records';
 import type { ReservationService, ReservationView } from '../sale/reservation.service';
@@ -33,7 +33,8 @@ export async function paidAtOf(store: SaleStore, reservation: ReservationView): 
  * the claim is broken (release.lua), the charge refunded and the row VOID.
  */
 export class PaymentRecoveryService {
-  private readonly leaseMs: number;
+  /** The PENDING payments a pass claims, and how long a claim keeps them from other instances. */
+  readonly claim: Omit<ClaimOptions, 'limit'>;
 
   constructor(
     private readonly store: SaleStore,
@@ -43,8 +44,14 @@ export class PaymentRecoveryService {
     settings: { payment: Config['payment'] },
     private readonly logger: Logger,
   ) {
-    // A claimed row is left alone by other instances while one settles it.
-    this.leaseMs = Math.max(30_000, settings.payment.recoveryAfterSeconds * 1000);
+    this.claim = {
+      table: 'payments',
+      columns: ROW_COLUMNS,
+      // published_at is null on every PENDING row; it lets the scan use the whole status index.
+      pending: "status = 'PENDING' and published_at is null",
+      // A claimed row is left alone by other instances while one settles it.
+      leaseMs: Math.max(30_000, settings.payment.recoveryAfterSeconds * 1000),
+    };
   }
 
   /**
@@ -56,13 +63,7 @@ export class PaymentRecoveryService {
    */
   async recover(em: EntityManager, limit = 100): Promise<RecoveryOutcome> {
     const outcome: RecoveryOutcome = { paid: 0, voided: 0, waiting: 0 };
-    const rows = await claimDuePayments<PaymentRow>(em, {
-      columns: ROW_COLUMNS,
-      // published_at is null on every PENDING row; it lets the scan use the whole status index.
-      where: "status = 'PENDING' and published_at is null",
-      limit,
-      leaseMs: this.leaseMs,
-    });
+    const rows = await claimDue<PaymentRow & { attempts: number }>(em, { ...this.claim, limit });
     for (const row of rows) {
       try {
         outcome[await this.recoverOne(row)]++;

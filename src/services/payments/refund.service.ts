@@ -24,7 +24,7 @@ interface OwedRow {
  * shared relay.
  */
 export class PaymentRefundService {
-  private readonly outbox: OutboxRelay<OwedRow>;
+  readonly outbox: OutboxRelay<OwedRow>;
   private readonly unplaceable: Counter;
 
   constructor(
@@ -42,6 +42,9 @@ export class PaymentRefundService {
         table: 'payments',
         columns: 'id, refund_amount, attempts',
         pending: "status = 'REFUNDING'",
+        // The order of the status index: owed refunds are claimed without sorting (published
+        // or not, their events are out already), so concurrent workers each get their own.
+        orderBy: 'published_at, next_attempt_at',
         limit: 100,
         leaseMs: settings.refundLeaseSeconds * 1000,
         // Up to a minute between two tries of a refund the provider did not take.
