@@ -8,10 +8,10 @@ export interface OrderStatusEventPayload {
   from: OrderStatus | null;
   to: OrderStatus;
   at: string;
-  /** Id of the history row, when the caller knows it (Kafka consumers deduplicate by it). */
-  changeId?: number;
-  /** SYSTEM, OWNER or ADMIN, when the caller knows it. */
-  actor?: string;
+  /** Id of the history row (Kafka consumers deduplicate by it). */
+  changeId: number;
+  /** SYSTEM, OWNER or ADMIN. */
+  actor: string;
 }
 
 @ObjectType({ description: 'A status change of one of the viewer’s orders.' })

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { OrderStatus } from '../../src/entities/order.entity';
 import { PaymentEventPublisher } from '../../src/services/payments/events';
 import {
   fromRow,
@@ -131,6 +132,26 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
       fast.enqueue(fromRow(row));
       await new Promise((r) => setTimeout(r, 60));
       most = Math.max(most, fast.backlog);
+    }
+    expect(most).toBe(4);
+
+    // Order status events take the same fast path: 12 changes, no more than 4 sends waiting.
+    const notifier = t.app.services.orderStatus;
+    most = 0;
+    for (let i = 0; i < 12; i++) {
+      await notifier.notify([
+        {
+          orderId: 1,
+          userId: 1,
+          from: null,
+          to: OrderStatus.PLACED,
+          at: new Date().toISOString(),
+          changeId: 1_000_000 + i,
+          actor: 'SYSTEM',
+        },
+      ]);
+      await new Promise((r) => setTimeout(r, 60));
+      most = Math.max(most, notifier.backlog);
     }
     expect(most).toBe(4);
   } finally {

@@ -8,6 +8,7 @@ import type { OrderStatus } from '../../entities/order.entity';
 import type { Logger } from '../../logger';
 import type { OrderStatusEventPayload } from '../../schema/order.events';
 import { topicFor } from '../../schema/topics';
+import { OutboxFastPath } from '../common/outbox-fast-path';
 import { OutboxRelay } from '../common/outbox-relay';
 
 /** Where `order.status-changed` events go: Kafka (keyed by order id) and the outbox rows. */
@@ -32,6 +33,15 @@ interface ChangeRow {
 }
 
 const BATCH_SIZE = 500;
+/** Changes made within this many milliseconds go to Kafka in one send. */
+const BATCH_MS = 10;
+/** Sends that may wait while the broker is slow or away; past this, new events wait in the outbox. */
+const MAX_BACKLOG = 4;
+
+const toMessage = (e: OrderStatusEventPayload) => ({
+  key: String(e.orderId),
+  value: JSON.stringify(e),
+});
 
 /**
  * Tells subscribers about order status changes and sends each change to Kafka as an
@@ -39,22 +49,20 @@ const BATCH_SIZE = 500;
  * inside the transaction that makes it.
  *
  * Pub/sub is awaited. Kafka is at-least-once through an outbox: every history row starts with
- * `publishedAt` null and is marked once the broker has acknowledged its event; `relayPending`
- * (run by the order scheduler, on the shared outbox relay) re-sends rows a crash or a broker
- * outage left unmarked once they are `relayAfterMs` old. Consumers deduplicate by `changeId`.
+ * `publishedAt` null; its event is sent at once by the outbox's fast path (in order, batched) and
+ * the row marked once the broker has acknowledged it. `relayPending` (run by the order scheduler,
+ * on the shared outbox relay) sends rows a crash, a failed send or a broker outage left unmarked
+ * once they are `relayAfterMs` old. Consumers deduplicate by `changeId`.
  */
 export class OrderStatusNotifier {
-  private readonly sender?: KafkaSender;
-  readonly outbox?: OutboxRelay<ChangeRow>;
-  private queue: OrderStatusEventPayload[] = [];
-  private draining?: Promise<void>;
-  private closed = false;
+  private readonly sender: KafkaSender;
+  readonly outbox: OutboxRelay<ChangeRow>;
+  private readonly fastPath: OutboxFastPath<OrderStatusEventPayload>;
 
   constructor(
     private readonly pubSub: AppPubSub,
-    private readonly kafka?: OrderStatusKafkaOptions,
+    private readonly kafka: OrderStatusKafkaOptions,
   ) {
-    if (!kafka) return;
     this.sender = new KafkaSender(kafka.kafka, kafka.config);
     const graceUs = Math.round((kafka.relayAfterMs ?? 5000) * 1000);
     this.outbox = new OutboxRelay<ChangeRow>(
@@ -77,6 +85,17 @@ export class OrderStatusNotifier {
       },
       kafka.logger,
     );
+    this.fastPath = new OutboxFastPath({
+      outbox: this.outbox,
+      sender: this.sender,
+      topic: KAFKA_TOPICS.orderStatusChanged,
+      encode: toMessage,
+      rowId: (e) => e.changeId,
+      batchMs: BATCH_MS,
+      batchSize: BATCH_SIZE,
+      maxBacklog: MAX_BACKLOG,
+      logger: kafka.logger,
+    });
   }
 
   async notify(events: OrderStatusEventPayload[]): Promise<void> {
@@ -84,84 +103,49 @@ export class OrderStatusNotifier {
     await Promise.all(
       events.map((e) => this.pubSub.publishNow(topicFor('ORDER_STATUS_CHANGED', e.userId), e)),
     );
-    // Kafka is sent in the background, in order, batched; the outbox covers a failed send.
-    if (this.kafka && !this.closed) {
-      this.queue.push(...events);
-      this.draining ??= this.drain().finally(() => {
-        this.draining = undefined;
-      });
-    }
+    this.fastPath.push(events);
+  }
+
+  /** Sends queued or under way on this notifier's sender (at most `MAX_BACKLOG` from the fast path). */
+  get backlog(): number {
+    return this.fastPath.backlog;
   }
 
   /** Sends events whose history rows are still unpublished after the grace time; returns how many. */
-  async relayPending(limit = BATCH_SIZE): Promise<number> {
-    return this.outbox ? this.outbox.run(limit) : 0;
+  relayPending(limit = BATCH_SIZE): Promise<number> {
+    return this.outbox.run(limit);
   }
 
-  /** Waits for queued Kafka sends, then disconnects the producer. */
+  /** Sends what the fast path holds and waits for the sends under way, then disconnects. */
   async close(): Promise<void> {
-    this.closed = true;
-    await this.draining;
-    await this.sender?.stop();
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, BATCH_SIZE);
-      try {
-        await this.send(batch);
-        await this.markPublished(batch);
-      } catch (err) {
-        // The rows stay unpublished; relayPending sends them later.
-        this.kafka!.logger.warn({ err, events: batch.length }, 'order.status-changed send failed');
-      }
-    }
+    await this.fastPath.stop();
+    await this.sender.stop();
   }
 
   /** The relay's delivery: the rows' events, with their orders' owners. */
   private async deliver(rows: ChangeRow[]): Promise<void> {
     const orderIds = [...new Set(rows.map((r) => r.order_id))];
-    const owners = await this.kafka!.em.fork()
+    const owners = await this.kafka.em
+      .fork()
       .getConnection()
       .execute<{ id: number; user_id: number }[]>(
         `select id, user_id from orders where id in (${orderIds.map(() => '?').join(',')})`,
         orderIds,
       );
     const ownerOf = new Map(owners.map((o) => [Number(o.id), Number(o.user_id)]));
-    await this.send(
-      rows.map((row) => ({
-        orderId: Number(row.order_id),
-        userId: ownerOf.get(Number(row.order_id))!,
-        from: row.from ?? null,
-        to: row.to,
-        at: new Date(row.at).toISOString(),
-        changeId: Number(row.id),
-        actor: row.actor,
-      })),
-    );
-  }
-
-  private send(events: OrderStatusEventPayload[]): Promise<void> {
-    return this.sender!.send(
+    await this.sender.send(
       KAFKA_TOPICS.orderStatusChanged,
-      events.map((e) => ({ key: String(e.orderId), value: JSON.stringify(e) })),
+      rows
+        .map((row) => ({
+          orderId: Number(row.order_id),
+          userId: ownerOf.get(Number(row.order_id))!,
+          from: row.from ?? null,
+          to: row.to,
+          at: new Date(row.at).toISOString(),
+          changeId: Number(row.id),
+          actor: row.actor,
+        }))
+        .map(toMessage),
     );
-  }
-
-  private async markPublished(events: OrderStatusEventPayload[]): Promise<void> {
-    // By history row id when the event carries it (one indexed statement for the whole batch);
-    // otherwise a status appears at most once in an order's history, so (order, to) names the row.
-    const byId = events.filter((e) => e.changeId !== undefined).map((e) => e.changeId!);
-    await this.outbox!.markDelivered(byId);
-    const rest = events.filter((e) => e.changeId === undefined);
-    if (!rest.length) return;
-    await this.kafka!.em.fork()
-      .getConnection()
-      .execute(
-        `update order_status_changes set published_at = now(3)
-         where published_at is null and (${rest.map(() => '(order_id = ? and `to` = ?)').join(' or ')})`,
-        rest.flatMap((e) => [e.orderId, e.to]),
-        'run',
-      );
   }
 }

@@ -4,6 +4,7 @@ import { KafkaSender } from '../../clients/producer';
 import { KAFKA_TOPICS } from '../../clients/topics';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
+import { OutboxFastPath } from '../common/outbox-fast-path';
 import { OutboxRelay } from '../common/outbox-relay';
 import {
   encode,
@@ -31,26 +32,20 @@ const MAX_BACKLOG = 4;
 
 /**
  * Sends `payment.completed` for payments marked PAID. The payment row is the durable record (the
- * outbox): a paid payment's event is sent at once, batched over a few milliseconds, and its row
- * marked published when Kafka acknowledges it; a send that fails leaves `published_at` null and
- * `relay()` (the payment relay worker, on the shared outbox relay) sends it again until Kafka
- * acknowledges it, backing off between tries. While the broker is slow or away (`MAX_BACKLOG`
- * sends waiting), the fast path leaves new events to the relay too. (A lease that runs out during
- * a send lets another relay send the rows again: the order writer dedupes by payment id.)
+ * outbox): a paid payment's event is sent at once (the outbox's fast path, batched over
+ * `BATCH_MS`), and its row marked published when Kafka acknowledges it; a send that fails leaves
+ * `published_at` null and `relay()` (the payment relay worker, on the shared outbox relay) sends
+ * it again until Kafka acknowledges it, backing off between tries. While the broker is slow or
+ * away (`MAX_BACKLOG` sends waiting), the fast path leaves new events to the relay too. (A lease
+ * that runs out during a send lets another relay send the rows again: the order writer dedupes
+ * by payment id.)
  */
 export class PaymentEventPublisher {
   private readonly sender: KafkaSender;
   readonly outbox: OutboxRelay<OutboxRow>;
-  private buffer: PaymentCompletedEvent[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
-  private inflight = new Set<Promise<void>>();
+  private readonly fastPath: OutboxFastPath<PaymentCompletedEvent>;
 
-  constructor(
-    kafka: Kafka,
-    em: EntityManager,
-    config: Config,
-    private readonly logger: Logger,
-  ) {
+  constructor(kafka: Kafka, em: EntityManager, config: Config, logger: Logger) {
     this.sender = new KafkaSender(kafka, config.kafka);
     this.outbox = new OutboxRelay<OutboxRow>(
       em,
@@ -65,21 +60,32 @@ export class PaymentEventPublisher {
         backoff: { baseMs: 500, maxMs: 5_000 },
         delivered: 'published_at = now(3)',
         mode: 'batch',
-        deliver: (rows) => this.send(rows.map(fromRow)),
+        deliver: (rows) =>
+          this.sender.send(KAFKA_TOPICS.paymentCompleted, rows.map(fromRow).map(encode)),
       },
       logger,
     );
+    this.fastPath = new OutboxFastPath({
+      outbox: this.outbox,
+      sender: this.sender,
+      topic: KAFKA_TOPICS.paymentCompleted,
+      encode,
+      rowId: (e) => e.paymentId,
+      batchMs: BATCH_MS,
+      batchSize: BATCH_SIZE,
+      maxBacklog: MAX_BACKLOG,
+      logger,
+    });
   }
 
   /** Queues the event of a just-recorded paid payment; sends are batched over a few milliseconds. */
   enqueue(event: PaymentCompletedEvent): void {
-    this.buffer.push(event);
-    this.flushSoon(this.buffer.length >= BATCH_SIZE ? 0 : BATCH_MS);
+    this.fastPath.push([event]);
   }
 
   /** This publisher's sends queued or under way (at most `MAX_BACKLOG` from the fast path). */
   get backlog(): number {
-    return this.sender.backlog;
+    return this.fastPath.backlog;
   }
 
   /** Sends paid payments whose event is unpublished and due; returns how many it sent. */
@@ -88,34 +94,7 @@ export class PaymentEventPublisher {
   }
 
   async stop(): Promise<void> {
-    if (this.flushTimer) this.flushSoon(0);
-    await new Promise((r) => setTimeout(r, 5));
-    await Promise.allSettled([...this.inflight]);
+    await this.fastPath.stop();
     await this.sender.stop();
-  }
-
-  private send(events: PaymentCompletedEvent[]): Promise<void> {
-    return this.sender.send(KAFKA_TOPICS.paymentCompleted, events.map(encode));
-  }
-
-  private flushSoon(ms: number) {
-    if (this.flushTimer && ms > 0) return;
-    clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      const events = this.buffer.splice(0);
-      if (!events.length || this.sender.backlog >= MAX_BACKLOG) return;
-      const run = this.send(events)
-        .then(() => this.outbox.markDelivered(events.map((e) => e.paymentId)))
-        .catch((err: unknown) => {
-          // The relay sends it later: the row stays unpublished.
-          this.logger.warn(
-            { err, count: events.length },
-            'payment events not sent yet; the relay retries them',
-          );
-        })
-        .finally(() => this.inflight.delete(run));
-      this.inflight.add(run);
-    }, ms);
   }
 }
