@@ -91,6 +91,10 @@ export class Payment {
   @Property({ type: 'string', length: 500, nullable: true })
   lastError?: string | null;
 
+  // Times the lost-event check sent its event again (payment_events_resent_total).
+  @Property({ type: 'integer', unsigned: true })
+  eventsResent: number & Opt = 0;
+
   @Property({ type: 'integer', unsigned: true, nullable: true })
   refundAmount?: number | null;
 

@@ -75,13 +75,6 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     config,
     logger.child({ component: 'payment-events' }),
   );
-  const lostPaymentEvents = new LostPaymentEvents(
-    kafka,
-    orm.em,
-    config.kafka,
-    metrics.registry,
-    logger.child({ component: 'payment-events' }),
-  );
   const paymentRecords = new PaymentRecords(
     orm.em,
     paymentEvents,
@@ -110,6 +103,14 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     config.payment,
     metrics.registry,
     logger.child({ component: 'refunds' }),
+  );
+  const lostPaymentEvents = new LostPaymentEvents(
+    kafka,
+    orm.em,
+    config.kafka,
+    refunds,
+    metrics.registry,
+    logger.child({ component: 'payment-events' }),
   );
   const deadLetters = new PaymentDeadLetters(kafka, config.kafka);
   const audit = new PaymentAuditService(orm.em, paymentProvider);

@@ -8,6 +8,7 @@ import {
   createMembers,
   createProduct,
   durableState,
+  liveStock,
   orderWriterOf,
   paymentRelayOf,
 } from '../helpers/sale-fixtures';
@@ -113,4 +114,89 @@ it('paid events Kafka acknowledged but the order writer never read are sent agai
     await relay.stop();
     await writer.stop();
   }
+}, 90_000);
+
+it('a paid event that is sent again and still does not become an order is refunded, not sent every pass', async () => {
+  const productId = await createProduct(t.app, { stock: 3 });
+  const [member] = await createMembers(t.app, 1);
+  const held = dataOf(
+    await t.gql(
+      PurchaseDocument,
+      { input: { productId: String(productId), idempotencyKey: 'poison' } },
+      member.token,
+    ),
+  ).purchase;
+  if (held.__typename !== 'Reservation') throw new Error(held.__typename);
+  const paid = dataOf(
+    await t.gql(PayDocument, { input: { reservationId: held.id } }, member.token),
+  );
+  if (paid.pay.__typename !== 'Payment') throw new Error(paid.pay.__typename);
+  const paymentId = paid.pay.id;
+  await waitFor(
+    async () => {
+      await t.app.services.paymentEvents.relay();
+      const [row] = await sql<{ published: number }>(
+        'select published_at is not null as published from payments where id = ?',
+        [paymentId],
+      );
+      return Number(row.published) === 1;
+    },
+    { timeoutMs: 30_000, what: 'the payment event acknowledged' },
+  );
+  // Its event is lost, and the row no longer makes a readable one (no items): every event sent
+  // from it is dead-lettered as malformed.
+  const topic = topicName(t.config.kafka, KAFKA_TOPICS.paymentCompleted);
+  await withKafkaAdmin(t.app.services.kafka, async (admin) => {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.deleteTopicRecords({
+      topic,
+      partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })),
+    });
+  });
+  await sql("update payments set items = '[]' where id = ?", [paymentId]);
+  const resentBefore = await metricOf(t.url, 'payment_events_resent_total');
+  const unplaceableBefore = (await metricOf(t.url, 'payments_unplaceable_total')) || 0;
+  const deadBefore = (await t.app.services.deadLetters.list()).length;
+
+  const writer = orderWriterOf(t);
+  const relay = paymentRelayOf(t, 100);
+  const check = createLostEventCheck({
+    config: t.config,
+    services: t.app.services,
+    logger: t.app.logger,
+  });
+  await writer.start();
+  await relay.start();
+  await check.start();
+  try {
+    await waitFor(
+      async () => {
+        const [row] = await sql<{ status: string }>('select status from payments where id = ?', [
+          paymentId,
+        ]);
+        return row.status === 'REFUNDING';
+      },
+      { timeoutMs: 60_000, what: 'the payment settled as unplaceable' },
+    );
+  } finally {
+    await check.stop();
+    await relay.stop();
+    await writer.stop();
+  }
+  // Sent again exactly once, dead-lettered each time it was read, then refunded and released.
+  expect(await metricOf(t.url, 'payment_events_resent_total')).toBe(resentBefore + 1);
+  expect(await metricOf(t.url, 'payments_unplaceable_total')).toBe(unplaceableBefore + 1);
+  expect((await t.app.services.deadLetters.list()).length).toBe(deadBefore + 1);
+  const [row] = await sql<{ events_resent: number; refund_reason: string }>(
+    'select events_resent, refund_reason from payments where id = ?',
+    [paymentId],
+  );
+  expect({ ...row, events_resent: Number(row.events_resent) }).toEqual({
+    events_resent: 1,
+    refund_reason: 'UNPLACEABLE',
+  });
+  expect(await t.app.services.refunds.refundDue()).toBe(1);
+  expect(await liveStock(t.app, productId)).toBe(3);
+  expect(await durableState(t.app, productId)).toEqual({ stock: 3, orders: 0, units: 0 });
+  await expectCleanAudit(t.app);
 }, 90_000);

@@ -5,6 +5,7 @@ import { withKafkaAdmin } from '../../clients/kafka';
 import { groupId, KAFKA_TOPICS, topicName } from '../../clients/topics';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
+import type { PaymentRefundService } from './refund.service';
 
 /** A point the order writer must read past: the time (MySQL's clock) and each partition's end. */
 interface Mark {
@@ -30,6 +31,10 @@ const LIMIT = 500;
  * the mark that is still PAID with no order lost its event. While the writer is behind, the mark
  * waits; once it is passed, the pass checks the payments published since the last mark it
  * checked, then leaves a new mark.
+ *
+ * An event is sent again once (`events_resent`). A payment found lost after that has an event
+ * that cannot become an order (the writer dead-letters it as malformed): it is settled as
+ * unplaceable, refunded with its units released, instead of being sent again every pass.
  */
 export class LostPaymentEvents {
   private mark: Mark | undefined;
@@ -40,6 +45,7 @@ export class LostPaymentEvents {
     private readonly kafka: Kafka,
     private readonly em: EntityManager,
     private readonly config: Config['kafka'],
+    private readonly refunds: Pick<PaymentRefundService, 'settleUnplaceable'>,
     registry: Registry,
     private readonly logger: Logger,
   ) {
@@ -80,24 +86,37 @@ export class LostPaymentEvents {
   }
 
   /**
-   * Queues the events of payments published before `before` that are PAID with no order; says
-   * how many it found and how many it queued (another instance may have queued some already).
+   * Queues the events of payments published before `before` that are PAID with no order, and
+   * settles those whose event was sent again already; says how many it found and how many it
+   * queued (another instance may have queued some already).
    */
   private async requeueLost(before: Date): Promise<{ found: number; queued: number }> {
     const conn = this.em.getConnection();
     const since = this.checkedUpTo ?? new Date(before.getTime() - FIRST_LOOKBACK_MS);
-    const lost = await conn.execute<{ id: string }[]>(
-      `select p.id from payments p
+    const lost = await conn.execute<
+      { id: string; reservation_id: string; events_resent: number }[]
+    >(
+      `select p.id, p.reservation_id, p.events_resent from payments p
        where p.status = 'PAID' and p.published_at >= ? and p.published_at < ?
          and not exists (select 1 from orders o where o.payment_id = p.id)
        limit ${LIMIT}`,
       [since, before],
     );
     if (!lost.length) return { found: 0, queued: 0 };
-    const ids = lost.map((r) => r.id);
+    for (const row of lost.filter((r) => Number(r.events_resent) > 0)) {
+      await this.refunds.settleUnplaceable(
+        { paymentId: row.id, reservationId: row.reservation_id },
+        'its event was sent again and still did not become an order',
+      );
+    }
+    const ids = lost.filter((r) => Number(r.events_resent) === 0).map((r) => r.id);
+    if (!ids.length) return { found: lost.length, queued: 0 };
     const res = await conn.execute<{ affectedRows: number }>(
-      `update payments set published_at = null, next_attempt_at = now(3), attempts = 0
-       where id in (${ids.map(() => '?').join(',')}) and status = 'PAID' and published_at < ?`,
+      `update payments
+       set published_at = null, next_attempt_at = now(3), attempts = 0,
+         events_resent = events_resent + 1
+       where id in (${ids.map(() => '?').join(',')}) and status = 'PAID' and published_at < ?
+         and events_resent = 0`,
       [...ids, before],
       'run',
     );
@@ -108,7 +127,7 @@ export class LostPaymentEvents {
         'paid payments whose acknowledged event never reached the order writer: sending them again',
       );
     }
-    return { found: ids.length, queued: res.affectedRows };
+    return { found: lost.length, queued: res.affectedRows };
   }
 }
 

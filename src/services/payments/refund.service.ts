@@ -86,7 +86,10 @@ export class PaymentRefundService {
    * REFUNDED, which its `reservationChanged` watchers see), the metric counts it and an error is
    * logged. False when no paid payment has this id: the event is not a payment (dead-letter it).
    */
-  async settleUnplaceable(event: PaymentCompletedEvent, why: string): Promise<boolean> {
+  async settleUnplaceable(
+    event: Pick<PaymentCompletedEvent, 'paymentId' | 'reservationId'>,
+    why: string,
+  ): Promise<boolean> {
     const conn = this.em.fork().getConnection();
     const owed = await conn.execute<{ affectedRows: number }>(
       `update payments set status = 'REFUNDING', refund_amount = amount, refund_reason = ?,
