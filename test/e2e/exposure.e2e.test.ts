@@ -2,9 +2,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { PayDocument, PurchaseDocument } from '../graphql/generated';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
-import { createMembers, createProduct } from '../helpers/sale-fixtures';
+import { buyAndPay, createMembers, createProduct } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // What an instance exposes besides GraphQL, its readiness, and its refusal of unsafe settings.
@@ -92,16 +91,7 @@ it('/readyz of the api role stays ready while Kafka is stopped and the outbox fi
   const [m] = await createMembers(t.app, 1);
   services('stop-kafka');
   try {
-    const r = dataOf(
-      await t.gql(
-        PurchaseDocument,
-        { input: { productId: String(productId), idempotencyKey: 'k' } },
-        m.token,
-      ),
-    ).purchase;
-    if (r.__typename !== 'Reservation') throw new Error(r.__typename);
-    const paid = dataOf(await t.gql(PayDocument, { input: { reservationId: r.id } }, m.token));
-    expect(paid.pay.__typename).toBe('Payment');
+    await buyAndPay(t, m, productId);
     const res = await fetch(`${base(t)}/readyz`);
     const body = (await res.json()) as { status: string; checks: Record<string, string> };
     expect(res.status).toBe(200);

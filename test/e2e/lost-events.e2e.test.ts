@@ -3,8 +3,8 @@ import { withKafkaAdmin } from '../../src/clients/kafka';
 import { KAFKA_TOPICS, topicName } from '../../src/clients/topics';
 import { createLostEventCheck } from '../../src/workers/payment-relay.worker';
 import { expectCleanAudit } from '../helpers/audit';
-import { dataOf } from '../helpers/gql-client';
 import {
+  buyAndPay,
   createMembers,
   createProduct,
   durableState,
@@ -15,7 +15,6 @@ import {
 import { metricOf } from '../helpers/metrics';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
-import { PayDocument, PurchaseDocument } from '../graphql/generated';
 
 // API role: the order writer and the relays start only when the test says.
 let t: TestApp;
@@ -38,18 +37,7 @@ const sql = <T>(query: string, params: unknown[] = []) =>
 it('paid events Kafka acknowledged but the order writer never read are sent again, once it has read past them', async () => {
   const productId = await createProduct(t.app, { stock: 20 });
   const members = await createMembers(t.app, 12);
-  for (const [i, m] of members.entries()) {
-    const held = dataOf(
-      await t.gql(
-        PurchaseDocument,
-        { input: { productId: String(productId), idempotencyKey: `k${i}` } },
-        m.token,
-      ),
-    ).purchase;
-    if (held.__typename !== 'Reservation') throw new Error(held.__typename);
-    const paid = dataOf(await t.gql(PayDocument, { input: { reservationId: held.id } }, m.token));
-    expect(paid.pay.__typename).toBe('Payment');
-  }
+  for (const m of members) await buyAndPay(t, m, productId);
   // The fast path sends most events at once; one it leaves to the outbox (its sender was busy,
   // e.g. still creating the topics) goes with the relay, run here.
   await waitFor(
@@ -119,19 +107,7 @@ it('paid events Kafka acknowledged but the order writer never read are sent agai
 it('a paid event that is sent again and still does not become an order is refunded, not sent every pass', async () => {
   const productId = await createProduct(t.app, { stock: 3 });
   const [member] = await createMembers(t.app, 1);
-  const held = dataOf(
-    await t.gql(
-      PurchaseDocument,
-      { input: { productId: String(productId), idempotencyKey: 'poison' } },
-      member.token,
-    ),
-  ).purchase;
-  if (held.__typename !== 'Reservation') throw new Error(held.__typename);
-  const paid = dataOf(
-    await t.gql(PayDocument, { input: { reservationId: held.id } }, member.token),
-  );
-  if (paid.pay.__typename !== 'Payment') throw new Error(paid.pay.__typename);
-  const paymentId = paid.pay.id;
+  const { id: paymentId } = await buyAndPay(t, member, productId);
   await waitFor(
     async () => {
       await t.app.services.paymentEvents.relay();

@@ -4,15 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '../../src/entities/user.entity';
 import { DiscrepancyKind } from '../../src/services/payments/audit.service';
-import { Order } from '../../src/entities/order.entity';
-import { PayDocument, PaymentAuditDocument, PurchaseDocument } from '../graphql/generated';
+import { PaymentAuditDocument } from '../graphql/generated';
 import { expectCleanAudit } from '../helpers/audit';
 import { dataOf, errorCode } from '../helpers/gql-client';
 import { createMember } from '../helpers/members';
 import { insertOrder } from '../helpers/orders';
-import { createMembers, createProduct, type Member } from '../helpers/sale-fixtures';
+import { createMembers, createProduct, paidOrder } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { waitFor } from '../helpers/wait-for';
 
 let t: TestApp;
 
@@ -22,27 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
 });
-
-/** A real purchase, payment and order; its ids. */
-async function paidOrder(member: Member, productId: number) {
-  const r = dataOf(
-    await t.gql(
-      PurchaseDocument,
-      { input: { productId: String(productId), idempotencyKey: randomUUID() } },
-      member.token,
-    ),
-  ).purchase;
-  if (r.__typename !== 'Reservation') throw new Error(r.__typename);
-  const pay = dataOf(
-    await t.gql(PayDocument, { input: { reservationId: r.id } }, member.token),
-  ).pay;
-  if (pay.__typename !== 'Payment') throw new Error(pay.__typename);
-  const order = await waitFor(
-    async () => (await t.app.orm.em.fork().findOne(Order, { paymentId: pay.id })) ?? undefined,
-    { what: 'the order', timeoutMs: 30_000 },
-  );
-  return { reservationId: r.id, paymentId: pay.id, amount: pay.amount, orderId: order.id };
-}
 
 /** The audit command on this file's state: exit code and output. */
 function auditCommand(): Promise<{ code: number | null; out: string }> {
@@ -65,7 +42,7 @@ describe('payment audit', () => {
   it('reports nothing for real sales, and each planted kind of discrepancy', async () => {
     const productId = await createProduct(t.app, { stock: 20, price: 1200 });
     const members = await createMembers(t.app, 3);
-    const [a, b, c] = await Promise.all(members.map((m) => paidOrder(m, productId)));
+    const [a, b, c] = await Promise.all(members.map((m) => paidOrder(t, m, productId)));
     const clean = await expectCleanAudit(t.app);
     expect(clean).toMatchObject({ charges: 3, orders: 3, refunds: 0 });
     expect((await auditCommand()).code).toBe(0);

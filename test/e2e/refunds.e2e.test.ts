@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Env } from '../../src/config';
-import { Order } from '../../src/entities/order.entity';
 import {
   CancelOrderDocument,
   OrderPaymentDocument,
-  PayDocument,
-  PurchaseDocument,
   RequestReturnDocument,
 } from '../graphql/generated';
 import { expectCleanAudit } from '../helpers/audit';
@@ -16,7 +13,7 @@ import {
   createProduct,
   durableState,
   liveStock,
-  type Member,
+  paidOrder,
 } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -68,32 +65,6 @@ const paymentRow = async (id: string): Promise<PaymentRow> =>
       )
   )[0];
 
-/** Buys `quantity` units through the API and waits for the order the worker writes. */
-async function paidOrder(member: Member, productId: number, quantity: number) {
-  const r = dataOf(
-    await t.gql(
-      PurchaseDocument,
-      {
-        input: { productId: String(productId), quantity, idempotencyKey: `k${Math.random()}` },
-      },
-      member.token,
-    ),
-  ).purchase;
-  if (r.__typename !== 'Reservation') throw new Error(r.__typename);
-  const pay = dataOf(
-    await t.gql(PayDocument, { input: { reservationId: r.id } }, member.token),
-  ).pay;
-  if (pay.__typename !== 'Payment') throw new Error(pay.__typename);
-  const order = await waitFor(
-    async () => (await t.app.orm.em.fork().findOne(Order, { paymentId: pay.id })) ?? undefined,
-    {
-      what: 'the order',
-      timeoutMs: 30_000,
-    },
-  );
-  return { orderId: order.id, paymentId: pay.id, amount: pay.amount };
-}
-
 const refundsOf = async (paymentId: string) =>
   (await t.app.services.paymentProvider.refunds()).get(paymentId);
 
@@ -101,7 +72,7 @@ describe('refunds', () => {
   it('cancel: the refund is owed with the status change and given back once; the order shows it', async () => {
     const productId = await createProduct(t.app, { stock: 10, price: 700 });
     const [member] = await createMembers(t.app, 1);
-    const { orderId, paymentId, amount } = await paidOrder(member, productId, 3);
+    const { orderId, paymentId, amount } = await paidOrder(t, member, productId, { quantity: 3 });
     expect(amount).toBe(2100);
 
     const before = dataOf(await t.gql(OrderPaymentDocument, { id: String(orderId) }, member.token))
@@ -142,7 +113,7 @@ describe('refunds', () => {
   it('return: no refund while the return is requested, one refund once RETURNED', async () => {
     const productId = await createProduct(t.app, { stock: 5, price: 900 });
     const [member] = await createMembers(t.app, 1);
-    const { orderId, paymentId } = await paidOrder(member, productId, 1);
+    const { orderId, paymentId } = await paidOrder(t, member, productId, { quantity: 1 });
     const lifecycle = t.app.services.orderLifecycle;
     const later = (hours: number) => new Date(Date.now() + hours * 3600_000 + 60_000);
     expect(await lifecycle.applyDue(t.app.orm.em, later(1))).toBeGreaterThanOrEqual(1); // SHIPPING
@@ -172,8 +143,8 @@ describe('refunds', () => {
   it('a refund worker killed after the commit and before the provider call, or after the call: one refund each', async () => {
     const productId = await createProduct(t.app, { stock: 10, price: 500 });
     const members = await createMembers(t.app, 2);
-    const first = await paidOrder(members[0], productId, 1);
-    const second = await paidOrder(members[1], productId, 2);
+    const first = await paidOrder(t, members[0], productId, { quantity: 1 });
+    const second = await paidOrder(t, members[1], productId, { quantity: 2 });
     // No refund worker runs but the one the test kills.
     await w?.stop();
     w = undefined;

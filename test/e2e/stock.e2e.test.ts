@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '../../src/entities/user.entity';
 import { dataOf, errorCode, subscribe, subscribeErrorCode } from '../helpers/gql-client';
-import { createMembers, createProduct, waitForSubscribers } from '../helpers/sale-fixtures';
+import {
+  buyAndPay,
+  createMembers,
+  createProduct,
+  waitForSubscribers,
+} from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import {
   MyOrderPlacedDocument,
-  PayDocument,
   PurchaseDocument,
   ReservationByIdDocument,
   StockChangedDocument,
@@ -122,18 +126,7 @@ describe('live stock', () => {
     await waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${bob.id}`);
     const orderIds: string[] = [];
     for (const m of [alice, bob]) {
-      const r = dataOf(
-        await t.gql(
-          PurchaseDocument,
-          { input: { productId: String(productId), idempotencyKey: 'o' } },
-          m.token,
-        ),
-      ).purchase;
-      if (r.__typename !== 'Reservation') throw new Error('not reserved');
-      expect(
-        dataOf(await t.gql(PayDocument, { input: { reservationId: r.id } }, m.token)).pay
-          .__typename,
-      ).toBe('Payment');
+      const { reservation: r } = await buyAndPay(t, m, productId);
       const written = await waitFor(
         async () =>
           dataOf(await t.gql(ReservationByIdDocument, { id: r.id }, m.token)).reservation.orderId ??

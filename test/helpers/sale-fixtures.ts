@@ -3,9 +3,14 @@ import type { App } from '../../src/app';
 import type { Config } from '../../src/config';
 import { pubSubChannel } from '../../src/clients/pubsub';
 import { isCluster, keyNodes } from '../../src/clients/redis';
+import { Order } from '../../src/entities/order.entity';
 import { Product } from '../../src/entities/product.entity';
 import { createOrderWriter } from '../../src/workers/order-writer.worker';
 import { createPaymentRelay } from '../../src/workers/payment-relay.worker';
+import { PayDocument, PurchaseDocument, type PayMutation } from '../graphql/generated';
+import { dataOf } from './gql-client';
+import type { TestApp } from './test-app';
+import { waitFor } from './wait-for';
 
 // Buyers are ordinary verified members.
 export { createMembers, type Member } from './members';
@@ -96,6 +101,54 @@ export async function waitForSubscribers(app: App, routingKey: string, count = 1
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`no subscriber on ${channel}`);
+}
+
+export type PaidPayment = Extract<PayMutation['pay'], { __typename: 'Payment' }>;
+
+/**
+ * A member holds `quantity` (default 1) units of a product and pays for them, through the API;
+ * throws unless both succeed.
+ */
+export async function buyAndPay(
+  t: Pick<TestApp, 'gql'>,
+  member: { token: string },
+  productId: number | string,
+  options: { quantity?: number; idempotencyKey?: string } = {},
+): Promise<PaidPayment> {
+  const { quantity, idempotencyKey = randomUUID() } = options;
+  const held = dataOf(
+    await t.gql(
+      PurchaseDocument,
+      { input: { productId: String(productId), quantity, idempotencyKey } },
+      member.token,
+    ),
+  ).purchase;
+  if (held.__typename !== 'Reservation') throw new Error(`purchase: ${held.__typename}`);
+  const paid = dataOf(
+    await t.gql(PayDocument, { input: { reservationId: held.id } }, member.token),
+  ).pay;
+  if (paid.__typename !== 'Payment') throw new Error(`pay: ${paid.__typename}`);
+  return paid;
+}
+
+/** `buyAndPay`, then the order the order writer makes of it. */
+export async function paidOrder(
+  t: Pick<TestApp, 'gql' | 'app'>,
+  member: { token: string },
+  productId: number | string,
+  options: { quantity?: number } = {},
+): Promise<{ reservationId: string; paymentId: string; amount: number; orderId: number }> {
+  const payment = await buyAndPay(t, member, productId, options);
+  const order = await waitFor(
+    async () => (await t.app.orm.em.fork().findOne(Order, { paymentId: payment.id })) ?? undefined,
+    { what: 'the order', timeoutMs: 30_000 },
+  );
+  return {
+    reservationId: payment.reservation.id,
+    paymentId: payment.id,
+    amount: payment.amount,
+    orderId: order.id,
+  };
 }
 
 /** An order writer (not started) for a test's app, for tests that run the app without workers. */
