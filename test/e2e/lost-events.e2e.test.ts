@@ -34,22 +34,47 @@ afterAll(async () => {
 const sql = <T>(query: string, params: unknown[] = []) =>
   t.app.orm.em.fork().getConnection().execute<T[]>(query, params);
 
-it('paid events Kafka acknowledged but the order writer never read are sent again, once it has read past them', async () => {
-  const productId = await createProduct(t.app, { stock: 20 });
-  const members = await createMembers(t.app, 12);
-  for (const m of members) await buyAndPay(t, m, productId);
-  // The fast path sends most events at once; one it leaves to the outbox (its sender was busy,
-  // e.g. still creating the topics) goes with the relay, run here.
+/**
+ * Waits for Kafka to acknowledge the events of payments `ids`. The fast path sends most at once;
+ * one it leaves to the outbox (its sender was busy, e.g. still creating the topics) goes with the
+ * relay, run here.
+ */
+async function acknowledged(ids: string[]): Promise<void> {
   await waitFor(
     async () => {
       await t.app.services.paymentEvents.relay();
       const [row] = await sql<{ n: number }>(
-        "select count(*) as n from payments where status = 'PAID' and published_at is not null",
+        `select count(*) as n from payments
+         where id in (${ids.map(() => '?').join(',')}) and published_at is not null`,
+        ids,
       );
-      return Number(row.n) === 12;
+      return Number(row.n) === ids.length;
     },
     { timeoutMs: 30_000, what: 'every payment event acknowledged' },
   );
+}
+
+/** Runs `work` while an order writer, a payment relay and the lost-event check run. */
+async function withWorkers<T>(work: () => Promise<T>): Promise<T> {
+  const workers = [
+    orderWriterOf(t),
+    paymentRelayOf(t, 100),
+    createLostEventCheck({ config: t.config, services: t.app.services, logger: t.app.logger }),
+  ];
+  for (const w of workers) await w.start();
+  try {
+    return await work();
+  } finally {
+    for (const w of workers.reverse()) await w.stop();
+  }
+}
+
+it('paid events Kafka acknowledged but the order writer never read are sent again, once it has read past them', async () => {
+  const productId = await createProduct(t.app, { stock: 20 });
+  const members = await createMembers(t.app, 12);
+  const paid: string[] = [];
+  for (const m of members) paid.push((await buyAndPay(t, m, productId)).id);
+  await acknowledged(paid);
 
   // Events lost after Kafka acknowledged them: the busiest partition's records are deleted.
   const topic = topicName(t.config.kafka, KAFKA_TOPICS.paymentCompleted);
@@ -69,17 +94,7 @@ it('paid events Kafka acknowledged but the order writer never read are sent agai
   expect(await t.app.services.lostPaymentEvents.check()).toBe(0);
   expect(await t.app.services.lostPaymentEvents.check()).toBe(0);
 
-  const writer = orderWriterOf(t);
-  const relay = paymentRelayOf(t, 100);
-  const check = createLostEventCheck({
-    config: t.config,
-    services: t.app.services,
-    logger: t.app.logger,
-  });
-  await writer.start();
-  await relay.start();
-  await check.start();
-  try {
+  await withWorkers(async () => {
     const done = await waitFor(
       async () => {
         const s = await durableState(t.app, productId);
@@ -97,28 +112,14 @@ it('paid events Kafka acknowledged but the order writer never read are sent agai
     });
     expect(await metricOf(t.url, 'payment_events_resent_total')).toBe(lost);
     await expectCleanAudit(t.app);
-  } finally {
-    await check.stop();
-    await relay.stop();
-    await writer.stop();
-  }
+  });
 }, 90_000);
 
 it('a paid event that is sent again and still does not become an order is refunded, not sent every pass', async () => {
   const productId = await createProduct(t.app, { stock: 3 });
   const [member] = await createMembers(t.app, 1);
   const { id: paymentId } = await buyAndPay(t, member, productId);
-  await waitFor(
-    async () => {
-      await t.app.services.paymentEvents.relay();
-      const [row] = await sql<{ published: number }>(
-        'select published_at is not null as published from payments where id = ?',
-        [paymentId],
-      );
-      return Number(row.published) === 1;
-    },
-    { timeoutMs: 30_000, what: 'the payment event acknowledged' },
-  );
+  await acknowledged([paymentId]);
   // Its event is lost, and the row no longer makes a readable one (no items): every event sent
   // from it is dead-lettered as malformed.
   const topic = topicName(t.config.kafka, KAFKA_TOPICS.paymentCompleted);
@@ -134,18 +135,8 @@ it('a paid event that is sent again and still does not become an order is refund
   const unplaceableBefore = (await metricOf(t.url, 'payments_unplaceable_total')) || 0;
   const deadBefore = (await t.app.services.deadLetters.list()).length;
 
-  const writer = orderWriterOf(t);
-  const relay = paymentRelayOf(t, 100);
-  const check = createLostEventCheck({
-    config: t.config,
-    services: t.app.services,
-    logger: t.app.logger,
-  });
-  await writer.start();
-  await relay.start();
-  await check.start();
-  try {
-    await waitFor(
+  await withWorkers(() =>
+    waitFor(
       async () => {
         const [row] = await sql<{ status: string }>('select status from payments where id = ?', [
           paymentId,
@@ -153,13 +144,9 @@ it('a paid event that is sent again and still does not become an order is refund
         return row.status === 'REFUNDING';
       },
       { timeoutMs: 60_000, what: 'the payment settled as unplaceable' },
-    );
-  } finally {
-    await check.stop();
-    await relay.stop();
-    await writer.stop();
-  }
-  // Sent again exactly once, dead-lettered each time it was read, then refunded and released.
+    ),
+  );
+  // Sent again exactly once (and dead-lettered as malformed), then refunded and released.
   expect(await metricOf(t.url, 'payment_events_resent_total')).toBe(resentBefore + 1);
   expect(await metricOf(t.url, 'payments_unplaceable_total')).toBe(unplaceableBefore + 1);
   expect((await t.app.services.deadLetters.list()).length).toBe(deadBefore + 1);
