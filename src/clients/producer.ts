@@ -69,7 +69,6 @@ export class KafkaSender {
   private connecting: Promise<Producer> | undefined;
   /** The last send queued: each send starts once the one before it has settled. */
   private tail: Promise<unknown> = Promise.resolve();
-  private unsettled = 0;
   private stopped = false;
 
   constructor(
@@ -80,19 +79,9 @@ export class KafkaSender {
   /** Sends `messages` to the registered `topic`; resolves once the broker has acknowledged all. */
   send(topic: KafkaTopic, messages: Message[]): Promise<void> {
     if (!messages.length) return Promise.resolve();
-    this.unsettled++;
-    const sent = this.tail
-      .then(() => this.sendNow(topic, messages))
-      .finally(() => {
-        this.unsettled--;
-      });
+    const sent = this.tail.then(() => this.sendNow(topic, messages));
     this.tail = sent.catch(() => undefined);
     return sent;
-  }
-
-  /** Sends queued or under way: more than one or two means the broker is slow or away. */
-  get backlog(): number {
-    return this.unsettled;
   }
 
   async stop(): Promise<void> {

@@ -35,8 +35,8 @@ interface ChangeRow {
 const BATCH_SIZE = 500;
 /** Changes made within this many milliseconds go to Kafka in one send. */
 const BATCH_MS = 10;
-/** Sends that may wait while the broker is slow or away; past this, new events wait in the outbox. */
-const MAX_BACKLOG = 4;
+/** Events held in memory at most while the broker is slow or away; newer ones wait in the outbox. */
+const MAX_HELD = 4 * BATCH_SIZE;
 
 const toMessage = (e: OrderStatusEventPayload) => ({
   key: String(e.orderId),
@@ -93,7 +93,7 @@ export class OrderStatusNotifier {
       rowId: (e) => e.changeId,
       batchMs: BATCH_MS,
       batchSize: BATCH_SIZE,
-      maxBacklog: MAX_BACKLOG,
+      maxHeld: MAX_HELD,
       logger: kafka.logger,
     });
   }
@@ -106,9 +106,9 @@ export class OrderStatusNotifier {
     this.fastPath.push(events);
   }
 
-  /** Sends queued or under way on this notifier's sender (at most `MAX_BACKLOG` from the fast path). */
-  get backlog(): number {
-    return this.fastPath.backlog;
+  /** Events the fast path holds in memory, waiting or being sent (at most `MAX_HELD`). */
+  get held(): number {
+    return this.fastPath.held;
   }
 
   /** Sends events whose history rows are still unpublished after the grace time; returns how many. */

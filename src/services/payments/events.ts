@@ -25,10 +25,10 @@ type OutboxRow = PaidPaymentRow & { attempts: number };
 const BATCH_MS = 50;
 const BATCH_SIZE = 500;
 /**
- * Sends the fast path may have queued on its sender. Past this, the broker is slow or away: a
- * batch stays in the outbox for the relay instead of waiting in memory.
+ * Events the fast path may hold in memory. Past this, the broker is slow or away: newer events
+ * stay in the outbox for the relay instead of waiting in memory.
  */
-const MAX_BACKLOG = 4;
+const MAX_HELD = 4 * BATCH_SIZE;
 
 /**
  * Sends `payment.completed` for payments marked PAID. The payment row is the durable record (the
@@ -36,7 +36,7 @@ const MAX_BACKLOG = 4;
  * `BATCH_MS`), and its row marked published when Kafka acknowledges it; a send that fails leaves
  * `published_at` null and `relay()` (the payment relay worker, on the shared outbox relay) sends
  * it again until Kafka acknowledges it, backing off between tries. While the broker is slow or
- * away (`MAX_BACKLOG` sends waiting), the fast path leaves new events to the relay too. (A lease
+ * away (`MAX_HELD` events in memory), the fast path leaves new events to the relay too. (A lease
  * that runs out during a send lets another relay send the rows again: the order writer dedupes
  * by payment id.)
  */
@@ -73,7 +73,7 @@ export class PaymentEventPublisher {
       rowId: (e) => e.paymentId,
       batchMs: BATCH_MS,
       batchSize: BATCH_SIZE,
-      maxBacklog: MAX_BACKLOG,
+      maxHeld: MAX_HELD,
       logger,
     });
   }
@@ -83,9 +83,9 @@ export class PaymentEventPublisher {
     this.fastPath.push([event]);
   }
 
-  /** This publisher's sends queued or under way (at most `MAX_BACKLOG` from the fast path). */
-  get backlog(): number {
-    return this.fastPath.backlog;
+  /** Events the fast path holds in memory, waiting or being sent (at most `MAX_HELD`). */
+  get held(): number {
+    return this.fastPath.held;
   }
 
   /** Sends paid payments whose event is unpublished and due; returns how many it sent. */
