@@ -136,8 +136,8 @@ describe('outbox relay', () => {
     const s = t.app.services;
     const claims: Record<string, Omit<ClaimOptions, 'limit'>> = {
       mail: s.mail.outbox,
-      'payment events': s.paymentEvents.outbox.source,
-      'order status events': s.orderStatus.outbox!.source,
+      'payment events': s.paymentEvents.outbox.relay.source,
+      'order status events': s.orderStatus.outbox.relay.source,
       refunds: s.refunds.outbox.source,
       'payment recovery': s.paymentRecovery.claim,
     };

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Kafka } from 'kafkajs';
-import { KafkaSender } from '../../clients/producer';
 import { KAFKA_TOPICS } from '../../clients/topics';
 import type { AppPubSub } from '../../clients/pubsub';
 import type { Config } from '../../config';
@@ -8,8 +7,7 @@ import type { OrderStatus } from '../../entities/order.entity';
 import type { Logger } from '../../logger';
 import type { OrderStatusEventPayload } from '../../schema/order.events';
 import { topicFor } from '../../schema/topics';
-import { OutboxFastPath } from '../common/outbox-fast-path';
-import { OutboxRelay } from '../common/outbox-relay';
+import { KafkaOutbox } from '../common/kafka-outbox';
 
 /** Where `order.status-changed` events go: Kafka (keyed by order id) and the outbox rows. */
 export interface OrderStatusKafkaOptions {
@@ -35,8 +33,6 @@ interface ChangeRow {
 const BATCH_SIZE = 500;
 /** Changes made within this many milliseconds go to Kafka in one send. */
 const BATCH_MS = 10;
-/** Events held in memory at most while the broker is slow or away; newer ones wait in the outbox. */
-const MAX_HELD = 4 * BATCH_SIZE;
 
 const toMessage = (e: OrderStatusEventPayload) => ({
   key: String(e.orderId),
@@ -50,25 +46,25 @@ const toMessage = (e: OrderStatusEventPayload) => ({
  *
  * Pub/sub is awaited. Kafka is at-least-once through an outbox: every history row starts with
  * `publishedAt` null; its event is sent at once by the outbox's fast path (in order, batched) and
- * the row marked once the broker has acknowledged it. `relayPending` (run by the order scheduler,
- * on the shared outbox relay) sends rows a crash, a failed send or a broker outage left unmarked
+ * the row marked once the broker has acknowledged it (a `KafkaOutbox`). `relayPending` (run by the
+ * order scheduler) sends rows a crash, a failed send or a broker outage left unmarked
  * once they are `relayAfterMs` old. Consumers deduplicate by `changeId`.
  */
 export class OrderStatusNotifier {
-  private readonly sender: KafkaSender;
-  readonly outbox: OutboxRelay<ChangeRow>;
-  private readonly fastPath: OutboxFastPath<OrderStatusEventPayload>;
+  readonly outbox: KafkaOutbox<ChangeRow, OrderStatusEventPayload>;
 
   constructor(
     private readonly pubSub: AppPubSub,
     private readonly kafka: OrderStatusKafkaOptions,
   ) {
-    this.sender = new KafkaSender(kafka.kafka, kafka.config);
     const graceUs = Math.round((kafka.relayAfterMs ?? 5000) * 1000);
-    this.outbox = new OutboxRelay<ChangeRow>(
-      kafka.em,
-      {
-        name: KAFKA_TOPICS.orderStatusChanged,
+    this.outbox = new KafkaOutbox({
+      kafka: kafka.kafka,
+      config: kafka.config,
+      em: kafka.em,
+      logger: kafka.logger,
+      topic: KAFKA_TOPICS.orderStatusChanged,
+      rows: {
         table: 'order_status_changes',
         columns: 'id, order_id, `from`, `to`, `at`, actor, attempts',
         pending: 'published_at is null',
@@ -76,25 +72,15 @@ export class OrderStatusNotifier {
         due: `recorded_at <= now(3) - interval ${graceUs} microsecond
           and (next_attempt_at is null or next_attempt_at <= now(3))`,
         orderBy: 'recorded_at, id',
-        limit: BATCH_SIZE,
         leaseMs: 30_000,
         backoff: { baseMs: 500, maxMs: 5_000 },
         delivered: 'published_at = now(3)',
-        mode: 'batch',
-        deliver: (rows) => this.deliver(rows),
       },
-      kafka.logger,
-    );
-    this.fastPath = new OutboxFastPath({
-      outbox: this.outbox,
-      sender: this.sender,
-      topic: KAFKA_TOPICS.orderStatusChanged,
+      eventsOf: (rows) => this.eventsOf(rows),
       encode: toMessage,
       rowId: (e) => e.changeId,
       batchMs: BATCH_MS,
       batchSize: BATCH_SIZE,
-      maxHeld: MAX_HELD,
-      logger: kafka.logger,
     });
   }
 
@@ -103,12 +89,12 @@ export class OrderStatusNotifier {
     await Promise.all(
       events.map((e) => this.pubSub.publishNow(topicFor('ORDER_STATUS_CHANGED', e.userId), e)),
     );
-    this.fastPath.push(events);
+    this.outbox.push(events);
   }
 
-  /** Events the fast path holds in memory, waiting or being sent (at most `MAX_HELD`). */
+  /** Events the fast path holds in memory, waiting or being sent. */
   get held(): number {
-    return this.fastPath.held;
+    return this.outbox.held;
   }
 
   /** Sends events whose history rows are still unpublished after the grace time; returns how many. */
@@ -117,13 +103,12 @@ export class OrderStatusNotifier {
   }
 
   /** Sends what the fast path holds and waits for the sends under way, then disconnects. */
-  async close(): Promise<void> {
-    await this.fastPath.stop();
-    await this.sender.stop();
+  close(): Promise<void> {
+    return this.outbox.stop();
   }
 
-  /** The relay's delivery: the rows' events, with their orders' owners. */
-  private async deliver(rows: ChangeRow[]): Promise<void> {
+  /** The events of rows the relay claimed, with their orders' owners. */
+  private async eventsOf(rows: ChangeRow[]): Promise<OrderStatusEventPayload[]> {
     const orderIds = [...new Set(rows.map((r) => r.order_id))];
     const owners = await this.kafka.em
       .fork()
@@ -133,19 +118,14 @@ export class OrderStatusNotifier {
         orderIds,
       );
     const ownerOf = new Map(owners.map((o) => [Number(o.id), Number(o.user_id)]));
-    await this.sender.send(
-      KAFKA_TOPICS.orderStatusChanged,
-      rows
-        .map((row) => ({
-          orderId: Number(row.order_id),
-          userId: ownerOf.get(Number(row.order_id))!,
-          from: row.from ?? null,
-          to: row.to,
-          at: new Date(row.at).toISOString(),
-          changeId: Number(row.id),
-          actor: row.actor,
-        }))
-        .map(toMessage),
-    );
+    return rows.map((row) => ({
+      orderId: Number(row.order_id),
+      userId: ownerOf.get(Number(row.order_id))!,
+      from: row.from ?? null,
+      to: row.to,
+      at: new Date(row.at).toISOString(),
+      changeId: Number(row.id),
+      actor: row.actor,
+    }));
   }
 }
