@@ -168,6 +168,28 @@ async function blast(bodies: { body: string; token: string }[], via = agent) {
 
 type Blast = Awaited<ReturnType<typeof blast>>;
 
+/**
+ * What bounds a pay round. Each client pays one reservation at a time, so a round runs at
+ * clients ÷ cycle, and a cycle is the provider's latency plus our own time (the server's steps
+ * and their queueing, and the client's): `ceilingRps` is the rate with no time of our own.
+ * `apiCoreBusy` is the API process's share of one core, `machineBusy` the machine's share of all
+ * its cores, during the blast.
+ */
+function payLimits(pay: Blast, clients: number) {
+  const latencyMs = config.payment.latencyMs;
+  const cycleMs = (clients * 1000) / pay.rps;
+  const busy = (cpuMs: number, cores = 1) => Number(((cpuMs * pay.rps) / 1000 / cores).toFixed(2));
+  return {
+    clients,
+    cycleMs: Number(cycleMs.toFixed(1)),
+    providerLatencyMs: latencyMs,
+    ownMs: Number((cycleMs - latencyMs).toFixed(1)),
+    ceilingRps: latencyMs > 0 ? Math.round((clients * 1000) / latencyMs) : null,
+    apiCoreBusy: busy(pay.cpuMsPerRequest.api),
+    machineBusy: busy(pay.cpuMsPerRequest.machine, cpus().length),
+  };
+}
+
 /** The round with the median throughput. */
 function median(blasts: Blast[]): Blast {
   return [...blasts].sort((a, b) => a.rps - b.rps)[Math.floor(blasts.length / 2)];
@@ -496,6 +518,7 @@ async function main() {
         rps: pay2.rps,
         latencyMs: pay2.latencyMs,
         cpuMsPerRequest: pay2.cpuMsPerRequest,
+        limits: payLimits(pay2, CONNECTIONS),
       },
       ordersInMysql: lags.length,
       mysqlStockAfter: stock2,
@@ -513,6 +536,7 @@ async function main() {
         latencyMs: many.pay.latencyMs,
         ordersPerSecond: await ordersPerSecond(many.productId, many.paid),
         cpuMsPerPaidOrder: many.paidOrderCpu,
+        limits: payLimits(many.pay, MANY_CLIENTS),
       },
     },
     ...(redisCluster && { redisCluster }),
@@ -530,7 +554,15 @@ async function main() {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}\n` +
       `pay with ${MANY_CLIENTS} clients ${many.pay.rps}/s (${many.paid} paid, p50 ${many.pay.latencyMs.p50} ms), ` +
-      `${result.run2.payWithManyClients.ordersPerSecond} orders/s, machine CPU ms per paid order ${many.paidOrderCpu.machine}\nwrote ${file}`,
+      `${result.run2.payWithManyClients.ordersPerSecond} orders/s, machine CPU ms per paid order ${many.paidOrderCpu.machine}\n` +
+      [result.run2.pay.limits, result.run2.payWithManyClients.limits]
+        .map(
+          (l) =>
+            `pay cycle with ${l.clients} clients ${l.cycleMs} ms = provider ${l.providerLatencyMs} + ours ${l.ownMs} ` +
+            `(ceiling ${l.ceilingRps}/s); API core ${l.apiCoreBusy} busy, machine ${l.machineBusy}`,
+        )
+        .join('\n') +
+      `\nwrote ${file}`,
   );
   if (redisCluster)
     console.log(
