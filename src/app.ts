@@ -186,7 +186,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await Promise.all(workers.map((w) => w.stop()));
       services.stock.stop();
       await services.paymentEvents.stop();
-      await services.orderStatus.close().catch(() => undefined);
+      await services.orderStatus.outbox.stop().catch(() => undefined);
       await kafkaAdmin?.disconnect().catch(() => undefined);
       await pubSub.close().catch(() => undefined);
       await redis.quit().catch(() => undefined);

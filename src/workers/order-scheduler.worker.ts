@@ -20,8 +20,8 @@ export function createOrderSchedulerWorker({ config, services, logger }: WorkerD
     intervalMs,
     async () => {
       // The relay runs beside the status changes: a broker outage must not hold them up.
-      relaying ??= deps.notifier
-        .relayPending()
+      relaying ??= deps.notifier.outbox
+        .run()
         .catch((err: unknown) => log.warn({ err }, 'order.status-changed relay failed'))
         .finally(() => {
           relaying = undefined;

@@ -6,7 +6,7 @@ export function createPaymentRelay({ config, services, logger }: WorkerDeps): Wo
   return createPoller(
     'payment-relay',
     config.sale.outboxPollIntervalMs,
-    () => services.paymentEvents.relay(),
+    () => services.paymentEvents.run(),
     logger,
   );
 }

@@ -26,7 +26,7 @@ beforeAll(async () => {
     PAYMENT_LATENCY_MS: '0',
     PAYMENT_DECLINE_RATE: '0',
   });
-  await t.app.services.paymentEvents.relay(); // creates the topics
+  await t.app.services.paymentEvents.run(); // creates the topics
   producer = new KafkaSender(t.app.services.kafka, t.config.kafka);
 });
 afterAll(async () => {

@@ -42,7 +42,7 @@ const sql = <T>(query: string, params: unknown[] = []) =>
 async function acknowledged(ids: string[]): Promise<void> {
   await waitFor(
     async () => {
-      await t.app.services.paymentEvents.relay();
+      await t.app.services.paymentEvents.run();
       const [row] = await sql<{ n: number }>(
         `select count(*) as n from payments
          where id in (${ids.map(() => '?').join(',')}) and published_at is not null`,

@@ -21,7 +21,7 @@ let producer: KafkaSender;
 
 beforeAll(async () => {
   t = await startTestApp(__filename, { APP_ROLE: 'api' });
-  await t.app.services.paymentEvents.relay(); // creates the topics
+  await t.app.services.paymentEvents.run(); // creates the topics
   producer = new KafkaSender(t.app.services.kafka, t.config.kafka);
 });
 afterAll(async () => {

@@ -136,7 +136,7 @@ describe('outbox relay', () => {
     const s = t.app.services;
     const claims: Record<string, Omit<ClaimOptions, 'limit'>> = {
       mail: s.mail.outbox,
-      'payment events': s.paymentEvents.outbox.relay.source,
+      'payment events': s.paymentEvents.relay.source,
       'order status events': s.orderStatus.outbox.relay.source,
       refunds: s.refunds.outbox.source,
       'payment recovery': s.paymentRecovery.claim,

@@ -75,7 +75,7 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
         `update payments set next_attempt_at = now(3) - interval 1 second where published_at is null`,
       );
       let settled = false;
-      const sending = first.relay().finally(() => {
+      const sending = first.run().finally(() => {
         settled = true;
       });
       await waitFor(
@@ -95,7 +95,7 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
             `select id from payments where published_at is null for update nowait`,
           ),
         );
-      const secondSent = await second.relay();
+      const secondSent = await second.run();
       const stillSending = !settled;
       expect(await sending).toBe(0);
       // Only meaningful while the first send was still waiting for the broker; it waits seconds.
@@ -117,7 +117,7 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
     ).map(fromRow);
     let most = 0;
     for (let round = 0; round < 250; round++) {
-      for (const event of paidEvents) fast.enqueue(event);
+      fast.push(paidEvents);
       most = Math.max(most, fast.held);
       if (round % 25 === 0) await pause();
     }
@@ -137,7 +137,7 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
           actor: 'SYSTEM',
         })),
       );
-      most = Math.max(most, notifier.held);
+      most = Math.max(most, notifier.outbox.held);
       await pause();
     }
     expect(most).toBe(2000);

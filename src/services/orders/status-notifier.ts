@@ -15,7 +15,7 @@ export interface OrderStatusKafkaOptions {
   config: Config['kafka'];
   em: EntityManager;
   logger: Logger;
-  /** A history row still unpublished this long after it was written is sent again by `relayPending`. */
+  /** A history row still unpublished this long after it was written is sent again by the relay. */
   relayAfterMs?: number;
 }
 
@@ -46,7 +46,7 @@ const toMessage = (e: OrderStatusEventPayload) => ({
  *
  * Pub/sub is awaited. Kafka is at-least-once through an outbox: every history row starts with
  * `publishedAt` null; its event is sent at once by the outbox's fast path (in order, batched) and
- * the row marked once the broker has acknowledged it (a `KafkaOutbox`). `relayPending` (run by the
+ * the row marked once the broker has acknowledged it (`outbox`, a `KafkaOutbox`). Its `run` (by the
  * order scheduler) sends rows a crash, a failed send or a broker outage left unmarked
  * once they are `relayAfterMs` old. Consumers deduplicate by `changeId`.
  */
@@ -90,21 +90,6 @@ export class OrderStatusNotifier {
       events.map((e) => this.pubSub.publishNow(topicFor('ORDER_STATUS_CHANGED', e.userId), e)),
     );
     this.outbox.push(events);
-  }
-
-  /** Events the fast path holds in memory, waiting or being sent. */
-  get held(): number {
-    return this.outbox.held;
-  }
-
-  /** Sends events whose history rows are still unpublished after the grace time; returns how many. */
-  relayPending(limit = BATCH_SIZE): Promise<number> {
-    return this.outbox.run(limit);
-  }
-
-  /** Sends what the fast path holds and waits for the sends under way, then disconnects. */
-  close(): Promise<void> {
-    return this.outbox.stop();
   }
 
   /** The events of rows the relay claimed, with their orders' owners. */

@@ -24,19 +24,17 @@ const BATCH_MS = 50;
 const BATCH_SIZE = 500;
 
 /**
- * Sends `payment.completed` for payments marked PAID. The payment row is the durable record (the
- * outbox, a `KafkaOutbox`): a paid payment's event is sent at once (the fast path, batched over
- * `BATCH_MS`), and its row marked published when Kafka acknowledges it; a send that fails leaves
- * `published_at` null and `relay()` (the payment relay worker) sends it again until Kafka
- * acknowledges it, backing off between tries. While the broker is slow or away, the fast path
- * leaves new events to the relay too. (A lease that runs out during a send lets another relay
- * send the rows again: the order writer dedupes by payment id.)
+ * The outbox of `payment.completed`, for payments marked PAID: the payment row is the durable
+ * record. A paid payment's event is pushed at once (the fast path, batched over `BATCH_MS`), and
+ * its row marked published when Kafka acknowledges it; a send that fails leaves `published_at`
+ * null and `run()` (the payment relay worker) sends it again until Kafka acknowledges it, backing
+ * off between tries. While the broker is slow or away, the fast path leaves new events to the
+ * relay too. (A lease that runs out during a send lets another relay send the rows again: the
+ * order writer dedupes by payment id.)
  */
-export class PaymentEventPublisher {
-  readonly outbox: KafkaOutbox<OutboxRow, PaymentCompletedEvent>;
-
+export class PaymentEventPublisher extends KafkaOutbox<OutboxRow, PaymentCompletedEvent> {
   constructor(kafka: Kafka, em: EntityManager, config: Config, logger: Logger) {
-    this.outbox = new KafkaOutbox({
+    super({
       kafka,
       config: config.kafka,
       em,
@@ -57,24 +55,5 @@ export class PaymentEventPublisher {
       batchMs: BATCH_MS,
       batchSize: BATCH_SIZE,
     });
-  }
-
-  /** Queues the event of a just-recorded paid payment; sends are batched over a few milliseconds. */
-  enqueue(event: PaymentCompletedEvent): void {
-    this.outbox.push([event]);
-  }
-
-  /** Events the fast path holds in memory, waiting or being sent. */
-  get held(): number {
-    return this.outbox.held;
-  }
-
-  /** Sends paid payments whose event is unpublished and due; returns how many it sent. */
-  relay(limit = BATCH_SIZE): Promise<number> {
-    return this.outbox.run(limit);
-  }
-
-  stop(): Promise<void> {
-    return this.outbox.stop();
   }
 }

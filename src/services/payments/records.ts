@@ -62,7 +62,7 @@ export class PaymentRecords {
    */
   async markPaid(row: PaymentRow, paidAt: Date): Promise<boolean> {
     if (!(await this.paid.submit({ id: row.id, paidAt }))) return false;
-    this.events.enqueue(paymentCompleted({ ...row, paid_at: paidAt }));
+    this.events.push([paymentCompleted({ ...row, paid_at: paidAt })]);
     return true;
   }
 
