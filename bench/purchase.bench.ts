@@ -175,7 +175,7 @@ type Blast = Awaited<ReturnType<typeof blast>>;
  * `apiCoreBusy` is the API process's share of one core, `machineBusy` the machine's share of all
  * its cores, during the blast.
  */
-function payLimits(pay: Blast, clients: number) {
+function payLimits(pay: Blast, clients: number, timings: Record<keyof PayTimings, number>) {
   const latencyMs = config.payment.latencyMs;
   const cycleMs = (clients * 1000) / pay.rps;
   const busy = (cpuMs: number, cores = 1) => Number(((cpuMs * pay.rps) / 1000 / cores).toFixed(2));
@@ -184,10 +184,57 @@ function payLimits(pay: Blast, clients: number) {
     cycleMs: Number(cycleMs.toFixed(1)),
     providerLatencyMs: latencyMs,
     ownMs: Number((cycleMs - latencyMs).toFixed(1)),
+    // Inside the API: the pay operation (from Apollo's start to its answer) and its steps.
+    serverMs: timings.operation,
+    stepsMs: {
+      claim: timings.claim,
+      record: timings.record,
+      charge: timings.charge,
+      markPaid: timings.markPaid,
+      paidRow: timings.paidRow,
+    },
     ceilingRps: latencyMs > 0 ? Math.round((clients * 1000) / latencyMs) : null,
     apiCoreBusy: busy(pay.cpuMsPerRequest.api),
     machineBusy: busy(pay.cpuMsPerRequest.machine, cpus().length),
   };
+}
+
+/** The API's timings of `pay`: its steps (`payment_step_duration_seconds`) and the whole operation. */
+const PAY_TIMINGS = {
+  claim: 'payment_step_duration_seconds_{}{step="claim"}',
+  record: 'payment_step_duration_seconds_{}{step="record"}',
+  charge: 'payment_step_duration_seconds_{}{step="charge"}',
+  markPaid: 'payment_step_duration_seconds_{}{step="mark_paid"}',
+  paidRow: 'payment_step_duration_seconds_{}{step="paid_row"}',
+  operation: 'graphql_operation_duration_seconds_{}{operation="pay",type="mutation"}',
+};
+type PayTimings = Record<keyof typeof PAY_TIMINGS, { sum: number; count: number }>;
+
+/** Reads the API's `pay` timings from its `/metrics` (zero where a series is not there yet). */
+async function payTimings(): Promise<PayTimings> {
+  const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
+  const value = (series: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  };
+  return Object.fromEntries(
+    Object.entries(PAY_TIMINGS).map(([name, series]) => [
+      name,
+      { sum: value(series.replace('{}', 'sum')), count: value(series.replace('{}', 'count')) },
+    ]),
+  ) as PayTimings;
+}
+
+/** Mean milliseconds of each `pay` timing between two readings. */
+function meanMs(before: PayTimings, after: PayTimings) {
+  return Object.fromEntries(
+    Object.keys(PAY_TIMINGS).map((name) => {
+      const k = name as keyof PayTimings;
+      const count = after[k].count - before[k].count;
+      const ms = count > 0 ? ((after[k].sum - before[k].sum) * 1000) / count : 0;
+      return [name, Number(ms.toFixed(1))];
+    }),
+  ) as Record<keyof PayTimings, number>;
 }
 
 /** The round with the median throughput. */
@@ -376,6 +423,7 @@ async function main() {
     const held = await blast(purchase(productId));
     const started = performance.now();
     const cpuBefore = await cpuSnapshot();
+    const timingsBefore = await payTimings();
     const pay = await blast(
       held.results.map((r, i) => {
         const reservationId = JSON.parse(r.json).data?.purchase?.id as string;
@@ -386,6 +434,7 @@ async function main() {
       }),
       via,
     );
+    const timings = meanMs(timingsBefore, await payTimings());
     // Every pay that answered Payment has its order; one that failed (an error) has none.
     const paid = pay.results.filter(
       (p) => JSON.parse(p.json).data?.pay?.__typename === 'Payment',
@@ -401,6 +450,7 @@ async function main() {
       held,
       pay,
       paid,
+      timings,
       writeSeconds: (performance.now() - started) / 1000,
       // From the first pay to the last order row: the whole cost of a paid order, per process.
       paidOrderCpu: cpuPerRequest(cpuBefore, await cpuSnapshot(), Math.max(paid, 1)),
@@ -419,6 +469,7 @@ async function main() {
     held: run2,
     pay: pay2,
     paid: paid2,
+    timings: timings2,
     writeSeconds,
     paidOrderCpu,
   } = await payRound(agent);
@@ -518,7 +569,7 @@ async function main() {
         rps: pay2.rps,
         latencyMs: pay2.latencyMs,
         cpuMsPerRequest: pay2.cpuMsPerRequest,
-        limits: payLimits(pay2, CONNECTIONS),
+        limits: payLimits(pay2, CONNECTIONS, timings2),
       },
       ordersInMysql: lags.length,
       mysqlStockAfter: stock2,
@@ -536,7 +587,7 @@ async function main() {
         latencyMs: many.pay.latencyMs,
         ordersPerSecond: await ordersPerSecond(many.productId, many.paid),
         cpuMsPerPaidOrder: many.paidOrderCpu,
-        limits: payLimits(many.pay, MANY_CLIENTS),
+        limits: payLimits(many.pay, MANY_CLIENTS, many.timings),
       },
     },
     ...(redisCluster && { redisCluster }),
@@ -559,7 +610,10 @@ async function main() {
         .map(
           (l) =>
             `pay cycle with ${l.clients} clients ${l.cycleMs} ms = provider ${l.providerLatencyMs} + ours ${l.ownMs} ` +
-            `(ceiling ${l.ceilingRps}/s); API core ${l.apiCoreBusy} busy, machine ${l.machineBusy}`,
+            `(ceiling ${l.ceilingRps}/s); API core ${l.apiCoreBusy} busy, machine ${l.machineBusy}; ` +
+            `in the API ${l.serverMs} ms: ${Object.entries(l.stepsMs)
+              .map(([step, ms]) => `${step} ${ms}`)
+              .join(', ')}`,
         )
         .join('\n') +
       `\nwrote ${file}`,

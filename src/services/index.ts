@@ -86,6 +86,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     paymentProvider,
     paymentRecords,
     config,
+    metrics.registry,
     logger.child({ component: 'payments' }),
   );
   const paymentRecovery = new PaymentRecoveryService(

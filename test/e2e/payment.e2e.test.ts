@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { dataOf, subscribe } from '../helpers/gql-client';
+import { metricOf } from '../helpers/metrics';
 import {
+  buyAndPay,
   createMembers,
   createProduct,
   durableState,
@@ -262,5 +264,49 @@ describe('payment', () => {
       what: 'the order',
     });
     expect(await live(productId)).toBe(2);
+  });
+});
+
+describe('pay step timings', () => {
+  const STEPS = ['claim', 'record', 'charge', 'mark_paid', 'paid_row'];
+  const stepMetrics = () =>
+    Promise.all(
+      STEPS.map(async (step) => {
+        const of = async (kind: string) =>
+          (await metricOf(t.url, `payment_step_duration_seconds_${kind}{step="${step}"}`)) || 0;
+        return { count: await of('count'), sum: await of('sum') };
+      }),
+    );
+
+  it('times each completed step of pay in /metrics, the provider’s latency in the charge step', async () => {
+    const productId = await createProduct(t.app, { stock: 5 });
+    const members = await createMembers(t.app, 3);
+    const provider = t.app.services.paymentProvider;
+    const before = await stepMetrics();
+    provider.options.latencyMs = 200;
+    try {
+      await buyAndPay(t, members[0], productId);
+      await buyAndPay(t, members[1], productId);
+      provider.options.declineRate = 1;
+      const held = await reserve(productId, members[2].token, 1);
+      const { pay } = dataOf(
+        await t.gql(PayDocument, { input: { reservationId: held.id } }, members[2].token),
+      );
+      expect(pay.__typename).toBe('PaymentDeclinedError');
+    } finally {
+      provider.options.latencyMs = 0;
+      provider.options.declineRate = 0;
+    }
+    const after = await stepMetrics();
+    // A declined pay stops after its charge.
+    expect(Object.fromEntries(STEPS.map((s, i) => [s, after[i].count - before[i].count]))).toEqual({
+      claim: 3,
+      record: 3,
+      charge: 3,
+      mark_paid: 2,
+      paid_row: 2,
+    });
+    // Three charges of at least 200 ms each.
+    expect(after[2].sum - before[2].sum).toBeGreaterThanOrEqual(0.6);
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Histogram, type Registry } from 'prom-client';
 import type { Config } from '../../config';
 import { PaymentStatus } from '../../entities/payment.entity';
 import { NotFoundError } from '../../errors';
@@ -24,6 +25,10 @@ export type PayOutcome =
   | { kind: 'inProgress'; reservationId: string; paymentId: string }
   | { kind: 'expired'; reservationId: string; status: ReservationState };
 
+/** The steps of `pay`, as `payment_step_duration_seconds` labels them. */
+const STEPS = ['claim', 'record', 'charge', 'mark_paid', 'paid_row'] as const;
+type Step = (typeof STEPS)[number];
+
 /**
  * Pays a held reservation through the payment provider, without ever leaving a charge unrecorded:
  *
@@ -40,10 +45,15 @@ export type PayOutcome =
  * The rows of concurrent pays are written together (PaymentRecords' group commits). A crash or a
  * MySQL error between 2 and 4 leaves a PENDING row; PaymentRecoveryService settles it once its
  * `pay` cannot be in flight any more (`PAYMENT_RECOVERY_AFTER_SECONDS`).
+ *
+ * Each step's time, queueing included, is in `payment_step_duration_seconds{step}`: `claim`
+ * (0), `record` (1), `charge` (2), `mark_paid` (pay.lua) and `paid_row` (4). In a sale it shows
+ * which of Redis, MySQL and the provider a slow `pay` waits for.
  */
 export class PaymentService {
   private readonly recoveryAfterMs: number;
   private readonly claimLeaseMs: number;
+  private readonly steps: Record<Step, Histogram.Internal<'step'>>;
 
   constructor(
     private readonly store: SaleStore,
@@ -51,10 +61,23 @@ export class PaymentService {
     private readonly provider: PaymentProvider,
     private readonly records: PaymentRecords,
     settings: { payment: Config['payment'] },
+    registry: Registry,
     private readonly logger: Logger,
   ) {
     this.recoveryAfterMs = settings.payment.recoveryAfterSeconds * 1000;
     this.claimLeaseMs = settings.payment.claimLeaseSeconds * 1000;
+    const histogram = new Histogram({
+      name: 'payment_step_duration_seconds',
+      help: 'Time of each completed step of pay, waiting included: claim (pay-claim.lua), record (the PENDING row), charge (the provider), mark_paid (pay.lua), paid_row (PENDING to PAID)',
+      labelNames: ['step'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    // Children bound once: an observation then costs no label lookup.
+    this.steps = Object.fromEntries(STEPS.map((step) => [step, histogram.labels(step)])) as Record<
+      Step,
+      Histogram.Internal<'step'>
+    >;
   }
 
   async pay(userId: number, reservationId: string): Promise<PayOutcome> {
@@ -62,12 +85,14 @@ export class PaymentService {
     // (HELD → PAYING), and read, in one script call before anything is recorded or charged; a
     // concurrent pay is told so.
     const paymentId = randomUUID();
+    let started = performance.now();
     const claim = await this.reservations.claim(
       userId,
       reservationId,
       paymentId,
       this.claimLeaseMs,
     );
+    started = this.lap('claim', started);
     switch (claim.kind) {
       case 'claimed':
         break;
@@ -104,6 +129,7 @@ export class PaymentService {
       await this.reservations.unclaim(reservation, paymentId).catch(() => undefined);
       throw err;
     }
+    started = this.lap('record', started);
 
     // A charge that throws may or may not have taken money: the row stays PENDING, the claim
     // stays, and the recovery refunds it once the claim's lease and the hold are over.
@@ -112,6 +138,7 @@ export class PaymentService {
       userId,
       amount: reservation.totalAmount,
     });
+    started = this.lap('charge', started);
     if (!outcome.approved) {
       await this.reservations.release(reservation, 'DECLINED', false, paymentId);
       await this.records.settle(paymentId, PaymentStatus.DECLINED);
@@ -119,6 +146,7 @@ export class PaymentService {
     }
 
     const result = await this.store.reservations.markPaid(reservation, paymentId);
+    started = this.lap('mark_paid', started);
     if (result !== 'OK') {
       // The claim was broken (its lease ran out and the sweeper or recovery released it): this
       // charge is given back.
@@ -139,6 +167,7 @@ export class PaymentService {
         'paid payment not marked yet; the recovery completes it',
       );
     }
+    this.lap('paid_row', started);
 
     const paid: ReservationView = { ...reservation, status: 'PAID', paymentId };
     this.reservations.notify(paid);
@@ -147,6 +176,13 @@ export class PaymentService {
       payment: { id: paymentId, amount: row.amount, paidAt },
       reservation: paid,
     };
+  }
+
+  /** Records the time of a step that started at `since`; returns now, when the next one starts. */
+  private lap(step: Step, since: number): number {
+    const now = performance.now();
+    this.steps[step].observe((now - since) / 1000);
+    return now;
   }
 
   private async alreadyPaid(reservation: ReservationView): Promise<PayOutcome> {
