@@ -36,8 +36,8 @@ export interface KafkaOutboxOptions<Row extends OutboxRow, Event> {
  * - the fast path (`push`): the events of rows just committed are sent at once, batched, and the
  *   rows marked delivered when Kafka acknowledges them; past four batches held, the broker is slow
  *   or away and newer events are left to the relay;
- * - the relay (`relay`): a worker's pass that sends due rows still undelivered (a failed send, a
- *   crash, an outage), backing off between tries.
+ * - the relay (`relay`, one pass of it `run`): a worker's pass that sends due rows still
+ *   undelivered (a failed send, a crash, an outage), backing off between tries.
  * Consumers deduplicate: a row whose lease ran out during a send may be sent twice.
  */
 export class KafkaOutbox<Row extends OutboxRow, Event> {
