@@ -22,6 +22,7 @@ import { createConnection, type Connection, type RowDataPacket } from 'mysql2/pr
 import { ensureDatabase } from '../src/cli/database';
 import { createOrm, migrateUp } from '../src/clients/orm';
 import { createMemoryPubSub } from '../src/clients/pubsub';
+import { seriesValue } from '../src/http/metrics';
 import { loadConfig } from '../src/config';
 import { TokenService } from '../src/services/members/token.service';
 import { createBenchMembers, deleteBenchTopics, postGraphql, SERVER_NODE_FLAGS } from './fixtures';
@@ -181,7 +182,8 @@ type Blast = Awaited<ReturnType<typeof blast>>;
  * `apiCoreBusy` is the API process's share of one core, `machineBusy` the machine's share of all
  * its cores, during the blast.
  */
-function payLimits(pay: Blast, clients: number, timings: Record<keyof PayTimings, number>) {
+function payLimits(pay: Blast, clients: number, timings: ReturnType<typeof meanMs>) {
+  const { operation, ...stepsMs } = timings;
   const latencyMs = config.payment.latencyMs;
   const cycleMs = (clients * 1000) / pay.rps;
   const busy = (cpuMs: number, cores = 1) => Number(((cpuMs * pay.rps) / 1000 / cores).toFixed(2));
@@ -191,61 +193,51 @@ function payLimits(pay: Blast, clients: number, timings: Record<keyof PayTimings
     providerLatencyMs: latencyMs,
     ownMs: Number((cycleMs - latencyMs).toFixed(1)),
     // Inside the API: the pay operation (from Apollo's start to its answer) and its steps.
-    serverMs: timings.operation,
-    stepsMs: {
-      claim: timings.claim,
-      record: timings.record,
-      charge: timings.charge,
-      markPaid: timings.markPaid,
-      paidRow: timings.paidRow,
-    },
+    serverMs: operation,
+    stepsMs,
     ceilingRps: latencyMs > 0 ? Math.round((clients * 1000) / latencyMs) : null,
     apiCoreBusy: busy(pay.cpuMsPerRequest.api),
     machineBusy: busy(pay.cpuMsPerRequest.machine, cpus().length),
   };
 }
 
-/** The API's timings of `pay`: its steps (`payment_step_duration_seconds`) and the whole operation. */
+/** The API's timings of `pay`: its steps and the whole operation, as [histogram, labels]. */
 const PAY_TIMINGS = {
-  claim: 'payment_step_duration_seconds_{}{step="claim"}',
-  record: 'payment_step_duration_seconds_{}{step="record"}',
-  charge: 'payment_step_duration_seconds_{}{step="charge"}',
-  markPaid: 'payment_step_duration_seconds_{}{step="mark_paid"}',
-  paidRow: 'payment_step_duration_seconds_{}{step="paid_row"}',
-  operation: 'graphql_operation_duration_seconds_{}{operation="pay",type="mutation"}',
-};
-type PayTimings = Record<keyof typeof PAY_TIMINGS, { sum: number; count: number }>;
+  claim: ['payment_step_duration_seconds', 'step="claim"'],
+  record: ['payment_step_duration_seconds', 'step="record"'],
+  charge: ['payment_step_duration_seconds', 'step="charge"'],
+  markPaid: ['payment_step_duration_seconds', 'step="mark_paid"'],
+  paidRow: ['payment_step_duration_seconds', 'step="paid_row"'],
+  operation: ['graphql_operation_duration_seconds', 'operation="pay",type="mutation"'],
+} as const;
+type PayTiming = keyof typeof PAY_TIMINGS;
+type PayTimings = Record<PayTiming, { sum: number; count: number }>;
 
-/** Reads the API's `pay` timings from its `/metrics` (zero where a series is not there yet). */
+/** The sum and count of each `pay` timing in the API's `/metrics` now (zero before the first). */
 async function payTimings(): Promise<PayTimings> {
   const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
-  const value = (series: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line ? Number(line.slice(series.length + 1)) : 0;
-  };
   return Object.fromEntries(
-    Object.entries(PAY_TIMINGS).map(([name, series]) => [
-      name,
-      { sum: value(series.replace('{}', 'sum')), count: value(series.replace('{}', 'count')) },
-    ]),
+    Object.entries(PAY_TIMINGS).map(([name, [histogram, labels]]) => {
+      const read = (part: string) => seriesValue(text, `${histogram}_${part}{${labels}}`) ?? 0;
+      return [name, { sum: read('sum'), count: read('count') }];
+    }),
   ) as PayTimings;
 }
 
 /** Mean milliseconds of each `pay` timing between two readings. */
-function meanMs(before: PayTimings, after: PayTimings) {
+function meanMs(before: PayTimings, after: PayTimings): Record<PayTiming, number> {
   return Object.fromEntries(
-    Object.keys(PAY_TIMINGS).map((name) => {
-      const k = name as keyof PayTimings;
+    (Object.keys(PAY_TIMINGS) as PayTiming[]).map((k) => {
       const count = after[k].count - before[k].count;
       const ms = count > 0 ? ((after[k].sum - before[k].sum) * 1000) / count : 0;
-      return [name, Number(ms.toFixed(1))];
+      return [k, Number(ms.toFixed(1))];
     }),
-  ) as Record<keyof PayTimings, number>;
+  ) as Record<PayTiming, number>;
 }
 
-/** The round with the median throughput. */
-function median(blasts: Blast[]): Blast {
-  return [...blasts].sort((a, b) => a.rps - b.rps)[Math.floor(blasts.length / 2)];
+/** The item with the median `value` (the upper one of an even count). */
+function median<T>(items: T[], value: (item: T) => number): T {
+  return [...items].sort((a, b) => value(a) - value(b))[Math.floor(items.length / 2)];
 }
 
 /** The API process, plus (by default) a separate worker process as deployed: `api` and `worker` roles. */
@@ -417,9 +409,15 @@ async function main() {
     rounds.push({ typename, purchase: await blast(purchase(ratioProduct, `ratio${round}`)) });
   }
   const roundRatios = rounds.map((r) => r.purchase.rps / r.typename.rps);
-  const ratio = [...roundRatios].sort((a, b) => a - b)[Math.floor(rounds.length / 2)];
-  const typename = median(rounds.map((r) => r.typename));
-  const ratioPurchase = median(rounds.map((r) => r.purchase));
+  const ratio = median(roundRatios, (r) => r);
+  const typename = median(
+    rounds.map((r) => r.typename),
+    (b) => b.rps,
+  );
+  const ratioPurchase = median(
+    rounds.map((r) => r.purchase),
+    (b) => b.rps,
+  );
   /**
    * `MEMBERS` units of a new product, held one per member and then all paid at once through
    * `via`'s clients; resolves once every paid order has its row.
@@ -472,9 +470,7 @@ async function main() {
   };
   const payRounds: Awaited<ReturnType<typeof payRound>>[] = [];
   for (let round = 0; round < PAY_ROUNDS; round++) payRounds.push(await payRound(agent));
-  const middle = [...payRounds].sort((a, b) => a.pay.rps - b.pay.rps)[
-    Math.floor(payRounds.length / 2)
-  ];
+  const middle = median(payRounds, (r) => r.pay.rps);
   const {
     productId: p2,
     held: run2,

@@ -42,3 +42,12 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * The value of one series (`name` or `name{labels}`, exactly as exposed) in `/metrics` text;
+ * undefined when it is not there yet.
+ */
+export function seriesValue(exposition: string, series: string): number | undefined {
+  const line = exposition.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
