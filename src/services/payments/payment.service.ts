@@ -47,7 +47,7 @@ type Step = (typeof STEPS)[number];
  * `pay` cannot be in flight any more (`PAYMENT_RECOVERY_AFTER_SECONDS`).
  *
  * Each step's time, queueing included, is in `payment_step_duration_seconds{step}`: `claim`
- * (0), `record` (1), `charge` (2), `mark_paid` (pay.lua) and `paid_row` (4). In a sale it shows
+ * (0), `record` (1), `charge` (2), `mark_paid` (pay.lua, 3) and `paid_row` (4). In a sale it shows
  * which of Redis, MySQL and the provider a slow `pay` waits for.
  */
 export class PaymentService {
