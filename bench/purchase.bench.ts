@@ -8,7 +8,8 @@
  * (alternating rounds of each; the median of the rounds' ratios); then three rounds of 10,000
  * units that everyone buys and pays, reporting the median round's pay rate, paid → order lag and
  * orders/s; then 10,000 more units are paid by 512 clients at once instead of 128, to show the
- * server's pay rate when clients are not the limit.
+ * server's pay rate when clients are not the limit. Last, the floor of the 128-client round: the
+ * same pays against servers that only wait the provider's latency (bench/floor.ts).
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -240,29 +241,42 @@ function median<T>(items: T[], value: (item: T) => number): T {
   return [...items].sort((a, b) => value(a) - value(b))[Math.floor(items.length / 2)];
 }
 
-/** The API process, plus (by default) a separate worker process as deployed: `api` and `worker` roles. */
-async function startServer(extra: Record<string, string>): Promise<ChildProcess[]> {
+/**
+ * The API process, plus (by default) a separate worker process as deployed: `api` and `worker`
+ * roles. `nodeArgs` go before the app's script (the floor round preloads bench/floor.ts).
+ */
+async function startServer(
+  extra: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<ChildProcess[]> {
   const split = process.env.BENCH_SPLIT !== '0';
   const roles = split ? ['api', 'worker'] : ['all'];
   const children: ChildProcess[] = [];
   for (const [i, role] of roles.entries()) {
-    const child = spawn(
-      process.execPath,
-      [
-        ...SERVER_NODE_FLAGS,
-        ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=bench/results/prof'] : []),
-        join(__dirname, '../src/main.js'),
-      ],
-      {
-        env: { ...process.env, ...env, APP_ROLE: role, HTTP_PORT: String(PORT + i), ...extra },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
+    children.push(
+      await startProcess(
+        [
+          ...SERVER_NODE_FLAGS,
+          ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=bench/results/prof'] : []),
+          ...nodeArgs,
+          join(__dirname, '../src/main.js'),
+        ],
+        { APP_ROLE: role, HTTP_PORT: String(PORT + i), ...extra },
+      ),
     );
-    await waitReady(PORT + i);
-    children.push(child);
   }
   servers = children;
   return children;
+}
+
+/** A Node process with the benchmark's environment; resolves once it answers on its port. */
+async function startProcess(args: string[], extra: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, ...extra },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitReady(Number(extra.HTTP_PORT));
+  return child;
 }
 
 async function waitReady(port: number): Promise<void> {
@@ -418,6 +432,15 @@ async function main() {
     rounds.map((r) => r.purchase),
     (b) => b.rps,
   );
+  /** Each member's pay of the reservation its purchase in `held` answered. */
+  const payBodies = (held: Blast) =>
+    held.results.map((r, i) => {
+      const reservationId = JSON.parse(r.json).data?.purchase?.id as string;
+      return {
+        body: JSON.stringify({ query: PAY, variables: { input: { reservationId } } }),
+        token: members[i].token,
+      };
+    });
   /**
    * `MEMBERS` units of a new product, held one per member and then all paid at once through
    * `via`'s clients; resolves once every paid order has its row.
@@ -428,16 +451,7 @@ async function main() {
     const started = performance.now();
     const cpuBefore = await cpuSnapshot();
     const timingsBefore = await payTimings();
-    const pay = await blast(
-      held.results.map((r, i) => {
-        const reservationId = JSON.parse(r.json).data?.purchase?.id as string;
-        return {
-          body: JSON.stringify({ query: PAY, variables: { input: { reservationId } } }),
-          token: members[i].token,
-        };
-      }),
-      via,
-    );
+    const pay = await blast(payBodies(held), via);
     const timings = meanMs(timingsBefore, await payTimings());
     // Every pay that answered Payment has its order; one that failed (an error) has none.
     const paid = pay.results.filter(
@@ -491,6 +505,26 @@ async function main() {
   // The same again with more clients than pays the server has in flight.
   const many = await payRound(manyClients);
   await stopServer(server);
+
+  // ---- The floor of the 128-client pay round (bench/floor.ts): the same pays from the same
+  // clients, against servers that do nothing but wait the provider's latency. A warm-up blast,
+  // then `PAY_ROUNDS` measured ones; the median round's rate.
+  const floorRate = async (children: ChildProcess[]) => {
+    await blast(payBodies(middle.held));
+    const rounds: number[] = [];
+    for (let round = 0; round < PAY_ROUNDS; round++)
+      rounds.push((await blast(payBodies(middle.held))).rps);
+    await stopServer(children);
+    const rps = median(rounds, (r) => r);
+    return { rps, cycleMs: Number(((CONNECTIONS * 1000) / rps).toFixed(1)), rounds };
+  };
+  const floorScript = join(__dirname, 'floor.js');
+  const floors = {
+    // The load generator, HTTP and the timer alone.
+    httpServer: await floorRate([await startProcess([floorScript], { HTTP_PORT: String(PORT) })]),
+    // Every layer of a request to the API, with a pay that only waits.
+    api: await floorRate(await startServer({}, ['--require', floorScript])),
+  };
 
   // ---- Redis Cluster ÷ single Redis, with `-- --redis-cluster` (bench/redis-cluster.ts).
   const redisCluster = process.argv.includes(REDIS_CLUSTER_FLAG)
@@ -577,6 +611,8 @@ async function main() {
         latencyMs: pay2.latencyMs,
         cpuMsPerRequest: pay2.cpuMsPerRequest,
         limits: payLimits(pay2, CONNECTIONS, timings2),
+        // The same clients against servers whose pay only waits the provider's latency.
+        floors,
         // Every round, in order; the figures above are the median round's.
         rounds: await Promise.all(
           payRounds.map(async (r) => ({
@@ -636,6 +672,9 @@ async function main() {
               .join(', ')}`,
         )
         .join('\n') +
+      `\npay floor with ${CONNECTIONS} clients (a pay that only waits ${config.payment.latencyMs} ms): ` +
+      `bare HTTP server ${floors.httpServer.rps}/s (cycle ${floors.httpServer.cycleMs} ms), ` +
+      `the API ${floors.api.rps}/s (cycle ${floors.api.cycleMs} ms)` +
       `\nwrote ${file}`,
   );
   if (redisCluster)
