@@ -510,13 +510,20 @@ async function main() {
   // clients, against servers that do nothing but wait the provider's latency. A warm-up blast,
   // then `PAY_ROUNDS` measured ones; the median round's rate.
   const floorRate = async (children: ChildProcess[]) => {
+    servers = children; // the first is the one whose CPU is reported as the API's
     await blast(payBodies(middle.held));
-    const rounds: number[] = [];
+    const rounds: Blast[] = [];
     for (let round = 0; round < PAY_ROUNDS; round++)
-      rounds.push((await blast(payBodies(middle.held))).rps);
+      rounds.push(await blast(payBodies(middle.held)));
     await stopServer(children);
-    const rps = median(rounds, (r) => r);
-    return { rps, cycleMs: Number(((CONNECTIONS * 1000) / rps).toFixed(1)), rounds };
+    const { rps, cpuMsPerRequest } = median(rounds, (r) => r.rps);
+    return {
+      rps,
+      cycleMs: Number(((CONNECTIONS * 1000) / rps).toFixed(1)),
+      rounds: rounds.map((r) => r.rps),
+      serverCpuMsPerRequest: cpuMsPerRequest.api,
+      machineCpuMsPerRequest: cpuMsPerRequest.machine,
+    };
   };
   const floorScript = join(__dirname, 'floor.js');
   const floors = {
@@ -673,8 +680,8 @@ async function main() {
         )
         .join('\n') +
       `\npay floor with ${CONNECTIONS} clients (a pay that only waits ${config.payment.latencyMs} ms): ` +
-      `bare HTTP server ${floors.httpServer.rps}/s (cycle ${floors.httpServer.cycleMs} ms), ` +
-      `the API ${floors.api.rps}/s (cycle ${floors.api.cycleMs} ms)` +
+      `bare HTTP server ${floors.httpServer.rps}/s (cycle ${floors.httpServer.cycleMs} ms, its CPU ${floors.httpServer.serverCpuMsPerRequest} ms per request), ` +
+      `the API ${floors.api.rps}/s (cycle ${floors.api.cycleMs} ms, API CPU ${floors.api.serverCpuMsPerRequest} ms per request)` +
       `\nwrote ${file}`,
   );
   if (redisCluster)
