@@ -176,6 +176,9 @@ async function blast(bodies: { body: string; token: string }[], via = agent) {
 
 type Blast = Awaited<ReturnType<typeof blast>>;
 
+/** A client's milliseconds per request, when `clients` send one request at a time each and reach `rps`. */
+const cycleOf = (clients: number, rps: number) => (clients * 1000) / rps;
+
 /**
  * What bounds a pay round. Each client pays one reservation at a time, so a round runs at
  * clients ÷ cycle, and a cycle is the provider's latency plus our own time (the server's steps
@@ -186,7 +189,7 @@ type Blast = Awaited<ReturnType<typeof blast>>;
 function payLimits(pay: Blast, clients: number, timings: ReturnType<typeof meanMs>) {
   const { operation, ...stepsMs } = timings;
   const latencyMs = config.payment.latencyMs;
-  const cycleMs = (clients * 1000) / pay.rps;
+  const cycleMs = cycleOf(clients, pay.rps);
   const busy = (cpuMs: number, cores = 1) => Number(((cpuMs * pay.rps) / 1000 / cores).toFixed(2));
   return {
     clients,
@@ -519,7 +522,7 @@ async function main() {
     const { rps, cpuMsPerRequest } = median(rounds, (r) => r.rps);
     return {
       rps,
-      cycleMs: Number(((CONNECTIONS * 1000) / rps).toFixed(1)),
+      cycleMs: Number(cycleOf(CONNECTIONS, rps).toFixed(1)),
       rounds: rounds.map((r) => r.rps),
       serverCpuMsPerRequest: cpuMsPerRequest.api,
       machineCpuMsPerRequest: cpuMsPerRequest.machine,
