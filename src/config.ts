@@ -83,6 +83,8 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       loginPerAccount: e.RATE_LOGIN_PER_ACCOUNT,
       loginPerIp: e.RATE_LOGIN_PER_IP,
       loginWindowSeconds: e.RATE_LOGIN_WINDOW_SECONDS,
+      loginDelayBaseMs: e.RATE_LOGIN_DELAY_BASE_MS,
+      loginDelayMaxMs: e.RATE_LOGIN_DELAY_MAX_MS,
       signupPerIp: e.RATE_SIGNUP_PER_IP,
       signupWindowSeconds: e.RATE_SIGNUP_WINDOW_SECONDS,
       mailPerAccount: e.RATE_MAIL_PER_ACCOUNT,

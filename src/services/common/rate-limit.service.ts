@@ -2,9 +2,26 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisClient } from '../../clients/redis';
 import type { Config } from '../../config';
 import { RateLimitedError } from '../../errors';
+import { addressBucket } from '../../http/client-address';
 
 export type RateBucket =
-  'login:account' | 'login:ip' | 'signup:ip' | 'mail:account' | 'mail:ip' | 'reset:ip' | 'token:ip';
+  | 'login:account'
+  | 'login:pair'
+  | 'login:ip'
+  | 'signup:ip'
+  | 'mail:account'
+  | 'mail:ip'
+  | 'reset:ip'
+  | 'token:ip';
+
+/** Buckets keyed by a client address (or ending in one): an IPv6 client counts by its /64. */
+const PER_ADDRESS = new Set<RateBucket>([
+  'login:ip',
+  'signup:ip',
+  'mail:ip',
+  'reset:ip',
+  'token:ip',
+]);
 
 /**
  * Fixed-window counters in Redis (rate-limiter-flexible), shared by every API instance.
@@ -17,7 +34,10 @@ export class RateLimitService {
     const make = (name: string, points: number, duration: number) =>
       new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${name}`, points, duration });
     this.limiters = {
-      'login:account': make('login-account', limits.loginPerAccount, limits.loginWindowSeconds),
+      // A count of an account's failed logins from anywhere: it slows attempts, never refuses.
+      'login:account': make('login-account', Number.MAX_SAFE_INTEGER, limits.loginWindowSeconds),
+      // Failed logins on one account from one client address: this pair is what locks.
+      'login:pair': make('login-pair', limits.loginPerAccount, limits.loginWindowSeconds),
       'login:ip': make('login-ip', limits.loginPerIp, limits.loginWindowSeconds),
       'signup:ip': make('signup-ip', limits.signupPerIp, limits.signupWindowSeconds),
       'mail:account': make('mail-account', limits.mailPerAccount, limits.mailWindowSeconds),
@@ -29,7 +49,9 @@ export class RateLimitService {
 
   /** Counts one attempt against every given bucket; throws if any is over its limit. */
   async consume(...hits: [RateBucket, string][]): Promise<void> {
-    const results = await Promise.allSettled(hits.map(([b, key]) => this.limiters[b].consume(key)));
+    const results = await Promise.allSettled(
+      hits.map(([b, key]) => this.limiters[b].consume(this.key(b, key))),
+    );
     let waitMs = 0;
     for (const r of results) {
       if (r.status === 'fulfilled') continue;
@@ -50,8 +72,30 @@ export class RateLimitService {
     }
   }
 
+  /** Throws RATE_LIMITED when the bucket is already full, without counting an attempt. */
+  async check(bucket: RateBucket, key: string): Promise<void> {
+    const res = await this.limiters[bucket].get(this.key(bucket, key));
+    if (res && res.consumedPoints >= this.limiters[bucket].points) {
+      throw new RateLimitedError(res.msBeforeNext);
+    }
+  }
+
+  /** How many attempts the bucket holds now. */
+  async count(bucket: RateBucket, key: string): Promise<number> {
+    return (await this.limiters[bucket].get(this.key(bucket, key)))?.consumedPoints ?? 0;
+  }
+
+  /** Counts a failure against every given bucket, never throwing for a full one. */
+  async penalise(...hits: [RateBucket, string][]): Promise<void> {
+    await Promise.all(hits.map(([b, key]) => this.limiters[b].penalty(this.key(b, key), 1)));
+  }
+
   /** Forgets a bucket's count, e.g. an account's failed logins after a successful one. */
   async reset(bucket: RateBucket, key: string): Promise<void> {
-    await this.limiters[bucket].delete(key);
+    await this.limiters[bucket].delete(this.key(bucket, key));
+  }
+
+  private key(bucket: RateBucket, key: string): string {
+    return PER_ADDRESS.has(bucket) ? addressBucket(key) : key;
   }
 }

@@ -20,6 +20,15 @@ import { EmailTokens } from './email-tokens';
 import { hashToken, newToken } from './secrets';
 import { Sessions, type AuthTokens } from './sessions';
 import type { TokenService } from './token.service';
+import { LoginThrottle } from './login-throttle';
+import {
+  alreadyVerifiedMail,
+  noAccountMail,
+  resetMail,
+  signUpTakenMail,
+  verificationMail,
+  type AccountMail,
+} from './account-mails';
 
 export type { AuthTokens } from './sessions';
 
@@ -47,7 +56,7 @@ const INVALID_CREDENTIALS = 'Invalid email or password';
  */
 export class AuthService {
   constructor(
-    private readonly config: Pick<Config, 'auth'>,
+    private readonly config: Pick<Config, 'auth' | 'rateLimit'>,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly mail: MailService,
@@ -56,10 +65,12 @@ export class AuthService {
   ) {
     this.emailTokens = new EmailTokens(mail);
     this.sessions = new Sessions(config.auth, tokens);
+    this.throttle = new LoginThrottle(config.rateLimit, rateLimits);
   }
 
   private readonly emailTokens: EmailTokens;
   private readonly sessions: Sessions;
+  private readonly throttle: LoginThrottle;
 
   /**
    * Creates an unverified account and mails a verification link. For an address that already
@@ -94,18 +105,8 @@ export class AuthService {
   private async tellOwner(ctx: RequestContext, user: User): Promise<void> {
     // Over the limit, the mail is dropped rather than refused: a refusal would tell the caller.
     if (!(await this.rateLimits.tryConsume(['mail:account', accountKey(user, user.email)]))) return;
-    const signIn = this.mail.url('/');
     await ctx.em.transactional(async (em) => {
-      this.mail.enqueue(
-        em,
-        user.email,
-        'Someone tried to sign up with your email',
-        {
-          text: `Hello ${user.name},\n\nSomeone tried to create a Rocket Mart account with this address, which already has one. If it was you, log in, or ask for a password reset, at\n${signIn}\n\nOtherwise, ignore this mail.\n`,
-          html: `<p>Hello ${escapeHtml(user.name)},</p><p>Someone tried to create a Rocket Mart account with this address, which already has one. If it was you, <a href="${signIn}">log in</a>, or ask for a password reset there.</p><p>Otherwise, ignore this mail.</p>`,
-        },
-        new Date(Date.now() + this.config.auth.verifyTokenTtlHours * 3_600_000),
-      );
+      this.send(em, user.email, signUpTakenMail(user.name, this.mail.url('/')), this.verifyTtlMs);
     });
   }
 
@@ -120,16 +121,21 @@ export class AuthService {
     });
   }
 
-  /** Always succeeds, so it cannot tell which addresses have accounts. */
+  /**
+   * Always succeeds, so it cannot tell which addresses have accounts: every address gets the
+   * same work (expire older links, queue one mail), and a mail saying what applies to it.
+   */
   async resendVerificationEmail(ctx: RequestContext, rawEmail: string): Promise<void> {
     const email = normaliseEmail(rawEmail);
     const found = await ctx.em.findOne(User, { email });
     await this.rateLimits.consume(['mail:account', accountKey(found, email)], ['mail:ip', ctx.ip]);
     await ctx.em.transactional(async (em) => {
       const user = found && em.merge(found);
-      if (!user || user.emailVerifiedAt) return;
       await this.emailTokens.expire(em, user, EmailTokenPurpose.VERIFY_EMAIL);
-      this.issueVerification(em, user);
+      if (!user) this.send(em, email, noAccountMail(this.mail.url('/shop')), this.verifyTtlMs);
+      else if (user.emailVerifiedAt) {
+        this.send(em, email, alreadyVerifiedMail(user.name, this.mail.url('/')), this.verifyTtlMs);
+      } else this.issueVerification(em, user);
     });
   }
 
@@ -140,12 +146,14 @@ export class AuthService {
     const email = normaliseEmail(input.email);
     await this.rateLimits.consume(['login:ip', ctx.ip]);
     const user = await ctx.em.findOne(User, { email });
-    const account = accountKey(user, email);
-    await this.rateLimits.consume(['login:account', account]);
+    const attempt = await this.throttle.before(user, email, ctx.ip);
     const ok = await this.hasher.verify(user?.passwordHash, input.password);
-    if (!user || !ok) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    if (!user || !ok) {
+      await this.throttle.failed(attempt);
+      throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    }
+    await this.throttle.succeeded(attempt);
     if (!user.emailVerifiedAt) throw new EmailNotVerifiedError();
-    await this.rateLimits.reset('login:account', account);
     return ctx.em.transactional((em) => this.sessions.open(em, em.merge(user)));
   }
 
@@ -204,43 +212,39 @@ export class AuthService {
   ): Promise<User> {
     const user = await ctx.em.findOne(User, viewer.userId);
     if (!user) throw new NotFoundError('User', viewer.userId);
-    await this.rateLimits.consume(['login:account', accountKey(user, user.email)]);
+    const attempt = await this.throttle.before(user, user.email, ctx.ip);
     if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
+      await this.throttle.failed(attempt);
       throw new BadUserInputError('Current password is wrong', 'currentPassword');
     }
     user.passwordHash = await this.hasher.hash(input.newPassword);
     await ctx.em.flush();
+    await this.throttle.passwordChanged(user);
     await this.sessions.revokeAll(ctx.em, user.id, 'PASSWORD_CHANGED', viewer.sessionId);
     return user;
   }
 
-  /** Always succeeds, so it cannot tell which addresses have accounts. */
+  /** Always succeeds and does the same work for every address (see resendVerificationEmail). */
   async requestPasswordReset(ctx: RequestContext, rawEmail: string): Promise<void> {
     const email = normaliseEmail(rawEmail);
     const found = await ctx.em.findOne(User, { email });
     await this.rateLimits.consume(['reset:ip', ctx.ip], ['mail:account', accountKey(found, email)]);
+    const minutes = this.config.auth.resetTokenTtlMinutes;
     await ctx.em.transactional(async (em) => {
       const user = found && em.merge(found);
-      if (!user) return;
       await this.emailTokens.expire(em, user, EmailTokenPurpose.RESET_PASSWORD);
-      const { link, expiresAt } = this.emailTokens.issue(
+      if (!user) {
+        this.send(em, email, noAccountMail(this.mail.url('/shop')), minutes * 60_000);
+        return;
+      }
+      const { link } = this.emailTokens.issue(
         em,
         user,
         EmailTokenPurpose.RESET_PASSWORD,
-        this.config.auth.resetTokenTtlMinutes * 60_000,
+        minutes * 60_000,
         '/reset-password',
       );
-      const minutes = this.config.auth.resetTokenTtlMinutes;
-      this.mail.enqueue(
-        em,
-        user.email,
-        'Reset your Rocket Mart password',
-        {
-          text: `Hello ${user.name},\n\nReset your password here (valid for ${minutes} minutes):\n${link}\n\nIf you did not ask for this, ignore this mail.\n`,
-          html: `<p>Hello ${escapeHtml(user.name)},</p><p><a href="${link}">Reset your password</a> (valid for ${minutes} minutes).</p><p>If you did not ask for this, ignore this mail.</p>`,
-        },
-        expiresAt,
-      );
+      this.send(em, user.email, resetMail(user.name, link, minutes), minutes * 60_000);
     });
   }
 
@@ -262,30 +266,28 @@ export class AuthService {
       return row.user;
     });
     await this.sessions.revokeAll(ctx.em, user.id, 'PASSWORD_RESET');
+    await this.throttle.passwordChanged(user);
     return user;
   }
 
+  private get verifyTtlMs(): number {
+    return this.config.auth.verifyTokenTtlHours * 3_600_000;
+  }
+
   private issueVerification(em: EntityManager, user: User): void {
-    const { link, expiresAt } = this.emailTokens.issue(
+    const { link } = this.emailTokens.issue(
       em,
       user,
       EmailTokenPurpose.VERIFY_EMAIL,
-      this.config.auth.verifyTokenTtlHours * 3_600_000,
+      this.verifyTtlMs,
       '/verify-email',
     );
-    this.mail.enqueue(
-      em,
-      user.email,
-      'Verify your Rocket Mart email',
-      {
-        text: `Welcome to Rocket Mart, ${user.name}!\n\nConfirm your email address:\n${link}\n\nThe link works once, for ${this.config.auth.verifyTokenTtlHours} hours.\n`,
-        html: `<p>Welcome to Rocket Mart, ${escapeHtml(user.name)}!</p><p><a href="${link}">Confirm your email address</a></p><p>The link works once, for ${this.config.auth.verifyTokenTtlHours} hours.</p>`,
-      },
-      expiresAt,
-    );
+    const mail = verificationMail(user.name, link, this.config.auth.verifyTokenTtlHours);
+    this.send(em, user.email, mail, this.verifyTtlMs);
   }
-}
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  private send(em: EntityManager, to: string, mail: AccountMail, ttlMs: number): void {
+    const { subject, ...body } = mail;
+    this.mail.enqueue(em, to, subject, body, new Date(Date.now() + ttlMs));
+  }
 }

@@ -50,7 +50,12 @@ export class EmailTokens {
     return row;
   }
 
-  async expire(em: EntityManager, user: User, purpose: EmailTokenPurpose) {
-    await em.nativeUpdate(EmailToken, { user, purpose, usedAt: null }, { usedAt: new Date() });
+  /** Marks the member's open tokens used; for no member, the same statement matches nothing. */
+  async expire(em: EntityManager, user: User | null, purpose: EmailTokenPurpose) {
+    await em.nativeUpdate(
+      EmailToken,
+      { user: user?.id ?? 0, purpose, usedAt: null },
+      { usedAt: new Date() },
+    );
   }
 }
