@@ -2,14 +2,19 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { createOrm } from '../clients/orm';
-import { Role, User } from '../entities/user.entity';
-import { PasswordHasher } from '../services/members/password-hasher';
+import { createPubSub } from '../clients/pubsub';
+import { createRedis } from '../clients/redis';
+import { makeAdmin } from '../services/members/admin-accounts';
 import { normaliseEmail } from '../services/members/auth.service';
+import { PasswordHasher } from '../services/members/password-hasher';
+import { Sessions } from '../services/members/sessions';
+import { TokenService } from '../services/members/token.service';
 
-const USAGE = `usage: npm run create-admin -- --email admin@example.com [--name "Shop Admin"]
-  The password comes from ADMIN_PASSWORD (or --password); 8 to 128 characters.
-  An existing account with that email is promoted to ADMIN (its password is then left alone
-  unless a password is given).`;
+const USAGE = `usage: ADMIN_PASSWORD=… npm run create-admin -- --email admin@example.com [--name "Shop Admin"]
+  The password comes from ADMIN_PASSWORD only (8 to 128 characters), never from the command line.
+  An existing verified account is promoted to ADMIN and keeps its password. An unverified one
+  is promoted only with ADMIN_PASSWORD, which replaces its password. Promotion ends the
+  account's sessions.`;
 
 /** Creates an ADMIN account (verified), or promotes an existing one. Admins never sign up. */
 async function main() {
@@ -17,7 +22,6 @@ async function main() {
     options: {
       email: { type: 'string' },
       name: { type: 'string', default: 'Administrator' },
-      password: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -26,35 +30,33 @@ async function main() {
     process.exit(values.help ? 0 : 2);
   }
   const email = normaliseEmail(values.email);
-  const password = values.password ?? process.env.ADMIN_PASSWORD;
+  const password = process.env.ADMIN_PASSWORD || undefined;
   if (password !== undefined && (password.length < 8 || password.length > 128)) {
     throw new Error('the password must be 8 to 128 characters');
   }
 
   const config = loadConfig();
   const orm = await createOrm(config.mysql);
+  const redis = createRedis(config.redis);
+  const pubSub = createPubSub(config.redis);
   try {
-    const em = orm.em.fork();
+    await redis.connect();
+    const sessions = new Sessions(config.auth, new TokenService(config.auth, redis, pubSub));
     const hasher = new PasswordHasher(config.auth.argon2);
-    let user = await em.findOne(User, { email });
-    if (user) {
-      user.role = Role.ADMIN;
-      user.emailVerifiedAt ??= new Date();
-      if (password) user.passwordHash = await hasher.hash(password);
-      console.log(`promoted ${email} to ADMIN`);
-    } else {
-      if (!password) throw new Error('set ADMIN_PASSWORD (or --password) for a new admin');
-      user = em.create(User, {
-        email,
-        name: values.name!,
-        passwordHash: await hasher.hash(password),
-        role: Role.ADMIN,
-        emailVerifiedAt: new Date(),
-      });
-      console.log(`created ADMIN ${email}`);
+    const outcome = await makeAdmin(orm.em.fork(), hasher, sessions, {
+      email,
+      name: values.name!,
+      password,
+    });
+    const { user } = outcome;
+    const state = `signed up ${user.createdAt.toISOString()}, verified ${user.emailVerifiedAt?.toISOString()}`;
+    if (outcome.action === 'created') console.log(`created ADMIN ${email} (${state})`);
+    else {
+      console.log(`promoted ${email} to ADMIN (${state}); ended ${outcome.endedSessions} sessions`);
     }
-    await em.flush();
   } finally {
+    await pubSub.close();
+    redis.disconnect();
     await orm.close(true);
   }
 }
