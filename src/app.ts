@@ -92,6 +92,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
               // The API writes what Kafka must carry to outboxes and rides out a broker outage;
               // only the workers that consume from it need it to be ready.
               optional: config.role === 'api',
+              // A Kafka admin round trip is dear: probes in between see the last result.
+              cacheMs: 5000,
               check: async () => {
                 kafkaAdmin ??= kafka.admin();
                 await kafkaAdmin.connect();

@@ -4,10 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -22,13 +19,10 @@ import { compileTrust, createClientAddress, type ClientAddress } from './client-
 import { responseDeadline } from './execution-deadline';
 import type { OperationGuard } from './operation-guard';
 import type { Metrics } from './metrics';
+import { readinessRoute, type ReadinessCheck } from './readiness';
+import { landingPage, securityHeaders } from './security-headers';
 
-export interface ReadinessCheck {
-  name: string;
-  check: () => Promise<unknown>;
-  /** Reported but not required: the instance stays ready while it is down. */
-  optional?: boolean;
-}
+export type { ReadinessCheck } from './readiness';
 
 export interface HttpDeps {
   config: Config;
@@ -90,14 +84,6 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return given !== undefined && timingSafeEqual(a, b);
 }
 
-const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([
-    p,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms),
-    ),
-  ]);
-
 /**
  * One HTTP server and port: GraphQL over HTTP and (src/realtime) websockets on `/graphql`,
  * `/healthz`, `/readyz` and `/metrics`. `stop` closes websockets, then drains HTTP requests.
@@ -106,6 +92,7 @@ export async function createHttpServer(deps: HttpDeps) {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(config));
   const clientAddress = createClientAddress(config.http.trustedProxies);
   // Express's req.ip agrees with clientAddress(req): same setting, same proxy-addr.
   app.set('trust proxy', compileTrust(config.http.trustedProxies));
@@ -120,34 +107,24 @@ export async function createHttpServer(deps: HttpDeps) {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(
-      deps.readiness.map(async ({ name, check, optional }) => {
-        try {
-          await withTimeout(check(), 2000);
-          return [name, 'ok', optional] as const;
-        } catch (err) {
-          return [name, `down: ${(err as Error).message}`, optional] as const;
-        }
-      }),
-    );
-    const checks = Object.fromEntries(results.map(([name, state]) => [name, state]));
-    const ready = results.every(([, state, optional]) => optional || state === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
-  });
+  app.get('/readyz', readinessRoute(deps.readiness, logger));
   // /metrics on the main port, or alone on its own port (e.g. reachable only inside the cluster).
   const metricsApp = config.http.metricsPort > 0 ? express() : app;
   const metricsServer = metricsApp === app ? undefined : createServer(metricsApp);
-  metricsApp.get('/metrics', async (req, res) => {
-    if (
-      config.http.metricsToken &&
-      !sameSecret(bearer(req.headers.authorization), config.http.metricsToken)
-    ) {
-      res.status(401).type('text/plain').send('metrics need a bearer token\n');
-      return;
-    }
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  // In production the public port serves metrics only behind a token.
+  const metricsOff = config.env === 'production' && !metricsServer && !config.http.metricsToken;
+  if (metricsOff) logger.warn('/metrics is off: set METRICS_PORT (internal) or METRICS_TOKEN');
+  else
+    metricsApp.get('/metrics', async (req, res) => {
+      if (
+        config.http.metricsToken &&
+        !sameSecret(bearer(req.headers.authorization), config.http.metricsToken)
+      ) {
+        res.status(401).type('text/plain').send('metrics need a bearer token\n');
+        return;
+      }
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    });
   deps.routes?.(app, clientAddress);
 
   const websockets = await deps.websockets?.(httpServer, clientAddress);
@@ -172,8 +149,9 @@ export async function createHttpServer(deps: HttpDeps) {
         ApolloServerPluginCacheControlDisabled(),
         guard.apolloPlugin,
         deps.metrics.plugin,
+        // Production: a page of our own, no script (introspection is off there anyway).
         config.env === 'production'
-          ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+          ? landingPage()
           : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
       ],
     });

@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { graphqlCors } from './cors';
 
 /** dist/web under the project root, from src/http (tests) or dist/src/http (the built app). */
-function webDir(): string {
+export function webDir(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return join(dir, 'dist', 'web');

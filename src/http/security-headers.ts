@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Config } from '../config';
+import { webDir } from './web';
+
+/**
+ * 'sha256-…' sources for the inline scripts of the built pages (the widget's demo page has
+ * one), so the policy names exactly those and no other inline script runs.
+ */
+export function inlineScriptHashes(dir = webDir()): string[] {
+  const hashes = new Set<string>();
+  for (const sub of ['shop', 'widget']) {
+    const folder = join(dir, sub);
+    if (!existsSync(folder)) continue;
+    for (const file of readdirSync(folder).filter((f) => f.endsWith('.html'))) {
+      const html = readFileSync(join(folder, file), 'utf8');
+      for (const [, body] of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
+        hashes.add(`'sha256-${createHash('sha256').update(body!).digest('base64')}'`);
+      }
+    }
+  }
+  return [...hashes];
+}
+
+const COMMON = {
+  referrerPolicy: { policy: 'no-referrer' as const },
+  // Only the widget's script is for other sites; web.ts marks it cross-origin.
+  crossOriginResourcePolicy: { policy: 'same-origin' as const },
+};
+
+/**
+ * Helmet's headers on every Express route (nosniff, no-referrer, HSTS, COOP, CORP), with a CSP:
+ * the storefront, the widget demo and the pages mail links open run only their own scripts
+ * (plus the demo's inline one, by hash), connect only to their own origin and are never framed.
+ * Inline styles stay allowed: the widget styles its shadow root with a <style> element. The
+ * production landing page runs no script at all; the development Sandbox brings its own policy.
+ */
+export function securityHeaders(config: Pick<Config, 'env'>): RequestHandler {
+  const pages = helmet({
+    ...COMMON,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...inlineScriptHashes()],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        // 'self' covers same-origin websockets in current browsers; older Safari needs them named.
+        connectSrc: ["'self'", (req) => `ws://${req.headers.host} wss://${req.headers.host}`],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  const landing = helmet({
+    ...COMMON,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  const sandbox = helmet({ ...COMMON, contentSecurityPolicy: false });
+  const graphql = config.env === 'production' ? landing : sandbox;
+  return (req, res, next) => (req.path.startsWith('/graphql') ? graphql : pages)(req, res, next);
+}
+
+const LANDING_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rocket Mart API</title></head><body style="font-family:sans-serif;max-width:36rem;margin:4rem auto"><h1>Rocket Mart GraphQL API</h1><p>Send GraphQL operations to this address with POST (JSON), or over a websocket (graphql-transport-ws). The storefront is at <a href="/shop/">/shop/</a>.</p></body></html>`;
+
+/** The page browsers get at /graphql in production: ours, with no third-party script. */
+export function landingPage(): ApolloServerPlugin {
+  return {
+    async serverWillStart() {
+      return {
+        async renderLandingPage() {
+          return { html: LANDING_PAGE };
+        },
+      };
+    },
+  };
+}
