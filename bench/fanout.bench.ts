@@ -304,7 +304,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: BUYERS });
 
 async function createProduct(db: Connection, stock: number): Promise<number> {
   const [res] = await db.query<import('mysql2').ResultSetHeader>(
-    `insert into products (created_at, updated_at, name, description, price, stock, like_count) values (now(3), now(3), 'Fan-out rocket', '', 4900, ?, 0)`,
+    `insert into products (created_at, updated_at, name, description, price, stock) values (now(3), now(3), 'Fan-out rocket', '', 4900, ?)`,
     [stock],
   );
   return res.insertId;

@@ -308,7 +308,7 @@ async function stopServer(children: ChildProcess[]) {
 
 async function createProduct(db: Connection, stock: number): Promise<number> {
   const [res] = await db.query<import('mysql2').ResultSetHeader>(
-    `insert into products (created_at, updated_at, name, description, price, stock, like_count) values (now(3), now(3), 'Bench rocket', '', 4900, ?, 0)`,
+    `insert into products (created_at, updated_at, name, description, price, stock) values (now(3), now(3), 'Bench rocket', '', 4900, ?)`,
     [stock],
   );
   return res.insertId;

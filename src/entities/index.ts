@@ -5,6 +5,7 @@ import { Order, OrderItem, OrderStatusChange } from './order.entity';
 import { Payment } from './payment.entity';
 import { Product } from './product.entity';
 import { ProductLike } from './product-like.entity';
+import { ProductLikeCount } from './product-like-count.entity';
 import { RefreshToken, Session } from './session.entity';
 import { User } from './user.entity';
 
@@ -21,5 +22,6 @@ export const entities = [
   OrderStatusChange,
   Payment,
   ProductLike,
+  ProductLikeCount,
   CartItem,
 ];

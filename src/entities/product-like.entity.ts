@@ -5,7 +5,8 @@ import { User } from './user.entity';
 
 /**
  * One member's like of one product. The unique key allows a single like per pair; the product's
- * `likeCount` is changed in the same transaction as the row, so the two never drift.
+ * count (ProductLikeCount) is changed in the same transaction as the row, so the two never drift.
+ * No foreign key to the product: checking it would lock the product row (see LikeService).
  */
 @ObjectType('ProductLike', { description: 'A product the viewer likes, and when they liked it.' })
 @Entity({ tableName: 'product_likes' })
@@ -18,7 +19,7 @@ export class ProductLike {
   user!: User;
 
   @Field(() => Product)
-  @ManyToOne(() => Product, { deleteRule: 'cascade' })
+  @ManyToOne(() => Product, { createForeignKeyConstraint: false })
   product!: Product;
 
   @Field(() => Date, { name: 'likedAt' })

@@ -1,4 +1,4 @@
-import { Entity, Index, Opt, Property } from '@mikro-orm/core';
+import { Entity, Formula, Index, Opt, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from './base.entity';
 
@@ -20,6 +20,8 @@ registerEnumType(SaleState, {
 @ObjectType('Product')
 @Entity({ tableName: 'products' })
 @Index({ properties: ['saleStartsAt', 'saleEndsAt'] })
+// Text search (ProductService.list) runs MATCH … AGAINST on this, never a scan of the table.
+@Index({ type: 'fulltext', properties: ['name', 'description'] })
 export class Product extends BaseEntity {
   @Field()
   @Property({ type: 'string', length: 200 })
@@ -54,8 +56,13 @@ export class Product extends BaseEntity {
   purchaseLimit?: number | null;
 
   @Field(() => Int, { description: 'How many members like the product.' })
-  @Index()
-  @Property({ type: 'integer', unsigned: true })
+  // Kept in product_like_counts, so that a like never locks this row (ProductLikeCount). An
+  // unsigned zero keeps the type an integer (a signed 0 would make it DECIMAL, read as a string).
+  @Formula(
+    (alias) =>
+      `coalesce((select c.like_count from product_like_counts c where c.product_id = ${alias}.id), cast(0 as unsigned))`,
+    { type: 'integer', lazy: false },
+  )
   likeCount: number & Opt = 0;
 
   @Property({ type: 'datetime', length: 3, nullable: true })

@@ -54,8 +54,22 @@ export const AUTH_MUTATIONS: ReadonlySet<string> = new Set([
   'resetPassword',
 ]);
 
+/**
+ * What a text search adds to `Query.products`: a full-text match and the LIKE over its hits,
+ * twice with totalCount. Anonymous, so it is priced near a purchase rather than a listing.
+ */
+export const TEXT_SEARCH_WEIGHT = 200;
+
+const searches = (args: Record<string, unknown>) => {
+  const text = (args.filter as { text?: unknown } | null | undefined)?.text;
+  return typeof text === 'string' && text.trim() !== '';
+};
+
 export const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  const weight = FIELD_WEIGHTS[`${type.name}.${field.name}`] ?? 1;
+  const key = `${type.name}.${field.name}`;
+  const weight =
+    (FIELD_WEIGHTS[key] ?? 1) +
+    (key === 'Query.products' && searches(args) ? TEXT_SEARCH_WEIGHT : 0);
   const first = typeof args.first === 'number' ? args.first : undefined;
   return weight + (first === undefined ? childComplexity : first * Math.max(1, childComplexity));
 };
@@ -107,15 +121,25 @@ export function mutationFieldsRule(max: number): ValidationRule {
   };
 }
 
-/** Variables that change an operation's cost: page sizes and `@skip`/`@include` conditions. */
+/**
+ * Variables that change an operation's cost: page sizes, filters (a text search costs more) and
+ * `@skip`/`@include` conditions.
+ */
 export function costVariables(document: DocumentNode): string[] {
   const names = new Set<string>();
   visit(document, {
+    ObjectField(node) {
+      // filter: { text: $text }
+      if (node.name.value === 'text' && node.value.kind === Kind.VARIABLE) {
+        names.add(node.value.name.value);
+      }
+    },
     Argument(node, _key, _parent, _path, ancestors) {
       if (node.value.kind !== Kind.VARIABLE) return;
       // The argument's owner is its list's parent: a field or a directive.
       const owner = ancestors.at(-1) as { kind?: string } | undefined;
-      if (node.name.value === 'first' || owner?.kind === Kind.DIRECTIVE) {
+      const name = node.name.value;
+      if (name === 'first' || name === 'filter' || owner?.kind === Kind.DIRECTIVE) {
         names.add(node.value.name.value);
       }
     },

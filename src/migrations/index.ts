@@ -9,6 +9,8 @@ import { Migration20261129010000_EmailBinaryCollation } from './Migration2026112
 import { Migration20261129020000_PaymentRefunds } from './Migration20261129020000_PaymentRefunds';
 import { Migration20261129100000_OrderEventsOutbox } from './Migration20261129100000_OrderEventsOutbox';
 import { Migration20261130000000_PaymentEventResends } from './Migration20261130000000_PaymentEventResends';
+import { Migration20261206100000_LikeCounts } from './Migration20261206100000_LikeCounts';
+import { Migration20261206110000_ProductSearch } from './Migration20261206110000_ProductSearch';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
 export const migrationsList: MigrationObject[] = [
@@ -36,5 +38,10 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261130000000_PaymentEventResends',
     class: Migration20261130000000_PaymentEventResends,
+  },
+  { name: 'Migration20261206100000_LikeCounts', class: Migration20261206100000_LikeCounts },
+  {
+    name: 'Migration20261206110000_ProductSearch',
+    class: Migration20261206110000_ProductSearch,
   },
 ];

@@ -5,12 +5,14 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Info,
   Int,
   Mutation,
   Query,
   Resolver,
   Root,
 } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../context';
 import { Product, SaleState } from '../entities/product.entity';
 import { Role } from '../entities/user.entity';
@@ -23,6 +25,7 @@ import {
 } from '../schema/product.inputs';
 import { ProductConnection, ProductPayload } from '../schema/product.results';
 import type { Connection } from '../schema/pagination';
+import { selects } from './selection';
 import type { LikeService } from '../services/catalog/like.service';
 import type { ProductService } from '../services/catalog/product.service';
 
@@ -34,13 +37,18 @@ export class ProductResolver {
   ) {}
 
   @Query(() => ProductConnection, { description: 'Listed products, one page at a time.' })
-  products(@Ctx() ctx: RequestContext, @Args() args: ProductsArgs): Promise<Connection<Product>> {
+  products(
+    @Ctx() ctx: RequestContext,
+    @Args() args: ProductsArgs,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Product>> {
     return this.catalog.list(ctx, {
       first: args.first,
       after: args.after,
       sort: args.sort,
       saleState: args.filter?.saleState,
       text: args.filter?.text,
+      withTotal: selects(info, 'totalCount'),
     });
   }
 

@@ -52,7 +52,9 @@ export class ProductFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Matches name or description (substring, case-insensitive).',
+    description:
+      'Searches name and description (case-insensitive): each word of 3 or more characters must ' +
+      'start a word there, and the whole text must appear as typed. Needs one such word.',
   })
   @IsOptional()
   @MaxLength(100)

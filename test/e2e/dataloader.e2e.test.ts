@@ -4,6 +4,7 @@ import { dataOf } from '../helpers/gql-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { Product } from '../../src/entities/product.entity';
+import { ProductLikeCount } from '../../src/entities/product-like-count.entity';
 import { ProductLike } from '../../src/entities/product-like.entity';
 import { User } from '../../src/entities/user.entity';
 import { createMember, type Member } from '../helpers/members';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   // The viewer likes every other product.
   for (const p of products.filter((_, i) => i % 2 === 0)) {
     em.create(ProductLike, { user: em.getReference(User, viewer.id), product: p });
-    p.likeCount = 1;
+    em.create(ProductLikeCount, { productId: p.id, likeCount: 1 });
   }
   await em.flush();
 

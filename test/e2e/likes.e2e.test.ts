@@ -182,4 +182,20 @@ describe('likes', () => {
       rows: liking.size,
     });
   });
+
+  it('never wait for the product row, which the order writer locks to take stock', async () => {
+    const member = await createMember(t.app);
+    const product = await createProduct(t, admin);
+    // Another transaction holds the row as the order writer's stock decrement does.
+    await em().transactional(async (tx) => {
+      await tx.execute('select id from products where id = ? for update', [Number(product.id)]);
+      const answer = await Promise.race([
+        like(member, product.id),
+        new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 3000)),
+      ]);
+      expect(answer).not.toBe('blocked');
+      if (answer !== 'blocked') expect(dataOf(answer).likeProduct.product.likeCount).toBe(1);
+    });
+    expect(await storedLikes(product.id)).toEqual({ likeCount: 1, rows: 1 });
+  });
 });

@@ -15,9 +15,11 @@ export interface LikeResult {
 }
 
 /**
- * Likes: one row per (member, product) under a unique key. Each call locks the product row, then
- * inserts or deletes the like and moves `likeCount` by the rows it changed, in one transaction,
- * so the count always equals the rows. Idempotent; NOT_FOUND for unknown or deleted products.
+ * Likes: one row per (member, product) under a unique key, and a count per product in
+ * `product_like_counts`, moved by the rows each call changed in the same transaction, so the
+ * count always equals the rows. Neither touches the product row (no lock, no foreign-key check):
+ * the order writer locks it to take stock, and a flood of likes must not queue in front of it.
+ * Idempotent; NOT_FOUND for unknown or deleted products.
  */
 export class LikeService {
   like(ctx: RequestContext, viewer: Viewer, productId: number): Promise<LikeResult> {
@@ -36,9 +38,9 @@ export class LikeService {
   ): Promise<LikeResult> {
     await retryOnDeadlock(() =>
       ctx.em.transactional(async (em) => {
-        // Likes of one product queue on its row: one lock order for every call, no deadlock.
+        // A plain (consistent, lock-free) read: products are soft-deleted, never removed.
         const found = await em.execute<{ id: number }[]>(
-          'select id from products where id = ? and deleted_at is null for update',
+          'select id from products where id = ? and deleted_at is null',
           [productId],
         );
         if (found.length === 0) throw new NotFoundError('Product', productId);
@@ -53,13 +55,15 @@ export class LikeService {
               [viewer.userId, productId],
               'run',
             );
-        if (changed.affectedRows > 0) {
-          await em.execute(
-            `update products set like_count = like_count ${liked ? '+' : '-'} ? where id = ?`,
-            [changed.affectedRows, productId],
-            'run',
-          );
-        }
+        if (changed.affectedRows === 0) return;
+        // Calls on one product queue on its count row, after their own like rows: one order.
+        await em.execute(
+          liked
+            ? 'insert into product_like_counts (product_id, like_count) values (?, ?) on duplicate key update like_count = like_count + values(like_count)'
+            : 'update product_like_counts set like_count = like_count - ? where product_id = ?',
+          liked ? [productId, changed.affectedRows] : [changed.affectedRows, productId],
+          'run',
+        );
       }),
     );
     ctx.loaders.delete(LIKED_LOADER);

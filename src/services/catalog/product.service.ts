@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { FilterQuery } from '@mikro-orm/mysql';
+import { raw, type FilterQuery } from '@mikro-orm/mysql';
 import { loader, type RequestContext } from '../../context';
 import { Product, SaleState } from '../../entities/product.entity';
 import { BadUserInputError } from '../../errors';
@@ -33,6 +33,8 @@ export interface ProductQuery {
   sort: ProductSort;
   saleState?: SaleState | null;
   text?: string | null;
+  /** Whether to count the matching rows (only when the client asked for totalCount). */
+  withTotal?: boolean;
 }
 
 type SortKey = 'id' | 'price' | 'likeCount';
@@ -45,6 +47,14 @@ const SORTS: Record<ProductSort, { key: SortKey; dir: 'asc' | 'desc' }> = {
 };
 
 const REMAINING_LOADER = 'product.remainingStock';
+
+/** InnoDB's shortest indexed word (innodb_ft_min_token_size) and its default stopwords. */
+const MIN_WORD = 3;
+const STOPWORDS = new Set(
+  'a about an are as at be by com de en for from how i in is it la of on or that the this to was what when where who will with und www'.split(
+    ' ',
+  ),
+);
 
 /** `%`, `_` and `\` match themselves in a LIKE pattern built from user text. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -118,15 +128,14 @@ export class ProductService {
    */
   async list(ctx: RequestContext, query: ProductQuery): Promise<Connection<Product>> {
     const { key, dir } = SORTS[query.sort];
-    const filters: FilterQuery<Product>[] = [{ deletedAt: null }];
-    if (query.text?.trim()) {
-      const pattern = `%${escapeLike(query.text.trim())}%`;
-      filters.push({ $or: [{ name: { $like: pattern } }, { description: { $like: pattern } }] });
-    }
-    if (query.saleState) filters.push(saleStateFilter(query.saleState, new Date()));
-    const where: FilterQuery<Product> = { $and: filters };
-
-    const page: FilterQuery<Product>[] = [...filters];
+    const now = new Date();
+    // Built per query: a raw fragment (the full-text match) is used up by the query it is in.
+    const filters = (): FilterQuery<Product>[] => [
+      { deletedAt: null },
+      ...(query.text?.trim() ? [textFilter(query.text.trim())] : []),
+      ...(query.saleState ? [saleStateFilter(query.saleState, now)] : []),
+    ];
+    const page = filters();
     if (query.after) {
       const [sort, value, id] = decodeCursor(query.after, 3);
       if (sort !== query.sort || !Number.isSafeInteger(value) || !Number.isSafeInteger(id)) {
@@ -140,7 +149,8 @@ export class ProductService {
       { $and: page },
       { orderBy: key === 'id' ? { id: dir } : { [key]: dir, id: dir }, limit: query.first + 1 },
     );
-    const totalCount = await ctx.em.count(Product, where);
+    const totalCount =
+      query.withTotal === false ? 0 : await ctx.em.count(Product, { $and: filters() });
     return toConnection(rows, query.first, totalCount, (p) => [query.sort, p[key], p.id]);
   }
 
@@ -156,6 +166,33 @@ export class ProductService {
   async saleState(ctx: RequestContext, product: Product): Promise<SaleState> {
     return saleStateOf(product, await this.remainingStock(ctx, product.id));
   }
+}
+
+/**
+ * Text search through the FULLTEXT index on (name, description): every word of 3 or more
+ * characters must start a word of the product (boolean mode, prefix match), which the index
+ * answers; the whole text must then also appear as typed (LIKE), checked only on those rows.
+ * Throws BAD_USER_INPUT (field `text`) when no word is long enough to use the index.
+ */
+function textFilter(text: string): FilterQuery<Product> {
+  const words = [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}_]+/u))].filter(
+    (w) => w.length >= MIN_WORD && !STOPWORDS.has(w),
+  );
+  if (words.length === 0) {
+    throw new BadUserInputError(
+      `Search text needs a word of at least ${MIN_WORD} letters or digits`,
+      'text',
+    );
+  }
+  const pattern = `%${escapeLike(text)}%`;
+  const match = raw(
+    (alias) => `match (${alias}.\`name\`, ${alias}.\`description\`) against (? in boolean mode)`,
+    [words.map((w) => `+${w}*`).join(' ')],
+  );
+  return {
+    [match]: [],
+    $or: [{ name: { $like: pattern } }, { description: { $like: pattern } }],
+  } as FilterQuery<Product>;
 }
 
 function checkName(name: string): string {
