@@ -114,6 +114,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
               registry: metrics.registry,
               schema,
               authenticate: (token) => services.tokens.verifyAccess(token),
+              revokedSessions: (ids) => services.tokens.revokedAmong(ids),
               createContext: context,
               formatError: createErrorFormatter(logger),
               subscriber,

@@ -120,6 +120,8 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       maxConnectionsPerMember: e.WS_MAX_CONNECTIONS_PER_MEMBER,
       keepAliveMs: e.WS_KEEPALIVE_MS,
       sendBudget: e.REALTIME_SEND_BUDGET,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      sessionCheckMs: e.WS_SESSION_CHECK_MS,
     },
     orders: {
       shippingAfterSeconds: e.ORDER_SHIPPING_AFTER_SECONDS,

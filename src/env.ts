@@ -145,6 +145,8 @@ export const envSchema = z.object({
   WS_MAX_CONNECTIONS_PER_MEMBER: z.coerce.number().int().min(1).default(10),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(0).default(30000),
   REALTIME_SEND_BUDGET: z.coerce.number().int().min(1).default(20000),
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(262144),
+  WS_SESSION_CHECK_MS: z.coerce.number().int().min(0).default(30000),
 
   // Web: the storefront (/shop) and the stock widget (/widget) served by the API.
   CORS_ORIGINS: z.string().default(''),

@@ -30,6 +30,8 @@ export interface Group {
   queue: Promise<void>;
 }
 
+const DEFAULT_MAX_BUFFERED = 256 * 1024;
+
 /**
  * What a group of sockets receives: each frame executed and serialised once per group (and
  * version), then the same bytes written to every member with only its subscription id spliced
@@ -47,6 +49,7 @@ export class GroupRenderer {
       formatError: (error: GraphQLError) => GraphQLFormattedError;
       metrics: RealtimeMetrics;
       logger: Logger;
+      maxBufferedBytes?: number;
     },
   ) {}
 
@@ -90,6 +93,13 @@ export class GroupRenderer {
       if (member.seen >= version) continue;
       member.seen = version;
       if (member.socket.readyState !== member.socket.OPEN) continue;
+      // Backpressure: a socket that stopped reading would hold every later frame in memory.
+      // Closed with 1013 (try again later): its client reconnects and gets the current frame.
+      if (member.socket.bufferedAmount > (this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED)) {
+        this.options.metrics.refused.inc('slow_socket');
+        member.socket.close(1013, 'Too slow to read its frames');
+        continue;
+      }
       const data = member.prefix + suffix;
       member.socket.send(data);
       frames++;

@@ -29,8 +29,10 @@ export interface FanoutOptions {
   /** Context of the one execution per frame: no viewer. */
   createContext: () => unknown;
   formatError: (error: GraphQLError) => GraphQLFormattedError;
-  /** Socket writes per second this process aims to stay under; frames are spaced to fit. */
+  /** Socket writes per second one channel aims to stay under; its frames are spaced to fit. */
   sendBudget: number;
+  /** A socket with more unsent bytes than this is closed (1013) instead of written to. */
+  maxBufferedBytes?: number;
   metrics: RealtimeMetrics;
   logger: Logger;
 }
@@ -58,8 +60,10 @@ interface Channel {
  * operation (document, operation name and variables) form a group, each frame is executed and
  * serialised once per group, and the same bytes are written to every member's socket with only
  * the subscription id spliced in. Frames arrive over Redis pub/sub, so any number of processes
- * can serve watchers. Under the send budget a channel's frames are spaced so that writes per
- * second stay within it (newest frame wins); a final frame is sent at once.
+ * can serve watchers. Each channel has its own send budget: its frames are spaced so that its
+ * writes per second stay within it (newest frame wins), so watchers of one product never slow
+ * another's; a final frame is sent at once. A socket that stops reading is closed rather than
+ * buffered for (GroupRenderer).
  */
 export class FanoutHub {
   private readonly channels = new Map<string, Channel>();
@@ -220,7 +224,9 @@ export class FanoutHub {
     if (!(frame.version > channel.lastSentVersion)) return;
     const receivedAt = performance.now();
     const final = channel.topic.isFinal(frame);
-    const spacing = (1000 * this.members) / this.options.sendBudget;
+    // Per channel: a crowd on one product (anonymous watchers are cheap to open) leaves every
+    // other product's frames on time.
+    const spacing = (1000 * channel.members) / this.options.sendBudget;
     const due = channel.lastSentAt + spacing;
     if (final || receivedAt >= due) {
       clearTimeout(channel.timer);

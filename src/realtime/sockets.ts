@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Config } from '../config';
 import type { Viewer } from '../context';
+import { addressBucket } from '../http/client-address';
 import type { RealtimeMetrics } from './metrics';
 
 /** Close codes the websocket server uses besides the graphql-ws protocol's own. */
@@ -17,6 +18,8 @@ export const CLOSE_CODES = {
 
 interface SocketState {
   address: string;
+  /** What the per-address cap counts under (an IPv6 client by its /64). */
+  bucket: string;
   viewer?: Viewer;
   expiry?: NodeJS.Timeout;
   /** Subscription ids of per-member subscriptions, for the open-subscriptions gauge. */
@@ -55,11 +58,12 @@ export class SocketRegistry {
 
   /** Registers a new socket; closes it when its address has too many open already. */
   accept(socket: WebSocket, address: string): void {
-    const state: SocketState = { address, memberSubs: new Set() };
+    const bucket = addressBucket(address);
+    const state: SocketState = { address, bucket, memberSubs: new Set() };
     this.states.set(socket, state);
     this.metrics.sockets.inc();
-    const count = (this.perAddress.get(address) ?? 0) + 1;
-    this.perAddress.set(address, count);
+    const count = (this.perAddress.get(bucket) ?? 0) + 1;
+    this.perAddress.set(bucket, count);
     socket.once('close', () => this.forget(socket, state));
     if (count > this.limits.maxConnectionsPerAddress) {
       this.metrics.refused.inc('connections_per_address');
@@ -117,6 +121,11 @@ export class SocketRegistry {
     }
   }
 
+  /** Sessions of the members with open sockets, to check against the deny-list. */
+  sessionIds(): string[] {
+    return [...this.bySession.keys()];
+  }
+
   /** A per-member subscription started on a socket (counted in the open-subscriptions gauge). */
   subscribed(socket: WebSocket, id: string): void {
     this.states.get(socket)?.memberSubs.add(id);
@@ -136,9 +145,9 @@ export class SocketRegistry {
   private forget(socket: WebSocket, state: SocketState): void {
     this.states.delete(socket);
     this.metrics.sockets.dec();
-    const left = (this.perAddress.get(state.address) ?? 1) - 1;
-    if (left > 0) this.perAddress.set(state.address, left);
-    else this.perAddress.delete(state.address);
+    const left = (this.perAddress.get(state.bucket) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(state.bucket, left);
+    else this.perAddress.delete(state.bucket);
     clearTimeout(state.expiry);
     for (let i = 0; i < state.memberSubs.size; i++)
       this.metrics.subscriptions.dec({ kind: 'member' });

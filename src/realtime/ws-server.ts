@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   GraphQLError,
+  execute,
   getOperationAST,
   subscribe,
   type ExecutionArgs,
@@ -25,6 +26,7 @@ import { createOperationGuard } from '../http/operation-guard';
 import { FanoutHub, type AnyTopic, type FanoutPlan } from './fanout';
 import { createRealtimeMetrics } from './metrics';
 import { SocketRegistry } from './sockets';
+import { createSessionRecheck, withDeadline } from './session-recheck';
 
 export { CLOSE_CODES } from './sockets';
 
@@ -54,6 +56,8 @@ export interface RealtimeDeps {
   schema: GraphQLSchema;
   /** Resolves a bearer token to its viewer; throws UNAUTHENTICATED when it is not valid. */
   authenticate: (token: string) => Promise<Viewer>;
+  /** Which of these sessions were revoked (the deny-list), for sockets that missed a message. */
+  revokedSessions?: (sessionIds: string[]) => Promise<string[]>;
   createContext: (viewer: Viewer | null, ip: string) => RequestContext;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** A Redis connection of its own, put in subscriber mode (public frames and revocations). */
@@ -108,6 +112,7 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
     createContext: () => deps.createContext(null, 'internal'),
     formatError,
     sendBudget: limits.sendBudget,
+    maxBufferedBytes: limits.maxBufferedBytes,
     metrics,
     logger,
   });
@@ -127,6 +132,15 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
     sockets.revoke(ids);
   });
   await deps.subscriber.subscribe(revocations);
+  const recheck = createSessionRecheck(sockets, deps, logger);
+  // Pub/sub drops what was published while the subscriber was away: check again on return, and
+  // every WS_SESSION_CHECK_MS in case a message was lost some other way.
+  deps.subscriber.onResubscribed(() => void recheck());
+  const recheckTimer =
+    limits.sessionCheckMs > 0
+      ? setInterval(() => void recheck(), limits.sessionCheckMs)
+      : undefined;
+  recheckTimer?.unref();
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -234,6 +248,8 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
         args.rootValue instanceof FanoutTicket
           ? (args.rootValue.iterator as AsyncIterableIterator<never>)
           : subscribe(args),
+      // Queries and mutations: the same deadline as over HTTP.
+      execute: (args) => withDeadline(execute(args), config.graphql.executionTimeoutMs),
       onComplete: (ctx, id) => sockets.completed(ctx.extra.socket, id),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return result;
@@ -253,6 +269,7 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
     },
     async dispose(): Promise<void> {
       httpServer.off('upgrade', onUpgrade);
+      clearInterval(recheckTimer);
       sockets.dispose();
       await hub.close();
       await ws.dispose();

@@ -88,6 +88,12 @@ export class TokenService {
     return claims;
   }
 
+  /** Which of these sessions are on the deny-list (one EXISTS each, auto-pipelined). */
+  async revokedAmong(sessionIds: string[]): Promise<string[]> {
+    const hits = await Promise.all(sessionIds.map((sid) => this.redis.exists(revokedKey(sid))));
+    return sessionIds.filter((_, i) => hits[i]);
+  }
+
   async denySessions(sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0) return;
     // Outlives any access token of these sessions by a margin for clock skew.

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from 'graphql-ws';
+import { Session } from '../../src/entities/session.entity';
+import { CLOSE_CODES } from '../../src/realtime/ws-server';
+import { createMembers, createProduct, pool, waitForSubscribers } from '../helpers/sale-fixtures';
+import { subscribe, wsClient } from '../helpers/gql-client';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+import { waitFor } from '../helpers/wait-for';
+import {
+  MyOrderPlacedDocument,
+  PurchaseDocument,
+  SignUpDocument,
+  StockChangedDocument,
+} from '../graphql/generated';
+import { print } from 'graphql';
+
+// What one client can do to everyone else's websockets: slow other products' frames, keep a
+// revoked session's socket, or hold an operation open forever.
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp(__filename, {
+    REALTIME_SEND_BUDGET: '20',
+    STOCK_FRAME_MS: '50',
+    PAYMENT_LATENCY_MS: '0',
+    WS_SESSION_CHECK_MS: '200',
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+function closeCode(client: Client): Promise<number> {
+  return new Promise((resolve) => {
+    client.on('closed', (event) => resolve((event as { code: number }).code));
+  });
+}
+
+describe('send budget', () => {
+  it('watchers of one product do not slow another product’s frames', async () => {
+    const crowded = await createProduct(t.app, { stock: 5 });
+    const quiet = await createProduct(t.app, { stock: 24 });
+    // 19 watchers on one product: with one budget for the whole process, 20 watchers at 20
+    // writes/s would space every channel's frames a second apart.
+    const crowd = wsClient(t.wsUrl);
+    const crowdSubs = Array.from({ length: 19 }, () =>
+      subscribe(crowd, StockChangedDocument, { productId: String(crowded) }),
+    );
+    await waitFor(() => crowdSubs.every((s) => s.events.length > 0), { what: 'crowd frames' });
+    const watcher = wsClient(t.wsUrl);
+    const watched = subscribe(watcher, StockChangedDocument, { productId: String(quiet) });
+    await waitFor(() => watched.events.length > 0, { what: 'first frame' });
+    const buyers = await createMembers(t.app, 24);
+    // About 1.2 s of sales, a frame every 100 ms or so.
+    for (let i = 0; i < buyers.length; i += 2) {
+      await pool(buyers.slice(i, i + 2), 2, (m, j) =>
+        t.gql(
+          PurchaseDocument,
+          { input: { productId: String(quiet), idempotencyKey: `q-${i + j}` } },
+          m.token,
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await waitFor(() => watched.events.at(-1)?.data?.stockChanged.soldOut, { what: 'SOLD_OUT' });
+    // Its own channel has one watcher: frames every 50 ms fit; a shared budget allows 2-3.
+    expect(watched.events.length).toBeGreaterThanOrEqual(6);
+    await Promise.all([crowd.dispose(), watcher.dispose()]);
+  });
+});
+
+describe('revocation', () => {
+  it('a revocation whose message was lost still closes the socket (periodic re-check)', async () => {
+    const [member] = await createMembers(t.app, 1);
+    const client = t.ws(member!.token);
+    const code = closeCode(client);
+    subscribe(client, MyOrderPlacedDocument);
+    await waitForSubscribers(t.app, `ORDER_STATUS_CHANGED:${member!.id}`);
+    // Revoked in MySQL and the deny-list, but the pub/sub message never arrives.
+    const em = t.app.orm.em.fork();
+    const session = await em.findOneOrFail(Session, { user: member!.id });
+    session.revokedAt = new Date();
+    await em.flush();
+    await t.app.services.redis.set(`auth:session:${session.id}:revoked`, '1', 'EX', 960);
+    const closed = await Promise.race([
+      code,
+      new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 3000)),
+    ]);
+    expect(closed).toBe(CLOSE_CODES.SESSION_ENDED);
+  });
+});
+
+describe('execution deadline', () => {
+  it('an operation over a websocket past GRAPHQL_EXECUTION_TIMEOUT_MS ends with TIMEOUT', async () => {
+    const app = await startTestApp(`${__filename}-deadline`, { GRAPHQL_EXECUTION_TIMEOUT_MS: '1' });
+    const [member] = await createMembers(app.app, 1);
+    // A member's socket: anonymous ones may only watch public stock.
+    const client = wsClient(app.wsUrl, member!.token);
+    try {
+      // Sign-up hashes a password and writes two rows: far longer than 1 ms.
+      const result = await new Promise<{ errors?: readonly { extensions?: { code?: string } }[] }>(
+        (resolve, reject) => {
+          client.subscribe(
+            {
+              query: print(SignUpDocument),
+              variables: {
+                input: {
+                  email: `ws.${Date.now()}@example.com`,
+                  password: 'long enough pw',
+                  name: 'W',
+                },
+              },
+            },
+            { next: resolve, error: reject, complete: () => undefined },
+          );
+        },
+      );
+      expect(result.errors?.[0]?.extensions?.code).toBe('TIMEOUT');
+    } finally {
+      await client.dispose();
+      await app.stop();
+    }
+  });
+});
