@@ -452,7 +452,10 @@ start_mail() {
   fi
   # The whole background job's output goes to the file: a subshell left holding the caller's
   # stdout would keep a pipe such as `npm run services | tail` open for as long as the catcher runs.
-  (cd "$root" && SMTP_PORT="$SMTP_PORT" exec setsid nohup node scripts/mail-catcher.js "$MAIL_LOG_FILE") \
+  # The project's Node (the `node` devDependency, 24) when installed, whatever `node` is on PATH.
+  local node=node
+  [[ -x "$root/node_modules/.bin/node" ]] && node="$root/node_modules/.bin/node"
+  (cd "$root" && SMTP_PORT="$SMTP_PORT" exec setsid nohup "$node" scripts/mail-catcher.js "$MAIL_LOG_FILE") \
     </dev/null >"$CACHE_DIR/mail-catcher.out" 2>&1 9>&- &
   echo $! >"$MAIL_PID_FILE"
   local i

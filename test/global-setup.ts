@@ -3,6 +3,9 @@ import { createConnection } from 'mysql2/promise';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../src/config';
 import { createRedisClient } from '../src/clients/redis';
+import { fixKafkaRequestQueue } from '../src/clients/kafka-request-queue';
+
+fixKafkaRequestQueue();
 
 /**
  * The suite runs against real MySQL, Redis and Kafka. If one is missing, stop here with one

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type KafkaMessage, type LogEntry } from 'kafkajs';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { fixKafkaRequestQueue } from './kafka-request-queue';
 import { APP_TOPICS, topicName } from './topics';
 
 // kafkajs 2 warns about its partitioner change on every producer; the default is what we want.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+// Before any client of this process exists, including those tools and tests make themselves.
+fixKafkaRequestQueue();
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   // kafkajs logs retriable protocol errors (rebalances, a restarting broker) as ERROR; our own
