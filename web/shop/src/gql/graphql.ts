@@ -512,7 +512,7 @@ export type ProductEdge = {
 export type ProductFilter = {
   /** UPCOMING and ENDED follow the sale window. LIVE and SOLD_OUT also split on the durable MySQL stock, which trails the live counter while reservations are unpaid. */
   saleState?: InputMaybe<SaleState>;
-  /** Matches name or description (substring, case-insensitive). */
+  /** Searches name and description (case-insensitive): each word of 3 or more characters must start a word there, and the whole text must appear as typed. Needs one such word. */
   text?: InputMaybe<Scalars['String']['input']>;
 };
 
