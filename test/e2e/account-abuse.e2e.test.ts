@@ -61,6 +61,17 @@ describe('login lockout', () => {
     expect(dataOf(await login(email, PASSWORD, '198.51.100.20')).login.user.email).toBe(email);
   });
 
+  it('parallel guesses from one address get no more tries than sequential ones', async () => {
+    const email = await member();
+    // All sent at once: each is counted before its password is checked, not after it failed.
+    const answers = await Promise.all(
+      Array.from({ length: 9 }, (_, i) => login(email, `wrong ${i}`, '203.0.113.90')),
+    );
+    const codes = answers.map((a) => errorCode(a));
+    expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(3);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(6);
+  });
+
   it('failures from many addresses slow every attempt on the account, progressively', async () => {
     const email = await member();
     const timed = async (address: string, password: string) => {

@@ -72,14 +72,6 @@ export class RateLimitService {
     }
   }
 
-  /** Throws RATE_LIMITED when the bucket is already full, without counting an attempt. */
-  async check(bucket: RateBucket, key: string): Promise<void> {
-    const res = await this.limiters[bucket].get(this.key(bucket, key));
-    if (res && res.consumedPoints >= this.limiters[bucket].points) {
-      throw new RateLimitedError(res.msBeforeNext);
-    }
-  }
-
   /** How many attempts the bucket holds now. */
   async count(bucket: RateBucket, key: string): Promise<number> {
     return (await this.limiters[bucket].get(this.key(bucket, key)))?.consumedPoints ?? 0;

@@ -34,7 +34,12 @@ export class LoginThrottle {
     private readonly rateLimits: RateLimitService,
   ) {}
 
-  /** Refuses a locked (account, address) pair, then waits out the account's delay. */
+  /**
+   * Counts the attempt against its (account, address) pair and refuses it once the pair is full,
+   * then waits out the account's delay. The pair is counted before the password is checked, in
+   * one atomic step: parallel guesses from one address cannot all pass a check made before any
+   * of them failed. A correct password gives its own attempt back (`succeeded`).
+   */
   async before(user: User | null, email: string, ip: string): Promise<LoginAttempt> {
     const account = user ? `user:${user.id}` : `email:${email}`;
     // The pair belongs to the account's current password: a new one starts every pair afresh.
@@ -42,17 +47,15 @@ export class LoginThrottle {
       ? createHash('sha256').update(user.passwordHash).digest('hex').slice(0, 12)
       : '-';
     const attempt = { account, pair: `${account}:${epoch}|${addressBucket(ip)}` };
-    await this.rateLimits.check('login:pair', attempt.pair);
+    await this.rateLimits.consume(['login:pair', attempt.pair]);
     const wait = loginDelayMs(await this.rateLimits.count('login:account', account), this.limits);
     if (wait > 0) await sleep(wait);
     return attempt;
   }
 
   failed(attempt: LoginAttempt): Promise<void> {
-    return this.rateLimits.penalise(
-      ['login:pair', attempt.pair],
-      ['login:account', attempt.account],
-    );
+    // The pair counted this attempt already (`before`).
+    return this.rateLimits.penalise(['login:account', attempt.account]);
   }
 
   /** A correct password forgives its own address's failures, not other addresses'. */
