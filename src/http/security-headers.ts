@@ -26,6 +26,18 @@ export function inlineScriptHashes(dir = webDir()): string[] {
   return [...hashes];
 }
 
+/** A host[:port] as a browser sends it: a name, an IPv4 address or a bracketed IPv6 one. */
+const HOST = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/**
+ * The websocket sources of the page's own origin, named for older Safari. The Host header is the
+ * client's: anything but a plain host[:port] is left out (it would write into the policy, and
+ * helmet refuses a value with ';' or ',' with an error, a 500 for a client's header).
+ */
+export function ownWebsockets(host: string | undefined): string {
+  return host && HOST.test(host) ? `ws://${host} wss://${host}` : "'self'";
+}
+
 const COMMON = {
   referrerPolicy: { policy: 'no-referrer' as const },
   // Only the widget's script is for other sites; web.ts marks it cross-origin.
@@ -50,7 +62,7 @@ export function securityHeaders(config: Pick<Config, 'env'>): RequestHandler {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         // 'self' covers same-origin websockets in current browsers; older Safari needs them named.
-        connectSrc: ["'self'", (req) => `ws://${req.headers.host} wss://${req.headers.host}`],
+        connectSrc: ["'self'", (req) => ownWebsockets(req.headers.host)],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // What the API port shows besides GraphQL: metrics, readiness, security headers, landing page.
@@ -100,6 +101,37 @@ describe('security headers', () => {
     const script = await fetch(`${base(t)}/widget/rocket-stock.js`);
     expect(script.headers.get('x-content-type-options')).toBe('nosniff');
     expect(script.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+  });
+
+  it('a forged Host header neither breaks the page nor writes into its policy', async () => {
+    const { port } = new URL(t.url);
+    const get = (host: string) =>
+      new Promise<{ status: number; csp: string; body: string }>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path: '/shop/', headers: { host } },
+          (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                csp: String(res.headers['content-security-policy'] ?? ''),
+                body,
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const forged = await get("evil.example; frame-ancestors *; script-src 'unsafe-inline'");
+    expect(forged.status).toBe(200);
+    expect(forged.body).not.toMatch(/at .*\.js:\d+/);
+    expect(forged.csp).not.toMatch(/evil|script-src[^;]*unsafe-inline|frame-ancestors \*/);
+    expect(forged.csp).toMatch(/frame-ancestors 'none'/);
+    expect((await get(`127.0.0.1:${port}`)).csp).toMatch(
+      new RegExp(`connect-src 'self' ws://127\\.0\\.0\\.1:${port} wss://127\\.0\\.0\\.1:${port}`),
+    );
   });
 
   it('the page a mail link opens has the same policy', async () => {
