@@ -110,17 +110,25 @@ export function createSubscriber(config: Config['redis'], name: string): Channel
       quit: async () => void (await client.quit()),
     };
   }
+  // Listening from the start: a handler added after the first connect must still hear the
+  // first reconnect (e.g. one added once a subscribe has resolved).
+  const resubscribed: (() => void)[] = [];
+  let connectedBefore = false;
+  client.on('ready', () => {
+    if (!connectedBefore) return void (connectedBefore = true);
+    // 'ready' comes before ioredis resubscribes. A PING queued behind those SUBSCRIBEs answers
+    // once Redis listens again: only then has nothing published since been missed, so a handler
+    // that reads the latest state (or a deny-list) reads it after that point.
+    process.nextTick(() => {
+      const notify = () => resubscribed.forEach((handler) => handler());
+      client.ping().then(notify, notify);
+    });
+  });
   return {
     subscribe: async (channel) => void (await client.subscribe(channel)),
     unsubscribe: async (channel) => void (await client.unsubscribe(channel)),
     onMessage: (handler) => void client.on('message', handler),
-    onResubscribed: (handler) => {
-      let connectedBefore = false;
-      client.on('ready', () => {
-        if (connectedBefore) handler();
-        connectedBefore = true;
-      });
-    },
+    onResubscribed: (handler) => void resubscribed.push(handler),
     quit: async () => void (await client.quit()),
   };
 }

@@ -6,6 +6,7 @@ import { createMembers, createProduct, pool, waitForSubscribers } from '../helpe
 import { subscribe, wsClient } from '../helpers/gql-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
+import { killOwnConnections } from '../helpers/redis-connections';
 import {
   MyOrderPlacedDocument,
   PurchaseDocument,
@@ -88,6 +89,38 @@ describe('revocation', () => {
       new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 3000)),
     ]);
     expect(closed).toBe(CLOSE_CODES.SESSION_ENDED);
+  });
+});
+
+describe('revocation across a pub/sub reconnect', () => {
+  it('a revocation lost while the subscriber was away closes the socket once it is back', async () => {
+    // No periodic re-check here: only the re-check on reconnect can close the socket.
+    const app = await startTestApp(`${__filename}-reconnect`, { WS_SESSION_CHECK_MS: '0' });
+    try {
+      const [member] = await createMembers(app.app, 1);
+      const client = wsClient(app.wsUrl, member!.token);
+      let closedWith: number | undefined;
+      void closeCode(client).then((c) => (closedWith = c));
+      const events = subscribe(client, MyOrderPlacedDocument);
+      await waitForSubscribers(app.app, `ORDER_STATUS_CHANGED:${member!.id}`);
+      // The session is revoked (MySQL and the deny-list) while the pub/sub message is lost.
+      const em = app.app.orm.em.fork();
+      const session = await em.findOneOrFail(Session, { user: member!.id });
+      session.revokedAt = new Date();
+      await em.flush();
+      const redis = app.app.services.redis;
+      await redis.set(`auth:session:${session.id}:revoked`, '1', 'EX', 960);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(closedWith).toBeUndefined();
+      expect(events.error).toBeUndefined();
+      // The realtime subscriber's connection drops; ioredis reconnects and resubscribes.
+      const killed = await killOwnConnections(redis, app.config.redis.port, 'realtime');
+      expect(killed).toBeGreaterThanOrEqual(1);
+      await waitFor(() => closedWith !== undefined, { what: 'socket closed', timeoutMs: 5000 });
+      expect(closedWith).toBe(CLOSE_CODES.SESSION_ENDED);
+    } finally {
+      await app.stop();
+    }
   });
 });
 
