@@ -121,6 +121,19 @@ export class SocketRegistry {
     }
   }
 
+  /**
+   * True, and the socket closed (1013, try again later), when more than WS_MAX_BUFFERED_BYTES
+   * wait unsent on it: its client stopped reading. Checked before graphql-ws writes a member's
+   * own frame (the hub checks its shared frames itself); graphql-ws then skips the write.
+   */
+  shedIfBacklogged(socket: WebSocket): boolean {
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount <= this.limits.maxBufferedBytes) return false;
+    this.metrics.refused.inc('slow_socket');
+    socket.close(1013, 'Too slow to read its frames');
+    return true;
+  }
+
   /** Sessions of the members with open sockets, to check against the deny-list. */
   sessionIds(): string[] {
     return [...this.bySession.keys()];

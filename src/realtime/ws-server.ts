@@ -251,7 +251,9 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
       // Queries and mutations: the same deadline as over HTTP.
       execute: (args) => withDeadline(execute(args), config.graphql.executionTimeoutMs),
       onComplete: (ctx, id) => sockets.completed(ctx.extra.socket, id),
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, _id, _payload, _args, result) => {
+        // Backpressure for what graphql-ws writes itself (member subscriptions, query results).
+        sockets.shedIfBacklogged(ctx.extra.socket);
         if (!result.errors?.length) return result;
         return { ...result, errors: result.errors.map((e) => formatError(e)) };
       },
