@@ -117,6 +117,7 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
       maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      maxAnonymousConnections: e.WS_MAX_ANONYMOUS_CONNECTIONS,
       maxConnectionsPerMember: e.WS_MAX_CONNECTIONS_PER_MEMBER,
       keepAliveMs: e.WS_KEEPALIVE_MS,
       sendBudget: e.REALTIME_SEND_BUDGET,

@@ -142,6 +142,7 @@ export const envSchema = z.object({
   WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(32768),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(20),
   WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  WS_MAX_ANONYMOUS_CONNECTIONS: z.coerce.number().int().min(0).default(10000),
   WS_MAX_CONNECTIONS_PER_MEMBER: z.coerce.number().int().min(1).default(10),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(0).default(30000),
   REALTIME_SEND_BUDGET: z.coerce.number().int().min(1).default(20000),

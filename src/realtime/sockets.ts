@@ -21,6 +21,8 @@ interface SocketState {
   /** What the per-address cap counts under (an IPv6 client by its /64). */
   bucket: string;
   viewer?: Viewer;
+  /** Connected without a token (counted against WS_MAX_ANONYMOUS_CONNECTIONS). */
+  anonymous?: boolean;
   expiry?: NodeJS.Timeout;
   /** Subscription ids of per-member subscriptions, for the open-subscriptions gauge. */
   memberSubs: Set<string>;
@@ -37,6 +39,7 @@ export class SocketRegistry {
   private readonly states = new Map<WebSocket, SocketState>();
   private readonly perAddress = new Map<string, number>();
   private readonly perMember = new Map<number, number>();
+  private anonymous = 0;
   private readonly bySession = new Map<string, Set<WebSocket>>();
   /** Sessions revoked in the last few seconds → when: a socket authenticated just before its
    * session's revocation arrived, but registered after it, is still closed. */
@@ -69,6 +72,26 @@ export class SocketRegistry {
       this.metrics.refused.inc('connections_per_address');
       socket.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'Too many connections from this address');
     }
+  }
+
+  /**
+   * Marks an open socket as anonymous (connected without a token); false (and the socket closed
+   * with 4029) when the process holds WS_MAX_ANONYMOUS_CONNECTIONS anonymous sockets already.
+   * Anonymous watchers cost nothing to open: this keeps a crowd of them, from however many
+   * addresses, from taking the sockets, memory and send time members need.
+   */
+  admitAnonymous(socket: WebSocket): boolean {
+    const state = this.states.get(socket);
+    if (!state || socket.readyState !== socket.OPEN) return false;
+    const max = this.limits.maxAnonymousConnections;
+    if (max > 0 && this.anonymous >= max) {
+      this.metrics.refused.inc('anonymous_connections');
+      socket.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'Too many anonymous connections');
+      return false;
+    }
+    state.anonymous = true;
+    this.anonymous++;
+    return true;
   }
 
   /**
@@ -162,6 +185,7 @@ export class SocketRegistry {
     if (left > 0) this.perAddress.set(state.bucket, left);
     else this.perAddress.delete(state.bucket);
     clearTimeout(state.expiry);
+    if (state.anonymous) this.anonymous--;
     for (let i = 0; i < state.memberSubs.size; i++)
       this.metrics.subscriptions.dec({ kind: 'member' });
     const viewer = state.viewer;

@@ -186,6 +186,7 @@ export async function createRealtimeServer(httpServer: Server, deps: RealtimeDep
           bearer(params.authorization ?? params.Authorization) ??
           (typeof params.token === 'string' ? params.token : undefined);
         if (!token) {
+          if (!sockets.admitAnonymous(socket)) return false;
           ctx.extra.viewer = null;
           return true;
         }

@@ -71,6 +71,38 @@ describe('send budget', () => {
   });
 });
 
+describe('anonymous sockets', () => {
+  it('past WS_MAX_ANONYMOUS_CONNECTIONS more are closed (4029); members still connect', async () => {
+    // The per-address cap (100) is far off: the refusal is the process-wide anonymous cap's.
+    const app = await startTestApp(`${__filename}-anonymous`, {
+      WS_MAX_ANONYMOUS_CONNECTIONS: '2',
+    });
+    try {
+      const productId = String(await createProduct(app.app, { stock: 5 }));
+      const watchers = [app.ws(), app.ws()];
+      const subs = watchers.map((c) => subscribe(c, StockChangedDocument, { productId }));
+      await waitFor(() => subs.every((s) => s.events.length > 0), { what: 'two watchers' });
+      const third = app.ws();
+      const refused = closeCode(third);
+      subscribe(third, StockChangedDocument, { productId });
+      expect(await refused).toBe(CLOSE_CODES.TOO_MANY_CONNECTIONS);
+      // A member is not an anonymous watcher: still admitted.
+      const [member] = await createMembers(app.app, 1);
+      const own = wsClient(app.wsUrl, member!.token);
+      const mine = subscribe(own, StockChangedDocument, { productId });
+      await waitFor(() => mine.events.length > 0, { what: 'member frame' });
+      // A place freed is a place taken again.
+      await watchers[0]!.dispose();
+      const next = app.ws();
+      const again = subscribe(next, StockChangedDocument, { productId });
+      await waitFor(() => again.events.length > 0, { what: 'watcher after a close' });
+      await Promise.all([watchers[1]!.dispose(), third.dispose(), own.dispose(), next.dispose()]);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('revocation', () => {
   it('a revocation whose message was lost still closes the socket (periodic re-check)', async () => {
     const [member] = await createMembers(t.app, 1);
