@@ -8,6 +8,7 @@ import { Migration20261125000000_PaymentStatus } from './Migration20261125000000
 import { Migration20261129010000_EmailBinaryCollation } from './Migration20261129010000_EmailBinaryCollation';
 import { Migration20261129020000_PaymentRefunds } from './Migration20261129020000_PaymentRefunds';
 import { Migration20261129100000_OrderEventsOutbox } from './Migration20261129100000_OrderEventsOutbox';
+import { Migration20261206000000_OneChargePerReservation } from './Migration20261206000000_OneChargePerReservation';
 import { Migration20261130000000_PaymentEventResends } from './Migration20261130000000_PaymentEventResends';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
@@ -36,5 +37,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261130000000_PaymentEventResends',
     class: Migration20261130000000_PaymentEventResends,
+  },
+  {
+    name: 'Migration20261206000000_OneChargePerReservation',
+    class: Migration20261206000000_OneChargePerReservation,
   },
 ];

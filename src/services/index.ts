@@ -26,6 +26,7 @@ import { PaymentRefundService } from './payments/refund.service';
 import { SimulatedPaymentProvider } from './payments/provider';
 import { PaymentService } from './payments/payment.service';
 import { PaymentRecords } from './payments/records';
+import { StockDriftRepair } from './sale/stock-drift';
 import { PaymentRecoveryService } from './payments/recovery.service';
 import { ReservationService } from './sale/reservation.service';
 import { SaleStore } from './sale/sale-store';
@@ -97,10 +98,17 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     config,
     logger.child({ component: 'payment-recovery' }),
   );
+  const stockDrift = new StockDriftRepair(
+    saleStore,
+    stock,
+    metrics.registry,
+    logger.child({ component: 'stock' }),
+  );
   const refunds = new PaymentRefundService(
     orm.em,
     paymentProvider,
     reservations,
+    stockDrift,
     config.payment,
     metrics.registry,
     logger.child({ component: 'refunds' }),
@@ -128,6 +136,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     saleStore,
     orderStatus,
     config.orders,
+    metrics.registry,
     logger.child({ component: 'order-placement' }),
   );
   const products = new ProductService(stock);
@@ -150,6 +159,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     orderStatus,
     saleStore,
     stock,
+    stockDrift,
     reservations,
     paymentProvider,
     paymentEvents,

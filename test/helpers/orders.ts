@@ -14,14 +14,14 @@ export async function orderProduct(app: App, stock = 10, price = 1500): Promise<
   return product.id;
 }
 
-/** Durable (MySQL) and live (Redis) stock of a product. */
+/** Durable (MySQL) and live (Redis) stock of a product; `redis` is null when the counter is missing. */
 export async function stockOf(
   app: App,
   productId: number,
-): Promise<{ mysql: number; redis: number }> {
+): Promise<{ mysql: number; redis: number | null }> {
   const product = await app.orm.em.fork().findOneOrFail(Product, productId);
   const live = await app.services.saleStore.remaining(productId);
-  return { mysql: product.stock, redis: live ?? 0 };
+  return { mysql: product.stock, redis: live };
 }
 
 /**

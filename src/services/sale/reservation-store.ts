@@ -177,6 +177,7 @@ export class ReservationStore {
     reason: ReleaseReason,
     onlyIfDue: boolean,
     paymentId: string,
+    credit = true,
   ): Promise<boolean> {
     const keys = [reservationKey(reservation.id)];
     for (const item of reservation.items) {
@@ -190,6 +191,7 @@ export class ReservationStore {
       reason,
       onlyIfDue ? '1' : '0',
       paymentId,
+      credit ? '1' : '0',
     );
     return reply[0] === 'OK';
   }

@@ -202,16 +202,17 @@ export class ReservationService {
    * Gives a reservation's units back, once (later calls are no-ops): a held one's; a claimed one
    * (PAYING) only by its claim's `paymentId` or, with `onlyIfDue`, once its hold and lease are over;
    * a paid one's only with reason REFUNDED and its `paymentId` (a payment that never became an
-   * order). `onlyIfDue` releases only a hold whose time is over (by Redis time). True when it
-   * released.
+   * order). `onlyIfDue` releases only a hold whose time is over (by Redis time). `credit` false
+   * leaves the live counter alone (the caller rebuilds it from MySQL). True when it released.
    */
   async release(
     reservation: ReservationView,
     reason: ReleaseReason,
     onlyIfDue = false,
     paymentId = '',
+    credit = true,
   ): Promise<boolean> {
-    if (!(await this.store.reservations.release(reservation, reason, onlyIfDue, paymentId)))
+    if (!(await this.store.reservations.release(reservation, reason, onlyIfDue, paymentId, credit)))
       return false;
     for (const item of reservation.items) this.stock.touch(item.productId);
     this.notify({ ...reservation, status: reason });

@@ -1,12 +1,7 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import {
-  Payment,
-  PaymentStatus,
-  RefundReason,
-  paymentItems,
-  type PaymentItem,
-} from '../../entities/payment.entity';
+import { Payment, PaymentStatus, RefundReason, paymentItems } from '../../entities/payment.entity';
 import { Product } from '../../entities/product.entity';
+import { paymentTable } from '../payments/payment-table';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import { requireListed, saleStateOf } from '../catalog/listing';
 import type { SaleStore } from './sale-store';
@@ -86,20 +81,8 @@ export class StockService {
     const snapshot = await em.transactional(async (tem) => {
       const product = await tem.findOne(Product, { id: productId }, { fields: ['id', 'stock'] });
       if (!product) return null;
-      const unwritten = await tem.execute<
-        { reservation_id: string; items: string | PaymentItem[] }[]
-      >(
-        `select p.reservation_id, p.items from payments p left join orders o on o.payment_id = p.id
-         where p.status = 'PAID' and o.id is null`,
-      );
-      const written = paidInRedis.length
-        ? await tem.execute<{ reservation_id: string }[]>(
-            `select p.reservation_id from payments p join orders o on o.payment_id = p.id
-             where p.status in ('PAID', 'REFUNDING', 'REFUNDED') and p.reservation_id in (${paidInRedis.map(() => '?').join(',')})`,
-            paidInRedis,
-          )
-        : [];
-      return { stock: product.stock, unwritten, written: written.map((w) => w.reservation_id) };
+      const { unwritten, written } = await paymentTable.unwrittenAndWritten(tem, paidInRedis);
+      return { stock: product.stock, unwritten, written };
     });
     if (!snapshot) return null;
     const unwritten: [string, number][] = [];
