@@ -67,7 +67,11 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
   const stock = new StockService(saleStore, config.sale.stockFrameMs);
   const reservations = new ReservationService(saleStore, stock, pubSub, config.sale);
   const paymentProvider = new SimulatedPaymentProvider(
-    { declineRate: config.payment.declineRate, latencyMs: config.payment.latencyMs },
+    {
+      declineRate: config.payment.declineRate,
+      latencyMs: config.payment.latencyMs,
+      bookingDelayMs: config.payment.bookingDelayMs,
+    },
     redis,
   );
   const paymentEvents = new PaymentEventPublisher(
@@ -163,6 +167,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     reservations,
     paymentProvider,
     paymentEvents,
+    paymentRecords,
     lostPaymentEvents,
     payments,
     paymentRecovery,
