@@ -76,7 +76,6 @@ export class Payment {
     type: 'string',
     length: 64,
     nullable: true,
-    persist: false,
     generated:
       "(case when `status` in ('PAID', 'REFUNDING', 'REFUNDED') then `reservation_id` end) stored",
   })

@@ -126,7 +126,9 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     logger.child({ component: 'payment-events' }),
   );
   const deadLetters = new PaymentDeadLetters(kafka, config.kafka);
-  const audit = new PaymentAuditService(orm.em, paymentProvider);
+  const audit = new PaymentAuditService(orm.em, paymentProvider, saleStore, {
+    stuckSeconds: config.payment.auditStuckSeconds,
+  });
   const orderLifecycle = new OrderLifecycleService(
     config.orders,
     stock,

@@ -57,6 +57,23 @@ export interface LockedPaidRow {
   items: string | PaymentItem[];
 }
 
+/** A payment with its order (if any), as the audit reads it. */
+export interface AuditRow {
+  id: string;
+  reservation_id: string;
+  status: PaymentStatus;
+  amount: number | string;
+  items: string | PaymentItem[];
+  refund_amount: number | string | null;
+  refund_reason: RefundReason | null;
+  created_at: Date | string;
+  paid_at: Date | string | null;
+  refund_requested_at: Date | string | null;
+  order_id: number | null;
+  order_status: string | null;
+  order_total: number | string | null;
+}
+
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 /**
@@ -160,5 +177,63 @@ export const paymentTable = {
       reservationIds,
     );
     return new Map(rows.map((r) => [r.reservation_id, r.id]));
+  },
+
+  /**
+   * The audit's pages: payments by id after `afterId` (or exactly `ids`), each joined with its
+   * order; the reservations with several charged-or-tried attempts; orders with no payment row.
+   */
+  auditPage(
+    em: EntityManager,
+    afterId: string,
+    limit: number,
+    ids?: string[],
+  ): Promise<AuditRow[]> {
+    const where = ids ? `p.id in (${marks(ids.length)})` : 'p.id > ?';
+    return em.execute<AuditRow[]>(
+      `select p.id, p.reservation_id, p.status, p.amount, p.items, p.refund_amount, p.refund_reason,
+         p.created_at, p.paid_at, p.refund_requested_at,
+         o.id as order_id, o.status as order_status, o.total_amount as order_total
+       from payments p left join orders o on o.payment_id = p.id
+       where ${where} order by p.id limit ?`,
+      [...(ids ?? [afterId]), limit],
+    );
+  },
+
+  async severalAttempts(
+    em: EntityManager,
+    afterReservation: string,
+    limit: number,
+  ): Promise<{ reservation_id: string; ids: string[] }[]> {
+    const rows = await em.execute<{ reservation_id: string; ids: string }[]>(
+      `select reservation_id, group_concat(id) as ids from payments
+       where reservation_id > ? and status <> '${PaymentStatus.DECLINED}'
+       group by reservation_id having count(*) > 1 order by reservation_id limit ?`,
+      [afterReservation, limit],
+    );
+    return rows.map((r) => ({ reservation_id: r.reservation_id, ids: r.ids.split(',') }));
+  },
+
+  orphanOrders(
+    em: EntityManager,
+    afterOrderId: number,
+    limit: number,
+  ): Promise<{ id: number; payment_id: string; reservation_id: string; status: string }[]> {
+    return em.execute(
+      `select o.id, o.payment_id, o.reservation_id, o.status from orders o
+       left join payments p on p.id = o.payment_id
+       where p.id is null and o.id > ? order by o.id limit ?`,
+      [afterOrderId, limit],
+    );
+  },
+
+  /** Which of `ids` have a payments row. */
+  async existing(em: EntityManager, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await em.execute<{ id: string }[]>(
+      `select id from payments where id in (${marks(ids.length)})`,
+      ids,
+    );
+    return new Set(rows.map((r) => r.id));
   },
 };

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../../clients/redis';
-import type { PaymentLedger } from './audit.service';
+import type { LedgerEntry, PaymentLedger } from './audit.types';
 
 export interface ChargeRequest {
   paymentId: string;
@@ -115,6 +115,36 @@ export class SimulatedPaymentProvider implements PaymentProvider, PaymentLedger 
     if (refunded) return 'REFUNDED';
     if (charged) return 'CHARGED';
     return booking ? 'PENDING' : 'NONE';
+  }
+
+  async lookup(paymentIds: string[]): Promise<Map<string, LedgerEntry>> {
+    const result = new Map<string, LedgerEntry>();
+    if (!paymentIds.length) return result;
+    const [charged, refunded, requests, requested] = await Promise.all(
+      [
+        providerLedger.charged,
+        providerLedger.refunded,
+        providerLedger.refundRequests,
+        providerLedger.refundRequested,
+      ].map((key) => this.redis.hmget(key, ...paymentIds)),
+    );
+    const num = (v: string | null | undefined) => (v == null ? undefined : Number(v));
+    paymentIds.forEach((id, i) => {
+      const entry: LedgerEntry = {
+        charged: num(charged[i]),
+        refunded: num(refunded[i]),
+        refundRequests: num(requests[i]) ?? 0,
+        refundRequested: num(requested[i]) ?? 0,
+      };
+      if (entry.charged !== undefined || entry.refunded !== undefined || entry.refundRequests)
+        result.set(id, entry);
+    });
+    return result;
+  }
+
+  async scanCharges(cursor: string, count: number): Promise<[string, string[]]> {
+    const [next, flat] = await this.redis.hscan(providerLedger.charged, cursor, 'COUNT', count);
+    return [next, flat.filter((_, i) => i % 2 === 0)];
   }
 
   /** Every refund request received, by payment id: how many, and the sum of their amounts. */

@@ -168,7 +168,7 @@ export class PaymentRecords {
       await all(rows);
       return rows.map(() => undefined as T);
     } catch (err) {
-      if (rows.length < 2 || !ROW_FAULT.has(Number((err as { errno?: number }).errno))) throw err;
+      if (!ROW_FAULT.has(Number((err as { errno?: number }).errno))) throw err;
       const results = await Promise.allSettled(rows.map(one));
       // GroupCommit hands each caller its own result: a failed row fails its caller alone.
       return results.map((r) => (r.status === 'fulfilled' ? r.value : new ItemFailure(r.reason)));
