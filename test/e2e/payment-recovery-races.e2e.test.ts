@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PaymentStatus } from '../../src/entities/payment.entity';
 import type { ReservationView } from '../../src/services/sale/reservation.service';
-import { PurchaseDocument } from '../graphql/generated';
+import { PayDocument, PurchaseDocument } from '../graphql/generated';
 import { expectCleanAudit } from '../helpers/audit';
 import { dataOf } from '../helpers/gql-client';
 import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
@@ -150,6 +150,50 @@ describe('recovery races', () => {
     expect(await statusOf(row.id)).toBe('VOID');
     expect((await provider.refunds()).get(row.id)).toBe(800);
     expect((await provider.refundRequests()).get(row.id)).toEqual({ count: 2, amount: 1600 });
+    await expectOrdersMatchPayments(t.app);
+    await expectStockSettled(t.app, productId, 2);
+    await expectCleanAudit(t.app, { paymentIds: [row.id] });
+  });
+
+  it('a claim broken while its charge is on its way: the pay is told it expired, the charge is given back once', async () => {
+    const productId = await createProduct(t.app, { stock: 2, price: 700 });
+    await t.app.services.stock.remaining(t.app.orm.em, [productId]);
+    const [member] = await createMembers(t.app, 1);
+    const held = dataOf(
+      await t.gql(
+        PurchaseDocument,
+        { input: { productId: String(productId), idempotencyKey: randomUUID() } },
+        member.token,
+      ),
+    ).purchase;
+    if (held.__typename !== 'Reservation') throw new Error(held.__typename);
+    const provider = t.app.services.paymentProvider;
+    provider.options.latencyMs = 2500;
+    let answer;
+    try {
+      const paying = t.gql(PayDocument, { input: { reservationId: held.id } }, member.token);
+      await waitFor(
+        async () => (await t.app.services.reservations.find(held.id))?.status === 'PAYING',
+        { what: 'the claim' },
+      );
+      // Hold and lease (1 s each) run out mid-charge: the sweeper breaks the claim.
+      await sleep(1300);
+      expect(await t.app.services.reservations.sweep()).toBe(1);
+      answer = dataOf(await paying).pay;
+    } finally {
+      provider.options.latencyMs = 0;
+    }
+    expect(answer).toMatchObject({ __typename: 'ReservationExpiredError' });
+    const [row] = await t.app.orm.em
+      .getConnection()
+      .execute<{ id: string; status: string }[]>(
+        'select id, status from payments where reservation_id = ?',
+        [held.id],
+      );
+    expect(row.status).toBe('VOID');
+    expect((await provider.charges()).get(row.id)).toBe(700);
+    expect((await provider.refunds()).get(row.id)).toBe(700);
+    expect((await provider.refundRequests()).get(row.id)).toEqual({ count: 1, amount: 700 });
     await expectOrdersMatchPayments(t.app);
     await expectStockSettled(t.app, productId, 2);
     await expectCleanAudit(t.app, { paymentIds: [row.id] });
