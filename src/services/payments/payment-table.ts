@@ -236,4 +236,37 @@ export const paymentTable = {
     );
     return new Set(rows.map((r) => r.id));
   },
+
+  /**
+   * The lost-event check: PAID payments whose event was acknowledged in [since, before) and that
+   * have no order; and sending such events again (at most once: `events_resent`).
+   */
+  unwrittenPublished(
+    em: EntityManager,
+    since: Date,
+    before: Date,
+    limit: number,
+  ): Promise<{ id: string; reservation_id: string; events_resent: number }[]> {
+    return em.execute(
+      `select p.id, p.reservation_id, p.events_resent from payments p
+       where ${statusIs(PaymentStatus.PAID, 'p')} and p.published_at >= ? and p.published_at < ?
+         and not exists (select 1 from orders o where o.payment_id = p.id)
+       limit ${Number(limit)}`,
+      [since, before],
+    );
+  },
+
+  async requeueEvents(em: EntityManager, ids: string[], before: Date): Promise<number> {
+    if (!ids.length) return 0;
+    const res = await em.execute<{ affectedRows: number }>(
+      `update payments
+       set published_at = null, next_attempt_at = now(3), attempts = 0,
+         events_resent = events_resent + 1
+       where id in (${marks(ids.length)}) and ${statusIs(PaymentStatus.PAID)} and published_at < ?
+         and events_resent = 0`,
+      [...ids, before],
+      'run',
+    );
+    return res.affectedRows;
+  },
 };
