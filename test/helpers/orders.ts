@@ -119,3 +119,34 @@ export async function historyOf(
 }
 
 export const secondsAgo = (s: number) => new Date(Date.now() - s * 1000);
+
+/**
+ * Writes a PAID payments row (its event already sent) for each synthetic `payment.completed`
+ * event, so the order writer, which builds orders only from PAID rows, writes them.
+ */
+export async function recordPaid(
+  app: App,
+  events: {
+    paymentId: string;
+    reservationId: string;
+    userId: number;
+    totalAmount: number;
+    items: unknown[];
+  }[],
+): Promise<void> {
+  const conn = app.orm.em.getConnection();
+  for (let i = 0; i < events.length; i += 500) {
+    const chunk = events.slice(i, i + 500);
+    await conn.execute(
+      `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, paid_at, published_at, attempts, next_attempt_at)
+       values ${chunk.map(() => `(?, ?, ?, ?, ?, 'PAID', now(3), now(3), now(3), 0, now(3))`).join(',')}`,
+      chunk.flatMap((e) => [
+        e.paymentId,
+        e.reservationId,
+        e.userId,
+        e.totalAmount,
+        JSON.stringify(e.items),
+      ]),
+    );
+  }
+}
