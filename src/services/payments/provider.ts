@@ -96,11 +96,11 @@ export class SimulatedPaymentProvider implements PaymentProvider, PaymentLedger 
   async refund(paymentId: string, amount: number): Promise<void> {
     // A refund request travels to the processor before it is booked (the caller may die first).
     await this.answer();
-    await this.redis
-      .multi()
-      .hincrby(providerLedger.refundRequests, paymentId, 1)
-      .hincrby(providerLedger.refundRequested, paymentId, amount)
-      .exec();
+    // Two keys in two Redis Cluster slots: two commands, not one MULTI.
+    await Promise.all([
+      this.redis.hincrby(providerLedger.refundRequests, paymentId, 1),
+      this.redis.hincrby(providerLedger.refundRequested, paymentId, amount),
+    ]);
     if (await this.redis.hexists(providerLedger.charged, paymentId))
       await this.book(providerLedger.refunded, paymentId, amount);
     await this.answer();
