@@ -4,7 +4,12 @@ import { Role } from '../../src/entities/user.entity';
 import { PaymentStatus } from '../../src/entities/payment.entity';
 import { MAX_PRICE } from '../../src/schema/money.scalar';
 import { PaymentRecords, type PaymentRow } from '../../src/services/payments/records';
-import { CreateProductDocument, PayDocument, PurchaseDocument } from '../graphql/generated';
+import {
+  CreateProductDocument,
+  PayDocument,
+  PurchaseDocument,
+  UpdateProductDocument,
+} from '../graphql/generated';
 import { expectCleanAudit } from '../helpers/audit';
 import { dataOf, errorCode } from '../helpers/gql-client';
 import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
@@ -100,5 +105,51 @@ describe('money', () => {
     // Nothing was charged: the rows close VOID.
     for (const r of [rows[0], rows[2]]) await records.settle(r.id, PaymentStatus.VOID);
     await expectCleanAudit(t.app, { paymentIds: rows.map((r) => r.id) });
+  });
+
+  it('a product update during a sale-metadata load does not leave the old window or price cached', async () => {
+    const productId = await createProduct(t.app, { stock: 5, price: 400 });
+    const admin = await createMember(t.app, Role.ADMIN);
+    const [member] = await createMembers(t.app, 1);
+    // Hold a load between its read of the product and its write of the metadata.
+    const store = t.app.services.saleStore;
+    const cache = store.cacheSaleMeta.bind(store);
+    let release!: () => void;
+    let entered!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const inside = new Promise<void>((r) => (entered = r));
+    store.cacheSaleMeta = async (...args: Parameters<typeof cache>) => {
+      entered();
+      await gate;
+      return cache(...args);
+    };
+    const load = t.app.services.stock.ensureSaleMeta(t.app.orm.em, productId);
+    await inside;
+    store.cacheSaleMeta = cache;
+    // The admin ends the sale (and changes the price) while the old product is being cached.
+    dataOf(
+      await t.gql(
+        UpdateProductDocument,
+        {
+          input: {
+            productId: String(productId),
+            saleEndsAt: new Date(Date.now() - 1000).toISOString(),
+            price: 500,
+          },
+        },
+        admin.token,
+      ),
+    );
+    release();
+    await load;
+    const late = dataOf(
+      await t.gql(
+        PurchaseDocument,
+        { input: { productId: String(productId), idempotencyKey: randomUUID() } },
+        member.token,
+      ),
+    ).purchase;
+    expect(late.__typename).toBe('SaleNotActiveError');
+    await expectStockSettled(t.app, productId, 5);
   });
 });
