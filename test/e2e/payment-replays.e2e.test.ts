@@ -59,17 +59,24 @@ describe('replayed events and counter drift', () => {
   it('a refunded payment whose event is delivered again after a restock never becomes an order', async () => {
     const productId = await createProduct(t.app, { stock: 1, price: 700 });
     const [a, b] = await createMembers(t.app, 2);
+    const ids: string[] = [];
     await t.app.services.stock.remaining(t.app.orm.em, [productId]);
     expect(await liveStock(t.app, productId)).toBe(1);
     // One unit of upward drift: the counter advertises 2, MySQL has 1.
     await t.app.services.saleStore.addRemaining(productId, 1);
-    const payA = (await buy(a.token, productId)).pay;
-    const payB = (await buy(b.token, productId)).pay;
-    if (payA?.__typename !== 'Payment' || payB?.__typename !== 'Payment')
-      throw new Error('both pays answer Payment');
     const writer = orderWriterOf(t);
     await writer.start();
     try {
+      // A is written first (the one unit MySQL has), then B meets the stock guard.
+      const payA = (await buy(a.token, productId)).pay;
+      if (payA?.__typename !== 'Payment') throw new Error('A pays');
+      await waitFor(async () => (await ordersOf(payA.id)) === 1, {
+        what: "A's order",
+        timeoutMs: 60_000,
+      });
+      const payB = (await buy(b.token, productId)).pay;
+      if (payB?.__typename !== 'Payment') throw new Error('B pays');
+      ids.push(payA.id, payB.id);
       await waitFor(async () => (await statusOf(payB.id)) === 'REFUNDING', {
         what: "B's refund owed",
         timeoutMs: 30_000,
@@ -106,7 +113,7 @@ describe('replayed events and counter drift', () => {
     await expectOrdersMatchPayments(t.app);
     await expectStockSettled(t.app, productId, 2);
     // B was told "paid", then refunded with no order: the audit shows it.
-    await expectAudit(t.app, { paymentIds: [payA.id, payB.id] }, ['TOLD_PAID_REFUNDED_NO_ORDER']);
+    await expectAudit(t.app, { paymentIds: ids }, ['TOLD_PAID_REFUNDED_NO_ORDER']);
   });
 
   it('a forged payment.completed event (no payment of ours) writes no order', async () => {
