@@ -19,7 +19,12 @@ const clusterSuites = [
   'refunds',
   'realtime',
 ];
-const clusterOnly = ['redis-failover', 'kafka-failover', 'many-processes'];
+const clusterOnly = [
+  'redis-failover',
+  'redis-failover-default-wait',
+  'kafka-failover',
+  'many-processes',
+];
 
 module.exports = {
   // Fails the run at once, with one message, when MySQL, Redis or Kafka is not reachable.

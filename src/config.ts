@@ -104,6 +104,8 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
     payment: {
       declineRate: e.PAYMENT_DECLINE_RATE,
       latencyMs: e.PAYMENT_LATENCY_MS,
+      bookingDelayMs: e.PAYMENT_BOOKING_DELAY_MS,
+      auditStuckSeconds: e.PAYMENT_AUDIT_STUCK_SECONDS,
       relayLeaseSeconds: e.PAYMENT_RELAY_LEASE_SECONDS,
       recoveryAfterSeconds: e.PAYMENT_RECOVERY_AFTER_SECONDS,
       recoveryIntervalMs: e.PAYMENT_RECOVERY_INTERVAL_MS,

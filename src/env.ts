@@ -121,6 +121,10 @@ export const envSchema = z.object({
   STOCK_FRAME_MS: int(100),
   PAYMENT_DECLINE_RATE: num(0),
   PAYMENT_LATENCY_MS: int(50),
+  // The simulated provider books an approved charge this long after its request (0: at once).
+  PAYMENT_BOOKING_DELAY_MS: int(0),
+  // The audit reports a PENDING or REFUNDING payment older than this as stuck.
+  PAYMENT_AUDIT_STUCK_SECONDS: z.coerce.number().int().min(1).default(900),
   OUTBOX_POLL_INTERVAL_MS: int(500),
   PAYMENT_RELAY_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
   PAYMENT_RECOVERY_AFTER_SECONDS: z.coerce.number().int().min(1).default(60),

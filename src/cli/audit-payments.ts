@@ -5,17 +5,22 @@ import { createRedis } from '../clients/redis';
 import { loadConfig } from '../config';
 import { PaymentAuditService } from '../services/payments/audit.service';
 import { SimulatedPaymentProvider } from '../services/payments/provider';
+import { SaleStore } from '../services/sale/sale-store';
 
-const USAGE = `usage: npm run audit:payments -- [--grace-seconds 120] [--json]
-  Reconciles the payment provider's charges and refunds with the payments rows and the orders,
-  and lists every discrepancy: a charge with neither order nor refund, a refund whose order still
-  stands, two charges for one reservation, an order without a charge. Exits 1 if there is any.`;
+const USAGE = `usage: npm run audit:payments -- [--grace-seconds 120] [--stuck-seconds 900] [--json]
+  Reconciles the payment provider's charges and refunds with the payments rows, the orders and
+  the live units in Redis, a page of rows at a time, and lists every discrepancy: a charge with
+  neither order nor refund, a refund whose order still stands, two kept charges for one
+  reservation, an order without a charge, amounts that disagree, a payment pending or a refund
+  owed past the stuck threshold, a buyer told "paid" then refunded without an order, and live
+  units that differ from MySQL stock. Exits 1 if there is any.`;
 
 /** Operator command: the payment audit, as text (or JSON) on stdout. */
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       'grace-seconds': { type: 'string', default: '120' },
+      'stuck-seconds': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -25,7 +30,13 @@ async function main(): Promise<number> {
     return 0;
   }
   const graceSeconds = Number(values['grace-seconds']);
-  if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) {
+  const stuck = values['stuck-seconds'];
+  const stuckSeconds = stuck === undefined ? undefined : Number(stuck);
+  if (
+    !Number.isSafeInteger(graceSeconds) ||
+    graceSeconds < 0 ||
+    (stuckSeconds !== undefined && (!Number.isSafeInteger(stuckSeconds) || stuckSeconds < 1))
+  ) {
     console.log(USAGE);
     return 2;
   }
@@ -35,16 +46,19 @@ async function main(): Promise<number> {
   try {
     await redis.connect();
     const provider = new SimulatedPaymentProvider({ declineRate: 0, latencyMs: 0 }, redis);
-    const report = await new PaymentAuditService(orm.em, provider).run({ graceSeconds });
+    const store = new SaleStore(redis, config.redis.keyPrefix);
+    const report = await new PaymentAuditService(orm.em, provider, store, {
+      stuckSeconds: config.payment.auditStuckSeconds,
+    }).run({ graceSeconds, stuckSeconds });
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));
     } else {
       console.log(
-        `charges ${report.charges}, refunds ${report.refunds}, payments ${report.payments}, orders ${report.orders}, in flight ${report.inFlight}`,
+        `charges ${report.charges}, refunds ${report.refunds}, payments ${report.payments}, orders ${report.orders}, products ${report.products}, in flight ${report.inFlight}`,
       );
       for (const d of report.discrepancies)
         console.log(
-          `${d.kind} payment=${d.paymentId ?? '-'} reservation=${d.reservationId ?? '-'} order=${d.orderId ?? '-'}: ${d.detail}`,
+          `${d.kind} payment=${d.paymentId ?? '-'} reservation=${d.reservationId ?? '-'} order=${d.orderId ?? '-'} product=${d.productId ?? '-'}: ${d.detail}`,
         );
       console.log(`${report.discrepancies.length} discrepancies`);
     }

@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Config } from '../config';
 import { VARIABLE_KEY_SCRIPTS, type ScriptCommands } from '../lua';
+import { ServiceUnavailableError } from '../errors';
 import type { RedisClient } from './redis';
 
 /**
@@ -16,6 +17,23 @@ import type { RedisClient } from './redis';
  * more that every write answered meanwhile joins, sent when the first is answered.
  */
 const ACKNOWLEDGED_SCRIPTS = ['saleReserve', 'salePayClaim', 'salePay', 'saleRelease'] as const;
+
+/**
+ * The scripts whose write must be confirmed on replicas before it counts: a pay.lua whose WAIT
+ * failed or timed out short may be lost with its master, so `pay` is not told it succeeded
+ * (it throws UNAVAILABLE; the payment row stays PENDING and the recovery decides from what Redis
+ * and MySQL hold afterwards). The others stand on the master alone after a shortfall.
+ */
+const CONFIRMED_SCRIPTS = new Set<string>(['salePay']);
+
+/** A write whose replication WAIT fell short: its outcome is not known yet. */
+export class ReplicationUnconfirmedError extends ServiceUnavailableError {
+  constructor(script: string, acked: number, wanted: number) {
+    super(
+      `The write was not confirmed by the replicas yet (${script}: ${acked}/${wanted}); ask again shortly`,
+    );
+  }
+}
 
 /** What WAIT has cost so far on one connection. */
 export interface ReplicationStats {
@@ -114,7 +132,9 @@ export function waitForReplicas<R extends RedisClient & ScriptCommands>(
           return reply;
         }
         own.writes++;
-        await replicated(connection);
+        const acked = await replicated(connection);
+        if (acked < config.waitReplicas && CONFIRMED_SCRIPTS.has(name))
+          throw new ReplicationUnconfirmedError(name, acked, config.waitReplicas);
         return reply;
       });
     };

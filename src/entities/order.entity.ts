@@ -1,4 +1,5 @@
 import {
+  BigIntType,
   Collection,
   Entity,
   Enum,
@@ -11,6 +12,7 @@ import {
   Unique,
 } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Money } from '../schema/money.scalar';
 import { BaseEntity } from './base.entity';
 import { Product } from './product.entity';
 import { User } from './user.entity';
@@ -44,7 +46,9 @@ export class Order extends BaseEntity {
   @Property({ type: 'string', length: 64 })
   paymentId!: string;
 
+  // One order per reservation, held by the database (a lost Redis write cannot make a second).
   @Field(() => ID)
+  @Unique()
   @Property({ type: 'string', length: 64 })
   reservationId!: string;
 
@@ -52,8 +56,8 @@ export class Order extends BaseEntity {
   @Enum({ items: () => OrderStatus, type: 'string', length: 20 })
   status: OrderStatus & Opt = OrderStatus.PLACED;
 
-  @Field(() => Int, { description: 'Total in minor currency units.' })
-  @Property({ type: 'integer', unsigned: true })
+  @Field(() => Money, { description: 'Total in minor currency units.' })
+  @Property({ type: new BigIntType('number'), unsigned: true })
   totalAmount!: number;
 
   @Field(() => Date)
@@ -90,8 +94,8 @@ export class OrderItem {
   @Property({ type: 'integer', unsigned: true })
   quantity!: number;
 
-  @Field(() => Int, { description: 'Price of one unit when the order was paid, minor units.' })
-  @Property({ type: 'integer', unsigned: true })
+  @Field(() => Money, { description: 'Price of one unit when the order was paid, minor units.' })
+  @Property({ type: new BigIntType('number'), unsigned: true })
   unitPrice!: number;
 }
 

@@ -1,4 +1,14 @@
-import { Entity, Enum, Index, ManyToOne, Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import {
+  BigIntType,
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  Opt,
+  PrimaryKey,
+  Property,
+  Unique,
+} from '@mikro-orm/core';
 import { User } from './user.entity';
 
 /** One unit line of a payment: what the order writer turns into an order item. */
@@ -59,10 +69,22 @@ export class Payment {
   @Property({ type: 'string', length: 64 })
   reservationId!: string;
 
+  // The reservation of a payment charged and kept (PAID, REFUNDING, REFUNDED), else null: unique,
+  // so one reservation never has two kept charges, whatever Redis lost.
+  @Unique()
+  @Property({
+    type: 'string',
+    length: 64,
+    nullable: true,
+    generated:
+      "(case when `status` in ('PAID', 'REFUNDING', 'REFUNDED') then `reservation_id` end) stored",
+  })
+  chargedReservationId?: string | null;
+
   @ManyToOne(() => User)
   user!: User;
 
-  @Property({ type: 'integer', unsigned: true })
+  @Property({ type: new BigIntType('number'), unsigned: true })
   amount!: number;
 
   // JSON text (a plain column: MariaDB's JSON is a text column plus a check constraint).
@@ -95,7 +117,7 @@ export class Payment {
   @Property({ type: 'integer', unsigned: true })
   eventsResent: number & Opt = 0;
 
-  @Property({ type: 'integer', unsigned: true, nullable: true })
+  @Property({ type: new BigIntType('number'), unsigned: true, nullable: true })
   refundAmount?: number | null;
 
   @Enum({ items: () => RefundReason, nullable: true })

@@ -1,6 +1,7 @@
 import { Entity, Formula, Index, Opt, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from './base.entity';
+import { Money } from '../schema/money.scalar';
 
 export enum SaleState {
   UPCOMING = 'UPCOMING',
@@ -31,7 +32,7 @@ export class Product extends BaseEntity {
   @Property({ type: 'text' })
   description: string & Opt = '';
 
-  @Field(() => Int, { description: 'Price in minor currency units.' })
+  @Field(() => Money, { description: 'Price in minor currency units.' })
   @Index()
   @Property({ type: 'integer', unsigned: true })
   price!: number;

@@ -7,9 +7,12 @@
 -- then five keys per product of the reservation: stock, bought, holdqty, holds, paidqty
 -- ARGV: reservationId, final status (EXPIRED | DECLINED | CANCELLED | REFUNDED), onlyIfDue ('1':
 --       only when the hold time is over, by Redis TIME — what the sweeper asks), paymentId ('' or
---       the claim's / the paid payment's id)
+--       the claim's / the paid payment's id), credit ('0': the units are not added back to the
+--       live counter — a refused paid payment proves the counter too high; the caller rebuilds
+--       it from MySQL instead; default '1')
 -- Returns {'OK'}, {'NOT_DUE'}, {'CLAIMED'} (another attempt is paying it) or {'NOOP', <status or ''>}.
 local rid, reason, onlyIfDue, paymentId = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4] or ''
+local credit = ARGV[5] ~= '0'
 local rec = redis.call('HMGET', KEYS[1], 'user', 'status', 'exp', 'claim', 'lease', 'paymentId')
 local status = rec[2]
 local t = redis.call('TIME')
@@ -40,7 +43,7 @@ for i = 2, #KEYS, 5 do
   if qty > 0 then
     -- A missing counter is rebuilt from MySQL minus live holds and unwritten paid units; these
     -- units are neither any more.
-    if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('INCRBY', KEYS[i], qty) end
+    if credit and redis.call('EXISTS', KEYS[i]) == 1 then redis.call('INCRBY', KEYS[i], qty) end
     if redis.call('HEXISTS', KEYS[i + 1], rec[1]) == 1 then redis.call('HINCRBY', KEYS[i + 1], rec[1], -qty) end
   end
   redis.call('HDEL', from, rid)

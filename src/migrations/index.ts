@@ -8,6 +8,7 @@ import { Migration20261125000000_PaymentStatus } from './Migration20261125000000
 import { Migration20261129010000_EmailBinaryCollation } from './Migration20261129010000_EmailBinaryCollation';
 import { Migration20261129020000_PaymentRefunds } from './Migration20261129020000_PaymentRefunds';
 import { Migration20261129100000_OrderEventsOutbox } from './Migration20261129100000_OrderEventsOutbox';
+import { Migration20261206000000_OneChargePerReservation } from './Migration20261206000000_OneChargePerReservation';
 import { Migration20261130000000_PaymentEventResends } from './Migration20261130000000_PaymentEventResends';
 import { Migration20261206100000_LikeCounts } from './Migration20261206100000_LikeCounts';
 import { Migration20261206110000_ProductSearch } from './Migration20261206110000_ProductSearch';
@@ -43,5 +44,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261206110000_ProductSearch',
     class: Migration20261206110000_ProductSearch,
+  },
+  {
+    name: 'Migration20261206000000_OneChargePerReservation',
+    class: Migration20261206000000_OneChargePerReservation,
   },
 ];

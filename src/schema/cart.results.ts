@@ -1,6 +1,6 @@
-import { SafeIntResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Product } from '../entities/product.entity';
+import { Money } from './money.scalar';
 
 @ObjectType('CartItem', { description: 'One product in the cart, priced at its current price.' })
 export class CartLine {
@@ -10,10 +10,10 @@ export class CartLine {
   @Field(() => Int)
   quantity!: number;
 
-  @Field(() => Int, { description: 'The product’s current price, in minor units.' })
+  @Field(() => Money, { description: 'The product’s current price, in minor units.' })
   unitPrice!: number;
 
-  @Field(() => SafeIntResolver, { description: 'unitPrice × quantity, in minor units.' })
+  @Field(() => Money, { description: 'unitPrice × quantity, in minor units.' })
   lineTotal!: number;
 }
 
@@ -27,7 +27,7 @@ export class Cart {
   @Field(() => Int)
   totalQuantity!: number;
 
-  @Field(() => SafeIntResolver, { description: 'Sum of the line totals, in minor units.' })
+  @Field(() => Money, { description: 'Sum of the line totals, in minor units.' })
   totalAmount!: number;
 }
 

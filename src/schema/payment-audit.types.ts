@@ -21,6 +21,9 @@ export class PaymentDiscrepancy {
   @Field(() => ID, { nullable: true })
   orderId?: number | null;
 
+  @Field(() => ID, { nullable: true, description: 'The product, for UNITS_MISMATCH.' })
+  productId?: number | null;
+
   @Field()
   detail!: string;
 }
@@ -41,11 +44,17 @@ export class PaymentAuditReport {
   @Field(() => Int)
   orders!: number;
 
+  @Field(() => Int, { description: 'Products whose live units were compared with MySQL stock.' })
+  products!: number;
+
   @Field(() => Int, {
     description:
       'Charges still being settled (payment pending, refund on its way, order not written yet); not discrepancies.',
   })
   inFlight!: number;
+
+  @Field(() => Int, { description: 'Every discrepancy found (the list holds at most `first`).' })
+  discrepancyCount!: number;
 
   @Field(() => [PaymentDiscrepancy])
   discrepancies!: PaymentDiscrepancy[];
@@ -58,4 +67,17 @@ export class PaymentAuditArgs {
     description: 'How long a paid payment may wait for its order before it is a discrepancy.',
   })
   graceSeconds!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'How long a payment may stay PENDING or REFUNDING before it is stuck; the server default (PAYMENT_AUDIT_STUCK_SECONDS) when null.',
+  })
+  stuckSeconds?: number | null;
+
+  @Field(() => Int, {
+    defaultValue: 100,
+    description: 'Discrepancies listed, 1 to 300 (the count gives them all).',
+  })
+  first!: number;
 }

@@ -13,6 +13,7 @@ import { SaleState } from '../entities/product.entity';
 import { BadUserInputError } from '../errors';
 import { ProductSort } from '../services/catalog/product.service';
 import { ConnectionArgs } from './pagination';
+import { MAX_PRICE, Money } from './money.scalar';
 
 // Bounds keep every figure inside MySQL's unsigned INT and totals inside a safe integer.
 export const MAX_STOCK = 1_000_000_000;
@@ -83,8 +84,9 @@ export class CreateProductInput {
   @MaxLength(DESCRIPTION_MAX)
   description?: string | null;
 
-  @Field(() => Int, { description: 'Price in minor currency units.' })
+  @Field(() => Money, { description: `Price in minor currency units, at most ${MAX_PRICE}.` })
   @Min(0)
+  @Max(MAX_PRICE)
   price!: number;
 
   @Field(() => Int, { description: 'Units for sale.' })
@@ -126,9 +128,13 @@ export class UpdateProductInput {
   @MaxLength(DESCRIPTION_MAX)
   description?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'null leaves it unchanged.' })
+  @Field(() => Money, {
+    nullable: true,
+    description: `null leaves it unchanged; at most ${MAX_PRICE}.`,
+  })
   @IsOptional()
   @Min(0)
+  @Max(MAX_PRICE)
   price?: number | null;
 
   @Field(() => Date, { nullable: true })

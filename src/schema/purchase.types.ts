@@ -25,6 +25,7 @@ import {
 } from '../services/sale/reservation.service';
 import { ID_PATTERN } from './product.inputs';
 import { ErrorResult, ErrorResultCode } from './error-result';
+import { Money } from './money.scalar';
 
 export enum ReservationStatus {
   HELD = 'HELD',
@@ -109,7 +110,7 @@ export class ReservationItem {
   @Field(() => Int)
   quantity!: number;
 
-  @Field(() => Int, { description: 'Price of one unit when reserved, minor units.' })
+  @Field(() => Money, { description: 'Price of one unit when reserved, minor units.' })
   unitPrice!: number;
 }
 
@@ -124,7 +125,7 @@ export class Reservation {
   @Field(() => [ReservationItem])
   items!: ReservationItem[];
 
-  @Field(() => Int, { description: 'Minor units.' })
+  @Field(() => Money, { description: 'Minor units.' })
   totalAmount!: number;
 
   @Field(() => Date)
@@ -216,7 +217,7 @@ export class CompletedPayment {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => Int)
+  @Field(() => Money)
   amount!: number;
 
   @Field(() => Date)

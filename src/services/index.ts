@@ -26,6 +26,7 @@ import { PaymentRefundService } from './payments/refund.service';
 import { SimulatedPaymentProvider } from './payments/provider';
 import { PaymentService } from './payments/payment.service';
 import { PaymentRecords } from './payments/records';
+import { StockDriftRepair } from './sale/stock-drift';
 import { PaymentRecoveryService } from './payments/recovery.service';
 import { ReservationService } from './sale/reservation.service';
 import { SaleStore } from './sale/sale-store';
@@ -66,7 +67,11 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
   const stock = new StockService(saleStore, config.sale.stockFrameMs);
   const reservations = new ReservationService(saleStore, stock, pubSub, config.sale);
   const paymentProvider = new SimulatedPaymentProvider(
-    { declineRate: config.payment.declineRate, latencyMs: config.payment.latencyMs },
+    {
+      declineRate: config.payment.declineRate,
+      latencyMs: config.payment.latencyMs,
+      bookingDelayMs: config.payment.bookingDelayMs,
+    },
     redis,
   );
   const paymentEvents = new PaymentEventPublisher(
@@ -97,10 +102,17 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     config,
     logger.child({ component: 'payment-recovery' }),
   );
+  const stockDrift = new StockDriftRepair(
+    saleStore,
+    stock,
+    metrics.registry,
+    logger.child({ component: 'stock' }),
+  );
   const refunds = new PaymentRefundService(
     orm.em,
     paymentProvider,
     reservations,
+    stockDrift,
     config.payment,
     metrics.registry,
     logger.child({ component: 'refunds' }),
@@ -114,7 +126,9 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     logger.child({ component: 'payment-events' }),
   );
   const deadLetters = new PaymentDeadLetters(kafka, config.kafka);
-  const audit = new PaymentAuditService(orm.em, paymentProvider);
+  const audit = new PaymentAuditService(orm.em, paymentProvider, saleStore, {
+    stuckSeconds: config.payment.auditStuckSeconds,
+  });
   const orderLifecycle = new OrderLifecycleService(
     config.orders,
     stock,
@@ -128,6 +142,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     saleStore,
     orderStatus,
     config.orders,
+    metrics.registry,
     logger.child({ component: 'order-placement' }),
   );
   const products = new ProductService(stock);
@@ -150,9 +165,11 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     orderStatus,
     saleStore,
     stock,
+    stockDrift,
     reservations,
     paymentProvider,
     paymentEvents,
+    paymentRecords,
     lostPaymentEvents,
     payments,
     paymentRecovery,

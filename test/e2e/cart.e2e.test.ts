@@ -13,6 +13,7 @@ import { Product } from '../../src/entities/product.entity';
 import { Role } from '../../src/entities/user.entity';
 import { createProduct } from '../helpers/catalog';
 import { createMember, type Member } from '../helpers/members';
+import { MAX_PRICE } from '../../src/schema/money.scalar';
 
 let t: TestApp;
 let admin: Member;
@@ -130,7 +131,7 @@ describe('cart', () => {
       field: 'quantity',
     });
 
-    const plain = await createProduct(t, admin, { price: 2_000_000_000 });
+    const plain = await createProduct(t, admin, { price: MAX_PRICE });
     dataOf(
       await t.gql(
         AddToCartDocument,
@@ -147,9 +148,9 @@ describe('cart', () => {
       code: 'BAD_USER_INPUT',
       field: 'quantity',
     });
-    // Totals beyond 32 bits still come out exactly (SafeInt).
+    // Totals beyond 32 bits still come out exactly (Money).
     const cart = dataOf(await t.gql(CartDocument, {}, member.token)).cart;
-    expect(cart.totalAmount).toBe(2 * 1000 + 2_000_000_000 * 1000);
+    expect(cart.totalAmount).toBe(2 * 1000 + MAX_PRICE * 1000);
     expect(await storedLines(member)).toEqual([
       [Number(limited.id), 2],
       [Number(plain.id), 1000],

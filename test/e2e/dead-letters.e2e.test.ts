@@ -12,6 +12,8 @@ import {
   orderWriterOf,
   waitForSubscribers,
 } from '../helpers/sale-fixtures';
+import { expectAudit } from '../helpers/audit';
+import { expectOrdersMatchPayments } from '../helpers/invariants';
 import { metricOf } from '../helpers/metrics';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -62,6 +64,7 @@ describe('dead letters', () => {
         .getConnection()
         .execute('update products set stock = 1 where id = ?', [productId], 'run');
       const before = await metric('payments_unplaceable_total');
+      const drift = await metric('sale_stock_drift_repairs_total');
 
       const writer = orderWriterOf(t);
       await writer.start();
@@ -91,9 +94,15 @@ describe('dead letters', () => {
         refund_reason: 'UNPLACEABLE',
       });
       expect((await t.app.services.paymentProvider.refunds()).get(pay.id)).toBe(1600);
-      // Released: the units are back on the live counter, no order was written.
-      expect(await liveStock(t.app, productId)).toBe(5);
+      expect((await t.app.services.paymentProvider.refundRequests()).get(pay.id)).toEqual({
+        count: 1,
+        amount: 1600,
+      });
+      // Released without crediting the live counter: the refusal proved it 2 units too high
+      // (MySQL lost them), so it is rebuilt from MySQL: 1, never 5.
+      expect(await liveStock(t.app, productId)).toBe(1);
       expect(await durableState(t.app, productId)).toEqual({ stock: 1, orders: 0, units: 0 });
+      expect(await metric('sale_stock_drift_repairs_total')).toBe((drift || 0) + 1);
       expect(await metric('payments_unplaceable_total')).toBe((before || 0) + 1);
       const told = await waitFor(
         () => sub.events.find((e) => e.data?.reservationChanged.status === 'REFUNDED'),
@@ -103,10 +112,23 @@ describe('dead letters', () => {
       // Not parked on the dead-letter topic.
       const letters = await t.app.services.deadLetters.list();
       expect(letters.some((l) => l.value.includes(pay.id))).toBe(false);
+      // The next buyer sees the 1 unit MySQL has, not a phantom.
+      const [next] = await createMembers(t.app, 1);
+      const more = dataOf(
+        await t.gql(
+          PurchaseDocument,
+          { input: { productId: String(productId), quantity: 2, idempotencyKey: 'dl2' } },
+          next.token,
+        ),
+      ).purchase;
+      expect(more).toMatchObject({ __typename: 'SoldOutError', remaining: 1 });
     } finally {
       sub.dispose();
       await ws.dispose();
     }
+    await expectOrdersMatchPayments(t.app);
+    // The buyer was told "paid", then refunded: the audit names it.
+    await expectAudit(t.app, {}, ['TOLD_PAID_REFUNDED_NO_ORDER']);
   });
 
   it('malformed messages go to the dead-letter topic; the operator lists and replays them', async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { withKafkaAdmin } from '../../src/clients/kafka';
 import { KAFKA_TOPICS, topicName } from '../../src/clients/topics';
 import { createLostEventCheck } from '../../src/workers/payment-relay.worker';
-import { expectCleanAudit } from '../helpers/audit';
+import { expectAudit, expectCleanAudit } from '../helpers/audit';
+import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
 import {
   buyAndPay,
   createMembers,
@@ -161,5 +162,9 @@ it('a paid event that is sent again and still does not become an order is refund
   expect(await t.app.services.refunds.refundDue()).toBe(1);
   expect(await liveStock(t.app, productId)).toBe(3);
   expect(await durableState(t.app, productId)).toEqual({ stock: 3, orders: 0, units: 0 });
-  await expectCleanAudit(t.app);
+  await expectOrdersMatchPayments(t.app);
+  await expectStockSettled(t.app, productId, 3);
+  // The buyer was told "paid", then refunded without an order: the audit names it.
+  const audit = await expectAudit(t.app, {}, ['TOLD_PAID_REFUNDED_NO_ORDER']);
+  expect(audit.discrepancies[0]).toMatchObject({ paymentId });
 }, 90_000);

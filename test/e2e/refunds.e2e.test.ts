@@ -6,6 +6,7 @@ import {
   RequestReturnDocument,
 } from '../graphql/generated';
 import { expectCleanAudit } from '../helpers/audit';
+import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
 import { killChild, startChildApp } from '../helpers/child-app';
 import { dataOf } from '../helpers/gql-client';
 import {
@@ -104,6 +105,10 @@ describe('refunds', () => {
       new Date(after.refundRequestedAt as string).getTime(),
     );
     expect(await refundsOf(paymentId)).toBe(2100);
+    expect((await t.app.services.paymentProvider.refundRequests()).get(paymentId)).toEqual({
+      count: 1,
+      amount: 2100,
+    });
     // Once: another pass finds nothing owed.
     expect(await t.app.services.refunds.refundDue()).toBe(0);
     expect(await durableState(t.app, productId)).toMatchObject({ stock: 10 });
@@ -212,7 +217,15 @@ describe('refunds', () => {
       });
       expect(await refundsOf(paymentId)).toBe(amount);
     }
+    // The provider's ledger counts every request: the one killed on its way never arrived (one
+    // request in all); the one killed after the provider booked it is asked again, for the same
+    // amount (two requests, the refund booked once).
+    const requests = await t.app.services.paymentProvider.refundRequests();
+    expect(requests.get(first.paymentId)).toEqual({ count: 1, amount: first.amount });
+    expect(requests.get(second.paymentId)).toEqual({ count: 2, amount: 2 * second.amount });
     // Every charge of this file ends as an order or a refund, never both, never twice.
+    await expectOrdersMatchPayments(t.app);
+    await expectStockSettled(t.app, productId, 10);
     await expectCleanAudit(t.app);
   });
 });

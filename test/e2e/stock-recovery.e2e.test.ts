@@ -11,6 +11,7 @@ import {
   orderWriterOf,
   paymentRelayOf,
 } from '../helpers/sale-fixtures';
+import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { PayDocument, PurchaseDocument } from '../graphql/generated';
@@ -122,9 +123,19 @@ it('Redis flushed mid-sale: counters are rebuilt from MySQL, nothing is oversold
       );
     });
     expect(done).toEqual({ stock: 0, orders: 50, units: 50 });
+    // The live counter itself, before any sync overwrites it: present and 0 (a lost counter is
+    // null, never mistaken for sold out).
+    expect(await t.app.services.saleStore.remaining(productId)).toBe(0);
     expect(await t.app.services.stock.sync(t.app.orm.em.fork(), productId)).toBe(0);
   } finally {
     await relay.stop();
     await writer.stop();
   }
+  await expectOrdersMatchPayments(t.app);
+  await expectStockSettled(t.app, productId, 50);
+  // The simulated provider's ledger lived in the flushed Redis, so charges made before the flush
+  // are gone from it (ORDER_WITHOUT_CHARGE); any other kind, units included, is a real finding.
+  const audit = await t.app.services.audit.run({ graceSeconds: 600 });
+  expect(audit.inFlight).toBe(0);
+  expect(audit.discrepancies.filter((d) => d.kind !== 'ORDER_WITHOUT_CHARGE')).toEqual([]);
 }, 90_000);

@@ -15,8 +15,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
   DateTime: { input: string; output: string; }
-  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
-  SafeInt: { input: number; output: number; }
+  /** An amount of money in minor currency units (e.g. cents): a whole number from 0 to 2^53 - 1, sent as a JSON number. */
+  Money: { input: number; output: number; }
 };
 
 /** Accepted. Deliberately the same for every email address. */
@@ -55,7 +55,7 @@ export type Cart = {
   __typename?: 'Cart';
   items: Array<CartItem>;
   /** Sum of the line totals, in minor units. */
-  totalAmount: Scalars['SafeInt']['output'];
+  totalAmount: Scalars['Money']['output'];
   totalQuantity: Scalars['Int']['output'];
 };
 
@@ -63,11 +63,11 @@ export type Cart = {
 export type CartItem = {
   __typename?: 'CartItem';
   /** unitPrice × quantity, in minor units. */
-  lineTotal: Scalars['SafeInt']['output'];
+  lineTotal: Scalars['Money']['output'];
   product: Product;
   quantity: Scalars['Int']['output'];
   /** The product’s current price, in minor units. */
-  unitPrice: Scalars['Int']['output'];
+  unitPrice: Scalars['Money']['output'];
 };
 
 export type CartPayload = {
@@ -83,8 +83,8 @@ export type ChangePasswordInput = {
 export type CreateProductInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
-  /** Price in minor currency units. */
-  price: Scalars['Int']['input'];
+  /** Price in minor currency units, at most 100000000. */
+  price: Scalars['Money']['input'];
   /** Lifetime units per member, 1 to 1000; null: none. */
   purchaseLimit?: InputMaybe<Scalars['Int']['input']>;
   /** UTC instant the sale closes; null: no end. */
@@ -326,7 +326,7 @@ export type Order = {
   reservationId: Scalars['ID']['output'];
   status: OrderStatus;
   /** Total in minor currency units. */
-  totalAmount: Scalars['Int']['output'];
+  totalAmount: Scalars['Money']['output'];
 };
 
 export type OrderConnection = {
@@ -348,7 +348,7 @@ export type OrderItem = {
   product: Product;
   quantity: Scalars['Int']['output'];
   /** Price of one unit when the order was paid, minor units. */
-  unitPrice: Scalars['Int']['output'];
+  unitPrice: Scalars['Money']['output'];
 };
 
 /** The payment of an order, and its refund once one is owed. */
@@ -410,7 +410,7 @@ export type PayResult = Payment | PaymentDeclinedError | PaymentInProgressError 
 /** A completed payment; the order follows asynchronously (see Reservation.orderId). */
 export type Payment = {
   __typename?: 'Payment';
-  amount: Scalars['Int']['output'];
+  amount: Scalars['Money']['output'];
   id: Scalars['ID']['output'];
   paidAt: Scalars['DateTime']['output'];
   reservation: Reservation;
@@ -421,10 +421,14 @@ export type PaymentAuditReport = {
   __typename?: 'PaymentAuditReport';
   charges: Scalars['Int']['output'];
   discrepancies: Array<PaymentDiscrepancy>;
+  /** Every discrepancy found (the list holds at most `first`). */
+  discrepancyCount: Scalars['Int']['output'];
   /** Charges still being settled (payment pending, refund on its way, order not written yet); not discrepancies. */
   inFlight: Scalars['Int']['output'];
   orders: Scalars['Int']['output'];
   payments: Scalars['Int']['output'];
+  /** Products whose live units were compared with MySQL stock. */
+  products: Scalars['Int']['output'];
   refunds: Scalars['Int']['output'];
 };
 
@@ -443,15 +447,22 @@ export type PaymentDiscrepancy = {
   kind: PaymentDiscrepancyKind;
   orderId?: Maybe<Scalars['ID']['output']>;
   paymentId?: Maybe<Scalars['ID']['output']>;
+  /** The product, for UNITS_MISMATCH. */
+  productId?: Maybe<Scalars['ID']['output']>;
   reservationId?: Maybe<Scalars['ID']['output']>;
 };
 
 /** A way the promise “every charge ends as exactly one order or one refund” is broken. */
 export type PaymentDiscrepancyKind =
+  | 'AMOUNT_MISMATCH'
   | 'CHARGED_WITHOUT_ORDER_OR_REFUND'
   | 'DOUBLE_CHARGE'
   | 'ORDER_WITHOUT_CHARGE'
-  | 'REFUNDED_BUT_ORDERED';
+  | 'REFUNDED_BUT_ORDERED'
+  | 'STUCK_PENDING'
+  | 'STUCK_REFUNDING'
+  | 'TOLD_PAID_REFUNDED_NO_ORDER'
+  | 'UNITS_MISMATCH';
 
 /** Another payment of this reservation is being charged; ask again (or watch reservationChanged) for its outcome. No second charge is made. */
 export type PaymentInProgressError = ErrorResult & {
@@ -481,7 +492,7 @@ export type Product = {
   likedByMe: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
   /** Price in minor currency units. */
-  price: Scalars['Int']['output'];
+  price: Scalars['Money']['output'];
   /** Lifetime units one member may buy; null: no limit. */
   purchaseLimit?: Maybe<Scalars['Int']['output']>;
   /** Live units left (the Redis counter, rebuilt from MySQL if missing). */
@@ -591,7 +602,7 @@ export type Query = {
   myOrders: OrderConnection;
   /** One order; its owner and admins only (NOT_FOUND for anyone else). */
   order: Order;
-  /** Admins: reconciles the provider’s charges and refunds with payments and orders and lists every discrepancy. */
+  /** Admins: reconciles the provider’s charges and refunds with payments, orders and live units and lists the discrepancies. */
   paymentAudit: PaymentAuditReport;
   /** A listed product; null when unknown or deleted. */
   product?: Maybe<Product>;
@@ -623,7 +634,9 @@ export type QueryOrderArgs = {
 
 
 export type QueryPaymentAuditArgs = {
+  first?: Scalars['Int']['input'];
   graceSeconds?: Scalars['Int']['input'];
+  stuckSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -678,7 +691,7 @@ export type Reservation = {
   paymentId?: Maybe<Scalars['ID']['output']>;
   status: ReservationStatus;
   /** Minor units. */
-  totalAmount: Scalars['Int']['output'];
+  totalAmount: Scalars['Money']['output'];
 };
 
 /** The reservation is no longer held (expired or released). */
@@ -695,7 +708,7 @@ export type ReservationItem = {
   productId: Scalars['ID']['output'];
   quantity: Scalars['Int']['output'];
   /** Price of one unit when reserved, minor units. */
-  unitPrice: Scalars['Int']['output'];
+  unitPrice: Scalars['Money']['output'];
 };
 
 /** HELD until paid or released; PAYING while one payment attempt is being charged; EXPIRED, DECLINED and CANCELLED gave their units back; REFUNDED: paid, but the payment could not become an order, so it was refunded and its units went back. */
@@ -806,8 +819,8 @@ export type UpdateProductInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** null leaves it unchanged. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** null leaves it unchanged. */
-  price?: InputMaybe<Scalars['Int']['input']>;
+  /** null leaves it unchanged; at most 100000000. */
+  price?: InputMaybe<Scalars['Money']['input']>;
   productId: Scalars['ID']['input'];
   purchaseLimit?: InputMaybe<Scalars['Int']['input']>;
   saleEndsAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1086,10 +1099,12 @@ export type OrderPaymentQuery = { __typename?: 'Query', order: { __typename?: 'O
 
 export type PaymentAuditQueryVariables = Exact<{
   graceSeconds?: InputMaybe<Scalars['Int']['input']>;
+  stuckSeconds?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
-export type PaymentAuditQuery = { __typename?: 'Query', paymentAudit: { __typename?: 'PaymentAuditReport', charges: number, refunds: number, payments: number, orders: number, inFlight: number, discrepancies: Array<{ __typename?: 'PaymentDiscrepancy', kind: PaymentDiscrepancyKind, paymentId?: string | null, reservationId?: string | null, orderId?: string | null, detail: string }> } };
+export type PaymentAuditQuery = { __typename?: 'Query', paymentAudit: { __typename?: 'PaymentAuditReport', charges: number, refunds: number, payments: number, orders: number, products: number, inFlight: number, discrepancyCount: number, discrepancies: Array<{ __typename?: 'PaymentDiscrepancy', kind: PaymentDiscrepancyKind, paymentId?: string | null, reservationId?: string | null, orderId?: string | null, productId?: string | null, detail: string }> } };
 
 export type ReservationPartsFragment = { __typename?: 'Reservation', id: string, status: ReservationStatus, totalAmount: number, holdExpiresAt: string, createdAt: string, paymentId?: string | null, orderId?: string | null, items: Array<{ __typename?: 'ReservationItem', productId: string, quantity: number, unitPrice: number }> };
 
@@ -1185,7 +1200,7 @@ export const CancelOrderDocument = {"kind":"Document","definitions":[{"kind":"Op
 export const RequestReturnDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestReturn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestReturnInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestReturn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrderFields"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"TransitionRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalAmount"}},{"kind":"Field","name":{"kind":"Name","value":"placedAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextTransitionAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextStatuses"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TransitionRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidOrderTransitionError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}}]}}]} as unknown as DocumentNode<RequestReturnMutation, RequestReturnMutationVariables>;
 export const OrderStatusChangedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"OrderStatusChanged"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderStatusChanged"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"at"}}]}}]}}]} as unknown as DocumentNode<OrderStatusChangedSubscription, OrderStatusChangedSubscriptionVariables>;
 export const OrderPaymentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrderPayment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"payment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"paidAt"}},{"kind":"Field","name":{"kind":"Name","value":"refundAmount"}},{"kind":"Field","name":{"kind":"Name","value":"refundReason"}},{"kind":"Field","name":{"kind":"Name","value":"refundRequestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"refundedAt"}}]}}]}}]}}]} as unknown as DocumentNode<OrderPaymentQuery, OrderPaymentQueryVariables>;
-export const PaymentAuditDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PaymentAudit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"graceSeconds"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"paymentAudit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"graceSeconds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"graceSeconds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"charges"}},{"kind":"Field","name":{"kind":"Name","value":"refunds"}},{"kind":"Field","name":{"kind":"Name","value":"payments"}},{"kind":"Field","name":{"kind":"Name","value":"orders"}},{"kind":"Field","name":{"kind":"Name","value":"inFlight"}},{"kind":"Field","name":{"kind":"Name","value":"discrepancies"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"paymentId"}},{"kind":"Field","name":{"kind":"Name","value":"reservationId"}},{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]}}]}}]} as unknown as DocumentNode<PaymentAuditQuery, PaymentAuditQueryVariables>;
+export const PaymentAuditDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PaymentAudit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"graceSeconds"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"stuckSeconds"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"paymentAudit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"graceSeconds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"graceSeconds"}}},{"kind":"Argument","name":{"kind":"Name","value":"stuckSeconds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"stuckSeconds"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"charges"}},{"kind":"Field","name":{"kind":"Name","value":"refunds"}},{"kind":"Field","name":{"kind":"Name","value":"payments"}},{"kind":"Field","name":{"kind":"Name","value":"orders"}},{"kind":"Field","name":{"kind":"Name","value":"products"}},{"kind":"Field","name":{"kind":"Name","value":"inFlight"}},{"kind":"Field","name":{"kind":"Name","value":"discrepancyCount"}},{"kind":"Field","name":{"kind":"Name","value":"discrepancies"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"paymentId"}},{"kind":"Field","name":{"kind":"Name","value":"reservationId"}},{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]}}]}}]} as unknown as DocumentNode<PaymentAuditQuery, PaymentAuditQueryVariables>;
 export const PurchaseDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Purchase"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PurchaseInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"purchase"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Reservation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ReservationParts"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ErrorResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SoldOutError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SaleNotActiveError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"saleStartsAt"}},{"kind":"Field","name":{"kind":"Name","value":"saleEndsAt"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PurchaseLimitExceededError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"remainingAllowance"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ReservationParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Reservation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalAmount"}},{"kind":"Field","name":{"kind":"Name","value":"holdExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"paymentId"}},{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}}]}}]}}]} as unknown as DocumentNode<PurchaseMutation, PurchaseMutationVariables>;
 export const PayDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Pay"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PayInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pay"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Payment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"paidAt"}},{"kind":"Field","name":{"kind":"Name","value":"reservation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ReservationParts"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ErrorResult"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ReservationExpiredError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reservationId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PaymentDeclinedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reservationId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PaymentInProgressError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reservationId"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ReservationParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Reservation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalAmount"}},{"kind":"Field","name":{"kind":"Name","value":"holdExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"paymentId"}},{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}}]}}]}}]} as unknown as DocumentNode<PayMutation, PayMutationVariables>;
 export const ReservationByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReservationById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reservation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ReservationParts"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ReservationParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Reservation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalAmount"}},{"kind":"Field","name":{"kind":"Name","value":"holdExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"paymentId"}},{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}}]}}]}}]} as unknown as DocumentNode<ReservationByIdQuery, ReservationByIdQueryVariables>;

@@ -14,14 +14,14 @@ export async function orderProduct(app: App, stock = 10, price = 1500): Promise<
   return product.id;
 }
 
-/** Durable (MySQL) and live (Redis) stock of a product. */
+/** Durable (MySQL) and live (Redis) stock of a product; `redis` is null when the counter is missing. */
 export async function stockOf(
   app: App,
   productId: number,
-): Promise<{ mysql: number; redis: number }> {
+): Promise<{ mysql: number; redis: number | null }> {
   const product = await app.orm.em.fork().findOneOrFail(Product, productId);
   const live = await app.services.saleStore.remaining(productId);
-  return { mysql: product.stock, redis: live ?? 0 };
+  return { mysql: product.stock, redis: live };
 }
 
 /**
@@ -30,7 +30,9 @@ export async function stockOf(
  * due `shippingAfterSeconds` after it, the durable stock decrement, then the notification. The
  * product is first given the ordered units back in MySQL, so `stock` (see `orderProduct`) stays
  * the units left after the order was paid. `steps` seeds an order that already went further,
- * each step at its own time (seeded steps are not announced).
+ * each step at its own time (seeded steps are not announced). The order writer only writes an
+ * order for a payment PAID in MySQL, so its payment row is written first (event already sent),
+ * and charged at the provider unless `charged` is false (an order the audit must catch).
  */
 export async function insertOrder(
   app: App,
@@ -39,6 +41,7 @@ export async function insertOrder(
     items: { productId: number; quantity: number; unitPrice?: number }[];
     placedAt?: Date;
     steps?: { status: OrderStatus; at: Date }[];
+    charged?: boolean;
   },
 ): Promise<number> {
   const placedAt = options.placedAt ?? new Date();
@@ -53,19 +56,34 @@ export async function insertOrder(
       item.quantity,
       item.productId,
     ]);
-  const [order] = await app.services.orderPlacement.place(
+  const paid = {
+    paymentId: randomUUID(),
+    // Shaped like a reservation id: its first product, then 16 random characters.
+    reservationId: `${items[0]!.productId}.${randomBytes(12).toString('base64url')}`,
+    userId: options.userId,
+    totalAmount: items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0),
+    items,
+  };
+  await conn.execute(
+    `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, paid_at, published_at, attempts, next_attempt_at)
+     values (?, ?, ?, ?, ?, 'PAID', ?, ?, now(3), 0, now(3))`,
     [
-      {
-        paymentId: randomUUID(),
-        // Shaped like a reservation id: its first product, then 16 random characters.
-        reservationId: `${items[0]!.productId}.${randomBytes(12).toString('base64url')}`,
-        userId: options.userId,
-        totalAmount: items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0),
-        items,
-      },
+      paid.paymentId,
+      paid.reservationId,
+      paid.userId,
+      paid.totalAmount,
+      JSON.stringify(items),
+      placedAt,
+      placedAt,
     ],
-    placedAt,
   );
+  if (options.charged !== false)
+    await app.services.paymentProvider.charge({
+      paymentId: paid.paymentId,
+      userId: paid.userId,
+      amount: paid.totalAmount,
+    });
+  const [order] = await app.services.orderPlacement.place([paid], placedAt);
   const steps = options.steps ?? [];
   if (steps.length) {
     const em = app.orm.em.fork();
@@ -101,3 +119,34 @@ export async function historyOf(
 }
 
 export const secondsAgo = (s: number) => new Date(Date.now() - s * 1000);
+
+/**
+ * Writes a PAID payments row (its event already sent) for each synthetic `payment.completed`
+ * event, so the order writer, which builds orders only from PAID rows, writes them.
+ */
+export async function recordPaid(
+  app: App,
+  events: {
+    paymentId: string;
+    reservationId: string;
+    userId: number;
+    totalAmount: number;
+    items: unknown[];
+  }[],
+): Promise<void> {
+  const conn = app.orm.em.getConnection();
+  for (let i = 0; i < events.length; i += 500) {
+    const chunk = events.slice(i, i + 500);
+    await conn.execute(
+      `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, paid_at, published_at, attempts, next_attempt_at)
+       values ${chunk.map(() => `(?, ?, ?, ?, ?, 'PAID', now(3), now(3), now(3), 0, now(3))`).join(',')}`,
+      chunk.flatMap((e) => [
+        e.paymentId,
+        e.reservationId,
+        e.userId,
+        e.totalAmount,
+        JSON.stringify(e.items),
+      ]),
+    );
+  }
+}

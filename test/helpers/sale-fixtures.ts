@@ -58,9 +58,12 @@ export async function durableState(
   return { stock: Number(row.stock), orders: Number(row.orders), units: Number(row.units ?? 0) };
 }
 
-/** A product's live remaining units: its Redis counter (0 when the counter is missing). */
-export async function liveStock(app: App, productId: number): Promise<number> {
-  return (await app.services.saleStore.remaining(productId)) ?? 0;
+/**
+ * A product's live remaining units: its Redis counter, or null when the counter is missing (a
+ * lost counter is never mistaken for a sold-out one).
+ */
+export async function liveStock(app: App, productId: number): Promise<number | null> {
+  return app.services.saleStore.remaining(productId);
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at once. */

@@ -6,8 +6,14 @@
  * out on the next turn of the event loop, with whatever else arrived by then; one that arrives
  * while every slot is busy waits for the next free slot and goes with everything that queued
  * meanwhile (at most `maxBatch` items per write). So an idle server writes at once, and a busy
- * one writes fewer, larger batches. A write that throws rejects every caller of its batch.
+ * one writes fewer, larger batches. A write that throws rejects every caller of its batch; a
+ * write that returns an `ItemFailure` for an item rejects only that item's caller.
  */
+/** The result of one item whose write failed alone: its caller is rejected with `error`. */
+export class ItemFailure {
+  constructor(readonly error: unknown) {}
+}
+
 export class GroupCommit<T, R> {
   private queue: { item: T; resolve: (r: R) => void; reject: (err: unknown) => void }[] = [];
   private running = 0;
@@ -15,7 +21,7 @@ export class GroupCommit<T, R> {
 
   constructor(
     /** Writes a batch; returns one result per item, in order. */
-    private readonly write: (items: T[]) => Promise<R[]>,
+    private readonly write: (items: T[]) => Promise<(R | ItemFailure)[]>,
     private readonly options: { maxBatch: number; concurrency: number },
   ) {}
 
@@ -50,7 +56,11 @@ export class GroupCommit<T, R> {
   private async run(batch: typeof this.queue): Promise<void> {
     try {
       const results = await this.write(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(results[i]));
+      batch.forEach((b, i) => {
+        const result = results[i];
+        if (result instanceof ItemFailure) b.reject(result.error);
+        else b.resolve(result);
+      });
     } catch (err) {
       for (const b of batch) b.reject(err);
     }

@@ -4,10 +4,12 @@ import {
   NotNullConstraintViolationException,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
+import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../../config';
 import { OrderStatus } from '../../entities/order.entity';
-import type { PaymentItem } from '../../entities/payment.entity';
+import { paymentItems, type PaymentItem } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
+import { paymentTable } from '../payments/payment-table';
 import type { SaleStore } from '../sale/sale-store';
 import { stepDueAfter } from './lifecycle.service';
 import type { OrderStatusNotifier } from './status-notifier';
@@ -45,19 +47,34 @@ export const isUnplaceable = (err: unknown): boolean =>
 /**
  * Writes paid payments as orders: one lean MySQL transaction per batch holds the durable stock
  * decrement, the orders, their items and each order's first status change (null → PLACED, by
- * SYSTEM), all as multi-row statements. It is idempotent by the unique payment id: a payment
- * that already has an order is skipped, so a replayed batch writes nothing twice. After the
+ * SYSTEM), all as multi-row statements. A message is only a hint: the transaction reads and locks
+ * the payments rows it names, and writes an order only for a row that is PAID, built from the row
+ * (amount, items, member), so a replayed event of a refunded payment or a forged one writes
+ * nothing (it is skipped and counted in `orders_payments_skipped_total`). It is idempotent by the
+ * unique payment id (and reservation id): a payment that already has an order is skipped, so a
+ * replayed batch writes nothing twice. After the
  * commit the live counters' "paid, not yet written" entries are settled, the reservation records
  * get their order id, and the owners hear of their new orders.
  */
 export class OrderPlacementService {
+  private readonly skipped: Counter<'reason'>;
+
   constructor(
     private readonly em: EntityManager,
     private readonly saleStore: SaleStore,
     private readonly orderStatus: OrderStatusNotifier,
     private readonly orders: Config['orders'],
+    registry: Registry,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.skipped = new Counter({
+      name: 'orders_payments_skipped_total',
+      help: 'Payment events not written as orders because their payment is not PAID in MySQL (refunded, void, unknown: a replay or a forgery)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    });
+    this.skipped.inc({ reason: 'NOT_PAID' }, 0);
+  }
 
   /**
    * Writes the payments not written yet as orders placed at `at`; returns the orders it created.
@@ -66,8 +83,10 @@ export class OrderPlacementService {
    */
   async place(payments: PaidPayment[], at = new Date()): Promise<PlacedOrder[]> {
     if (!payments.length) return [];
-    const placed = await this.em.fork().transactional((em) => this.write(em, payments, at));
-    await this.settleLive(payments, placed);
+    const { placed, paid } = await this.em
+      .fork()
+      .transactional((em) => this.write(em, payments, at));
+    await this.settleLive(paid, placed);
     if (placed.length)
       await this.orderStatus
         .notify(
@@ -89,8 +108,22 @@ export class OrderPlacementService {
     em: EntityManager,
     payments: PaidPayment[],
     at: Date,
-  ): Promise<(PlacedOrder & { changeId: number })[]> {
+  ): Promise<{ placed: (PlacedOrder & { changeId: number })[]; paid: PaidPayment[] }> {
     const ids = [...new Set(payments.map((p) => p.paymentId))];
+    // The rows, not the messages: locked, so a refund owed concurrently waits for this order.
+    const paid = new Map<string, PaidPayment>(
+      (await paymentTable.lockPaid(em, ids)).map((row) => [
+        row.id,
+        {
+          paymentId: row.id,
+          reservationId: row.reservation_id,
+          userId: Number(row.user_id),
+          totalAmount: Number(row.amount),
+          items: paymentItems(row.items),
+        },
+      ]),
+    );
+    const unpaid = ids.filter((id) => !paid.has(id));
     const existing = new Set(
       (
         await em.execute<{ payment_id: string }[]>(
@@ -101,14 +134,23 @@ export class OrderPlacementService {
     );
     const fresh: PaidPayment[] = [];
     const units = new Map<number, number>();
-    for (const payment of payments) {
-      if (existing.has(payment.paymentId)) continue;
-      existing.add(payment.paymentId);
+    const notPaid = unpaid.filter((id) => !existing.has(id));
+    if (notPaid.length) {
+      this.skipped.inc({ reason: 'NOT_PAID' }, notPaid.length);
+      this.logger.error(
+        { paymentIds: notPaid },
+        'payment events skipped: their payments are not PAID (replayed after a refund, or forged)',
+      );
+    }
+    for (const id of ids) {
+      const payment = paid.get(id);
+      if (!payment || existing.has(id)) continue;
+      existing.add(id);
       fresh.push(payment);
       for (const item of payment.items)
         units.set(item.productId, (units.get(item.productId) ?? 0) + item.quantity);
     }
-    if (!fresh.length) return [];
+    if (!fresh.length) return { placed: [], paid: [...paid.values()] };
     const now = new Date();
     const next = stepDueAfter(this.orders, OrderStatus.PLACED, at);
     // Stock first, products in id order: the row locks are taken before the order rows' foreign
@@ -155,17 +197,18 @@ export class OrderPlacementService {
       orderIds.flatMap((id) => [id, at, now]),
       'run',
     );
-    return fresh.map((p, i) => ({
+    const placed = fresh.map((p, i) => ({
       orderId: orderIds[i],
       paymentId: p.paymentId,
       reservationId: p.reservationId,
       userId: p.userId,
       changeId: Number(changes.insertId) + i,
     }));
+    return { placed, paid: [...paid.values()] };
   }
 
   /**
-   * After the commit: the units of every payment of the batch (new or replayed) leave the live
+   * After the commit: the units of every PAID payment of the batch (new or replayed) leave the live
    * counters' "paid, not yet written" entries, and each new order's reservation record gets its
    * order id. A failure is logged: the stock rebuild reconciles the counters from MySQL.
    */

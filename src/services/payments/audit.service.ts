@@ -1,176 +1,250 @@
 import type { EntityManager } from '@mikro-orm/mysql';
+import { PaymentStatus, RefundReason, paymentItems } from '../../entities/payment.entity';
+import type { SaleStore } from '../sale/sale-store';
+import { auditUnits } from './audit-units';
+import {
+  DiscrepancyKind,
+  type AuditOptions,
+  type AuditReport,
+  type Discrepancy,
+  type LedgerEntry,
+  type PaymentLedger,
+} from './audit.types';
+import { paymentTable, type AuditRow } from './payment-table';
 
-/** The provider's own records of money moved, by payment id (amount in minor units). */
-export interface PaymentLedger {
-  charges(): Promise<Map<string, number>>;
-  refunds(): Promise<Map<string, number>>;
-}
-
-export enum DiscrepancyKind {
-  /** The provider took money that became neither an order nor a refund. */
-  CHARGED_WITHOUT_ORDER_OR_REFUND = 'CHARGED_WITHOUT_ORDER_OR_REFUND',
-  /** The money went back, yet the order stands (neither cancelled nor returned). */
-  REFUNDED_BUT_ORDERED = 'REFUNDED_BUT_ORDERED',
-  /** One reservation was charged more than once. */
-  DOUBLE_CHARGE = 'DOUBLE_CHARGE',
-  /** An order whose payment the provider never charged. */
-  ORDER_WITHOUT_CHARGE = 'ORDER_WITHOUT_CHARGE',
-}
-
-export interface Discrepancy {
-  kind: DiscrepancyKind;
-  paymentId: string | null;
-  reservationId: string | null;
-  orderId: number | null;
-  detail: string;
-}
-
-export interface AuditReport {
-  /** Charges, refunds, payment rows and orders looked at. */
-  charges: number;
-  refunds: number;
-  payments: number;
-  orders: number;
-  /**
-   * Charges still on their way to an outcome, not counted as discrepancies: a payment PENDING (its
-   * pay() or the recovery settles it), REFUNDING (the refund worker gives it back), or PAID less
-   * than `graceSeconds` ago with no order yet (the order writer is behind).
-   */
-  inFlight: number;
-  discrepancies: Discrepancy[];
-}
-
-export interface AuditOptions {
-  /** How long a paid payment may wait for its order before it counts as a discrepancy. */
-  graceSeconds?: number;
-  /** Only these payments (and their reservations' other charges); all when omitted. */
-  paymentIds?: string[];
-}
-
-interface PaymentRow {
-  id: string;
-  reservation_id: string;
-  status: string;
-  paid_at: Date | string | null;
-}
-
-interface OrderRow {
-  id: number;
-  payment_id: string;
-  reservation_id: string;
-  status: string;
-}
+export * from './audit.types';
 
 /** Orders whose money is owed back. */
 const UNDONE = new Set(['CANCELLED', 'RETURNED']);
+const time = (v: Date | string | null) => (v ? new Date(v).getTime() : 0);
 
 /**
- * Reconciles the provider's ledger of charges and refunds with the `payments` rows and the
- * orders, checking the promise that every charge ends as exactly one order or one refund, and one
- * charge per reservation. Lists every discrepancy; charges still being settled are counted apart
- * (`inFlight`). Used by `npm run audit:payments` and the admin `paymentAudit` query.
+ * Reconciles the provider's ledger of charges and refunds with the `payments` rows, the orders
+ * and the live units in Redis, checking that every charge ends as exactly one order or one refund
+ * of the same amount, one kept charge per reservation, nothing stuck, no buyer told "paid" and
+ * then refunded without an order, and Redis units equal to MySQL stock. It reads a page of rows
+ * at a time (and the ledger entries of that page), never the whole table. Lists every
+ * discrepancy; charges still being settled are counted apart (`inFlight`). Used by
+ * `npm run audit:payments` and the admin `paymentAudit` query.
  */
 export class PaymentAuditService {
   constructor(
     private readonly em: EntityManager,
     private readonly ledger: PaymentLedger,
+    private readonly store: SaleStore,
+    private readonly defaults: { stuckSeconds: number } = { stuckSeconds: 900 },
   ) {}
 
   async run(options: AuditOptions = {}): Promise<AuditReport> {
+    const em = this.em.fork();
+    const now = Date.now();
     const graceMs = (options.graceSeconds ?? 120) * 1000;
+    const stuckMs = (options.stuckSeconds ?? this.defaults.stuckSeconds) * 1000;
+    const pageSize = options.pageSize ?? 1000;
     const scope = options.paymentIds ? new Set(options.paymentIds) : null;
-    const inScope = (id: string) => !scope || scope.has(id);
-    const conn = this.em.fork().getConnection();
-    const [charges, refunds, payments, orders] = await Promise.all([
-      this.ledger.charges(),
-      this.ledger.refunds(),
-      conn.execute<PaymentRow[]>('select id, reservation_id, status, paid_at from payments'),
-      conn.execute<OrderRow[]>('select id, payment_id, reservation_id, status from orders'),
-    ]);
-    const paymentById = new Map(payments.map((p) => [p.id, p]));
-    const orderByPayment = new Map(orders.map((o) => [o.payment_id, o]));
-    const discrepancies: Discrepancy[] = [];
-    const report = (
-      kind: DiscrepancyKind,
-      paymentId: string | null,
-      detail: string,
-      extra: { reservationId?: string | null; orderId?: number | null } = {},
-    ) =>
-      discrepancies.push({
+    const report: AuditReport = {
+      charges: 0,
+      refunds: 0,
+      payments: 0,
+      orders: 0,
+      products: 0,
+      inFlight: 0,
+      discrepancies: [],
+    };
+    const add = (kind: DiscrepancyKind, row: Partial<AuditRow> | null, detail: string) =>
+      report.discrepancies.push({
         kind,
-        paymentId,
-        reservationId:
-          extra.reservationId ??
-          (paymentId ? (paymentById.get(paymentId)?.reservation_id ?? null) : null),
-        orderId: extra.orderId ?? (paymentId ? (orderByPayment.get(paymentId)?.id ?? null) : null),
+        paymentId: row?.id ?? null,
+        reservationId: row?.reservation_id ?? null,
+        orderId: row?.order_id ?? null,
         detail,
       });
+    const products = new Set<number>();
+    const voidCharged: AuditRow[] = [];
 
-    let inFlight = 0;
-    let looked = 0;
-    const chargesOf = new Map<string, string[]>();
-    for (const [paymentId, amount] of charges) {
-      if (!inScope(paymentId)) continue;
-      looked++;
-      const row = paymentById.get(paymentId);
-      const order = orderByPayment.get(paymentId);
-      const refunded = refunds.get(paymentId);
-      const reservationId = row?.reservation_id ?? order?.reservation_id;
-      if (reservationId)
-        chargesOf.set(reservationId, [...(chargesOf.get(reservationId) ?? []), paymentId]);
-      if (row?.status === 'PENDING' || row?.status === 'REFUNDING') {
-        inFlight++;
-        continue;
+    const check = (row: AuditRow, l: LedgerEntry | undefined) => {
+      const amount = Number(row.amount);
+      const order = row.order_id ? { id: row.order_id, status: row.order_status! } : null;
+      report.payments++;
+      if (order) report.orders++;
+      if (l?.charged !== undefined) report.charges++;
+      if (l?.refunded !== undefined) report.refunds++;
+      for (const item of paymentItems(row.items)) products.add(item.productId);
+      if (l?.charged !== undefined && l.charged !== amount)
+        add(DiscrepancyKind.AMOUNT_MISMATCH, row, `charged ${l.charged}, payment says ${amount}`);
+      if (order && Number(row.order_total) !== amount)
+        add(DiscrepancyKind.AMOUNT_MISMATCH, row, `order total ${row.order_total}, paid ${amount}`);
+      if (l?.refunded !== undefined && l.refunded !== (l.charged ?? amount))
+        add(DiscrepancyKind.AMOUNT_MISMATCH, row, `refunded ${l.refunded} of ${l.charged}`);
+      if (row.status === PaymentStatus.PENDING) {
+        if (now - time(row.created_at) > stuckMs)
+          add(DiscrepancyKind.STUCK_PENDING, row, `pending since ${String(row.created_at)}`);
+        else report.inFlight++;
+        return;
       }
-      if (refunded === undefined && (!order || UNDONE.has(order.status))) {
-        const paidAt = row?.paid_at ? new Date(row.paid_at).getTime() : 0;
-        if (!order && row?.status === 'PAID' && Date.now() - paidAt < graceMs) {
-          inFlight++;
-          continue;
+      if (row.status === PaymentStatus.REFUNDING) {
+        if (order && !UNDONE.has(order.status))
+          add(
+            DiscrepancyKind.REFUNDED_BUT_ORDERED,
+            row,
+            `refund owed; order ${order.id} is ${order.status}`,
+          );
+        else if (now - time(row.refund_requested_at) > stuckMs)
+          add(
+            DiscrepancyKind.STUCK_REFUNDING,
+            row,
+            `refund owed since ${String(row.refund_requested_at)}`,
+          );
+        else report.inFlight++;
+        return;
+      }
+      if (row.status === PaymentStatus.REFUNDED && Number(row.refund_amount) !== amount)
+        add(DiscrepancyKind.AMOUNT_MISMATCH, row, `refund owed ${row.refund_amount} of ${amount}`);
+      if (
+        !order &&
+        row.status === PaymentStatus.REFUNDED &&
+        row.refund_reason === RefundReason.UNPLACEABLE
+      )
+        add(
+          DiscrepancyKind.TOLD_PAID_REFUNDED_NO_ORDER,
+          row,
+          'paid, then refunded: the order could not be written',
+        );
+      if (l?.charged !== undefined) {
+        if (l.refunded === undefined && (!order || UNDONE.has(order.status))) {
+          if (!order && row.status === PaymentStatus.PAID && now - time(row.paid_at) < graceMs) {
+            report.inFlight++;
+          } else {
+            add(
+              DiscrepancyKind.CHARGED_WITHOUT_ORDER_OR_REFUND,
+              row,
+              order
+                ? `charged ${l.charged}; order ${order.id} is ${order.status} and nothing was refunded`
+                : `charged ${l.charged}; no order and no refund (payment ${row.status})`,
+            );
+          }
+        } else if (l.refunded !== undefined && order && !UNDONE.has(order.status)) {
+          add(
+            DiscrepancyKind.REFUNDED_BUT_ORDERED,
+            row,
+            `refunded ${l.refunded}; order ${order.id} is still ${order.status}`,
+          );
         }
-        report(
-          DiscrepancyKind.CHARGED_WITHOUT_ORDER_OR_REFUND,
-          paymentId,
-          order
-            ? `charged ${amount}; order ${order.id} is ${order.status} and nothing was refunded`
-            : `charged ${amount}; no order and no refund (payment ${row ? row.status : 'not recorded'})`,
-        );
-      } else if (refunded !== undefined && order && !UNDONE.has(order.status)) {
-        report(
-          DiscrepancyKind.REFUNDED_BUT_ORDERED,
-          paymentId,
-          `refunded ${refunded}; order ${order.id} is still ${order.status}`,
+        if (row.status === PaymentStatus.VOID && !order) voidCharged.push(row);
+      } else if (order) {
+        add(
+          DiscrepancyKind.ORDER_WITHOUT_CHARGE,
+          row,
+          `order ${order.id} (${order.status}) has no charge at the provider`,
         );
       }
+    };
+
+    // Payments with their orders, a page at a time (or the scoped ones).
+    const scoped = scope ? [...scope] : null;
+    for (let after = '', i = 0; ;) {
+      const ids = scoped?.slice(i, (i += pageSize));
+      if (ids && !ids.length) break;
+      const rows = await paymentTable.auditPage(em, after, pageSize, ids);
+      const ledger = await this.ledger.lookup(rows.map((r) => r.id));
+      for (const row of rows) check(row, ledger.get(row.id));
+      if (!ids && rows.length < pageSize) break;
+      if (!ids) after = rows[rows.length - 1].id;
     }
-    for (const [reservationId, ids] of chargesOf) {
-      if (ids.length < 2) continue;
-      report(
-        DiscrepancyKind.DOUBLE_CHARGE,
-        null,
-        `${ids.length} charges for one reservation: ${ids.sort().join(', ')}`,
-        { reservationId },
-      );
-    }
-    let orderCount = 0;
-    for (const order of orders) {
-      if (!inScope(order.payment_id)) continue;
-      orderCount++;
-      if (!charges.has(order.payment_id))
-        report(
-          DiscrepancyKind.ORDER_WITHOUT_CHARGE,
-          order.payment_id,
-          `order ${order.id} (${order.status}) has no charge at the provider`,
-          { orderId: order.id, reservationId: order.reservation_id },
+    await this.toldPaid(voidCharged, add);
+    await this.doubleCharges(em, scope, pageSize, add);
+    if (!scope) await this.unrecorded(em, pageSize, add, report);
+    const units = await auditUnits(
+      em,
+      this.store,
+      scope ? [...products] : await this.store.saleProducts(),
+    );
+    report.products = units.products;
+    report.discrepancies.push(...units.discrepancies);
+    return report;
+  }
+
+  /** A void, refunded attempt whose reservation Redis holds as paid by it: pay answered "paid". */
+  private async toldPaid(
+    rows: AuditRow[],
+    add: (k: DiscrepancyKind, r: AuditRow, d: string) => void,
+  ) {
+    for (const row of rows) {
+      const record = await this.store.reservations.record(row.reservation_id);
+      if (record?.status === 'PAID' && record.paymentId === row.id)
+        add(
+          DiscrepancyKind.TOLD_PAID_REFUNDED_NO_ORDER,
+          row,
+          'Redis holds it paid; MySQL voided and refunded it',
         );
     }
-    return {
-      charges: looked,
-      refunds: [...refunds.keys()].filter(inScope).length,
-      payments: payments.filter((p) => inScope(p.id)).length,
-      orders: orderCount,
-      inFlight,
-      discrepancies,
-    };
+  }
+
+  /** More than one kept (not refunded) charge for one reservation. */
+  private async doubleCharges(
+    em: EntityManager,
+    scope: Set<string> | null,
+    pageSize: number,
+    add: (k: DiscrepancyKind, r: Partial<AuditRow> | null, d: string) => void,
+  ) {
+    for (let after = ''; ;) {
+      const page = await paymentTable.severalAttempts(em, after, pageSize);
+      const inScope = page.filter((p) => !scope || p.ids.some((id) => scope.has(id)));
+      const ledger = await this.ledger.lookup(inScope.flatMap((p) => p.ids));
+      for (const { reservation_id, ids } of inScope) {
+        const kept = ids.filter((id) => {
+          const l = ledger.get(id);
+          return l?.charged !== undefined && l.refunded === undefined;
+        });
+        if (kept.length > 1)
+          add(
+            DiscrepancyKind.DOUBLE_CHARGE,
+            { reservation_id },
+            `${kept.length} kept charges for one reservation: ${kept.sort().join(', ')}`,
+          );
+      }
+      if (page.length < pageSize) break;
+      after = page[page.length - 1].reservation_id;
+    }
+  }
+
+  /** Charges with no payments row, and orders with no payments row. */
+  private async unrecorded(
+    em: EntityManager,
+    pageSize: number,
+    add: (k: DiscrepancyKind, r: Partial<AuditRow> | null, d: string) => void,
+    report: AuditReport,
+  ) {
+    let cursor = '0';
+    do {
+      const [next, ids] = await this.ledger.scanCharges(cursor, pageSize);
+      cursor = next;
+      const known = await paymentTable.existing(em, ids);
+      for (const id of ids.filter((i) => !known.has(i))) {
+        report.charges++;
+        add(
+          DiscrepancyKind.CHARGED_WITHOUT_ORDER_OR_REFUND,
+          { id },
+          'charged; no payment recorded',
+        );
+      }
+    } while (cursor !== '0');
+    for (let after = 0; ;) {
+      const orders = await paymentTable.orphanOrders(em, after, pageSize);
+      const ledger = await this.ledger.lookup(orders.map((o) => o.payment_id));
+      for (const o of orders) {
+        report.orders++;
+        if (ledger.get(o.payment_id)?.charged === undefined)
+          add(
+            DiscrepancyKind.ORDER_WITHOUT_CHARGE,
+            { id: o.payment_id, reservation_id: o.reservation_id, order_id: o.id },
+            `order ${o.id} (${o.status}) has no charge at the provider`,
+          );
+      }
+      if (orders.length < pageSize) break;
+      after = orders[orders.length - 1].id;
+    }
   }
 }
+
+export type { Discrepancy };

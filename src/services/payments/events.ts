@@ -3,7 +3,9 @@ import type { Kafka } from 'kafkajs';
 import { KAFKA_TOPICS } from '../../clients/topics';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
+import { PaymentStatus } from '../../entities/payment.entity';
 import { KafkaOutbox } from '../common/kafka-outbox';
+import { statusIs } from './payment-table';
 import {
   encode,
   fromRow,
@@ -43,7 +45,7 @@ export class PaymentEventPublisher extends KafkaOutbox<OutboxRow, PaymentComplet
       rows: {
         table: 'payments',
         columns: `${PAID_PAYMENT_COLUMNS}, attempts`,
-        pending: "status = 'PAID' and published_at is null",
+        pending: `${statusIs(PaymentStatus.PAID)} and published_at is null`,
         leaseMs: config.payment.relayLeaseSeconds * 1000,
         // Short and capped: once the broker is back, waiting payments go out within seconds.
         backoff: { baseMs: 500, maxMs: 5_000 },

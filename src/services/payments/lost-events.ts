@@ -5,6 +5,7 @@ import { withKafkaAdmin } from '../../clients/kafka';
 import { groupId, KAFKA_TOPICS, topicName } from '../../clients/topics';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
+import { paymentTable } from './payment-table';
 import type { PaymentRefundService } from './refund.service';
 
 /** A point the order writer must read past: the time (MySQL's clock) and each partition's end. */
@@ -91,17 +92,8 @@ export class LostPaymentEvents {
    * queued (another instance may have queued some already).
    */
   private async requeueLost(before: Date): Promise<{ found: number; queued: number }> {
-    const conn = this.em.getConnection();
     const since = this.checkedUpTo ?? new Date(before.getTime() - FIRST_LOOKBACK_MS);
-    const lost = await conn.execute<
-      { id: string; reservation_id: string; events_resent: number }[]
-    >(
-      `select p.id, p.reservation_id, p.events_resent from payments p
-       where p.status = 'PAID' and p.published_at >= ? and p.published_at < ?
-         and not exists (select 1 from orders o where o.payment_id = p.id)
-       limit ${LIMIT}`,
-      [since, before],
-    );
+    const lost = await paymentTable.unwrittenPublished(this.em, since, before, LIMIT);
     if (!lost.length) return { found: 0, queued: 0 };
     for (const row of lost.filter((r) => Number(r.events_resent) > 0)) {
       await this.refunds.settleUnplaceable(
@@ -111,23 +103,15 @@ export class LostPaymentEvents {
     }
     const ids = lost.filter((r) => Number(r.events_resent) === 0).map((r) => r.id);
     if (!ids.length) return { found: lost.length, queued: 0 };
-    const res = await conn.execute<{ affectedRows: number }>(
-      `update payments
-       set published_at = null, next_attempt_at = now(3), attempts = 0,
-         events_resent = events_resent + 1
-       where id in (${ids.map(() => '?').join(',')}) and status = 'PAID' and published_at < ?
-         and events_resent = 0`,
-      [...ids, before],
-      'run',
-    );
-    if (res.affectedRows) {
-      this.resent.inc(res.affectedRows);
+    const queued = await paymentTable.requeueEvents(this.em, ids, before);
+    if (queued) {
+      this.resent.inc(queued);
       this.logger.error(
-        { count: res.affectedRows, paymentIds: ids.slice(0, 20) },
+        { count: queued, paymentIds: ids.slice(0, 20) },
         'paid payments whose acknowledged event never reached the order writer: sending them again',
       );
     }
-    return { found: lost.length, queued: res.affectedRows };
+    return { found: lost.length, queued };
   }
 }
 

@@ -52,6 +52,8 @@ export function encode(event: PaymentCompletedEvent): Message {
 const isId = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 64;
 const isUint = (v: unknown, min = 0) =>
   Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= 4_294_967_295;
+/** Money in minor units: any safe non-negative integer (the columns are 64-bit). */
+const isMoney = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** The event in a message's value, or null when it is not one (malformed: dead-letter it). */
 export function decode(value: Buffer | string | null | undefined): PaymentCompletedEvent | null {
@@ -67,7 +69,7 @@ export function decode(value: Buffer | string | null | undefined): PaymentComple
     isId(e.paymentId) &&
     isId(e.reservationId) &&
     isUint(e.userId, 1) &&
-    isUint(e.totalAmount) &&
+    isMoney(e.totalAmount) &&
     Array.isArray(e.items) &&
     e.items.length > 0 &&
     e.items.every(
@@ -76,7 +78,7 @@ export function decode(value: Buffer | string | null | undefined): PaymentComple
         i !== null &&
         isUint(i.productId, 1) &&
         isUint(i.quantity, 1) &&
-        isUint(i.unitPrice),
+        isMoney(i.unitPrice),
     );
   return ok ? e : null;
 }

@@ -5,8 +5,8 @@ import { PaymentStatus } from '../../entities/payment.entity';
 import { NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { PaymentProvider } from './provider';
-import type { PaymentRecords, PaymentRow } from './records';
-import { paidAtOf } from './recovery.service';
+import { ReservationAlreadyPaid, type PaymentRecords, type PaymentRow } from './records';
+import { closeAttempt, paidAtOf } from './recovery.service';
 import type {
   ReservationService,
   ReservationState,
@@ -143,9 +143,8 @@ export class PaymentService {
     started = this.lap('mark_paid', started);
     if (result !== 'OK') {
       // The claim was broken (its lease ran out and the sweeper or recovery released it): this
-      // charge is given back.
-      await this.provider.refund(paymentId, reservation.totalAmount);
-      await this.records.settle(paymentId, PaymentStatus.VOID);
+      // charge is given back (VOID once the provider keeps nothing; else the recovery finishes).
+      await closeAttempt(this.provider, this.records, row, this.recoveryAt());
       const now = await this.reservations.find(reservationId);
       if (now?.status === 'PAID') return this.alreadyPaid(now);
       return { kind: 'expired', reservationId, status: now?.status ?? 'EXPIRED' };
@@ -155,6 +154,14 @@ export class PaymentService {
     try {
       await this.records.markPaid(row, paidAt);
     } catch (err) {
+      if (err instanceof ReservationAlreadyPaid) {
+        // MySQL holds another payment of this reservation as paid (Redis lost that write and
+        // let this attempt through): this charge goes back, the buyer hears of the paid one.
+        await closeAttempt(this.provider, this.records, row, this.recoveryAt());
+        const paidRow = await this.records.find(null, reservationId);
+        if (paidRow) await this.store.reservations.repointPaid(reservation, paidRow.id);
+        return this.alreadyPaid({ ...reservation, status: 'PAID', paymentId: paidRow?.id ?? null });
+      }
       // Charged and paid in Redis; the PENDING row is marked PAID by the recovery, the order follows.
       this.logger.error(
         { err, paymentId, reservationId },
@@ -172,6 +179,11 @@ export class PaymentService {
     };
   }
 
+  /** When the recovery looks again at an attempt left PENDING now. */
+  private recoveryAt(): Date {
+    return new Date(Date.now() + this.recoveryAfterMs);
+  }
+
   /** Records the time of a step that started at `since`; returns now, when the next one starts. */
   private lap(step: Step, since: number): number {
     const now = performance.now();
@@ -180,8 +192,11 @@ export class PaymentService {
   }
 
   private async alreadyPaid(reservation: ReservationView): Promise<PayOutcome> {
-    const row = await this.records.find(reservation.paymentId, reservation.id);
-    if (!row) throw new NotFoundError('Payment of reservation', reservation.id);
+    let row = await this.records.find(reservation.paymentId, reservation.id);
+    // Redis may name an attempt MySQL closed (a write lost, then repaired): MySQL decides.
+    if (row && (row.status === PaymentStatus.VOID || row.status === PaymentStatus.DECLINED))
+      row = await this.records.find(null, reservation.id);
+    if (!row) return { kind: 'expired', reservationId: reservation.id, status: 'EXPIRED' };
     let paidAt = row.paid_at ? new Date(row.paid_at) : null;
     if (!paidAt) {
       // Redis has it paid with this payment: its own pay() crashed or is just finishing.

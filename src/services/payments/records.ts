@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { PaymentStatus, paymentItems, type PaymentItem } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
-import { GroupCommit } from '../common/group-commit';
+import { GroupCommit, ItemFailure } from '../common/group-commit';
 import type { PaymentEventPublisher } from './events';
 import { fromRow as paymentCompleted } from './payment-completed';
+import { ROW_COLUMNS, statusIs, transition } from './payment-table';
+
+export { ROW_COLUMNS } from './payment-table';
 
 /** A `payments` row as the payment paths read it. */
 export interface PaymentRow {
@@ -17,15 +20,28 @@ export interface PaymentRow {
   paid_at: Date | null;
 }
 
-export const ROW_COLUMNS =
-  'id, reservation_id, user_id, amount, items, status, created_at, paid_at';
-
 /** The fast path sends at once; the relay only picks up rows still unsent after this delay. */
 const RELAY_GRACE_MS = 3000;
 /** Rows per multi-row statement. */
 const MAX_BATCH = 500;
 /** Deadlock, lock wait timeout: the statement was rolled back and can simply run again. */
 const TRANSIENT = new Set([1213, 1205]);
+/**
+ * A row's own fault (duplicate key, value out of range, too long, bad value): the batch is
+ * written again one row at a time, so only that row's caller fails.
+ */
+const ROW_FAULT = new Set([1062, 1264, 1406, 1690, 3140, 1366, 1292]);
+
+/**
+ * markPaid: another payment of this reservation is already charged and kept (PAID, REFUNDING or
+ * REFUNDED): the unique key refused this one. Its charge must be given back.
+ */
+export class ReservationAlreadyPaid extends Error {
+  constructor(readonly paymentId: string) {
+    super(`another payment of the reservation of ${paymentId} is already paid`);
+  }
+}
+
 const RETRIES = 3;
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
@@ -38,7 +54,7 @@ const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
  */
 export class PaymentRecords {
   private readonly pending: GroupCommit<PaymentRow & { nextAttemptAt: Date }, void>;
-  private readonly paid: GroupCommit<{ id: string; paidAt: Date }, boolean>;
+  private readonly paid: GroupCommit<{ id: string; paidAt: Date }, boolean | 'duplicate'>;
 
   constructor(
     private readonly em: EntityManager,
@@ -58,10 +74,12 @@ export class PaymentRecords {
   /**
    * PENDING → PAID (guarded, so exactly one caller wins), then the event goes out at once; the
    * relay picks it up after a short grace if that send fails. False when the row was no longer
-   * PENDING.
+   * PENDING; throws ReservationAlreadyPaid when another payment of its reservation is paid.
    */
   async markPaid(row: PaymentRow, paidAt: Date): Promise<boolean> {
-    if (!(await this.paid.submit({ id: row.id, paidAt }))) return false;
+    const won = await this.paid.submit({ id: row.id, paidAt });
+    if (won === 'duplicate') throw new ReservationAlreadyPaid(row.id);
+    if (!won) return false;
     this.events.push([paymentCompleted({ ...row, paid_at: paidAt })]);
     return true;
   }
@@ -69,10 +87,10 @@ export class PaymentRecords {
   /** PENDING → DECLINED or VOID; a failure is logged (the recovery settles the row later). */
   async settle(paymentId: string, status: PaymentStatus.DECLINED | PaymentStatus.VOID) {
     try {
-      await this.sql(`update payments set status = ? where id = ? and status = 'PENDING'`, [
-        status,
-        paymentId,
-      ]);
+      await this.sql(
+        `update payments ${transition(PaymentStatus.PENDING, status, { where: 'id = ?' })}`,
+        [paymentId],
+      );
     } catch (err) {
       this.logger.error({ err, paymentId, status }, 'payment outcome not recorded yet');
     }
@@ -80,10 +98,10 @@ export class PaymentRecords {
 
   /** Moves a PENDING row's next look by the recovery to `at`. */
   async postpone(paymentId: string, at: Date): Promise<void> {
-    await this.sql(`update payments set next_attempt_at = ? where id = ? and status = 'PENDING'`, [
-      at,
-      paymentId,
-    ]);
+    await this.sql(
+      `update payments set next_attempt_at = ? where id = ? and ${statusIs(PaymentStatus.PENDING)}`,
+      [at, paymentId],
+    );
   }
 
   /** A payment by id, or else the PAID payment of a reservation. */
@@ -93,7 +111,7 @@ export class PaymentRecords {
           paymentId,
         ])
       : await this.sql<PaymentRow[]>(
-          `select ${ROW_COLUMNS} from payments where reservation_id = ? and status = 'PAID'`,
+          `select ${ROW_COLUMNS} from payments where reservation_id = ? and ${statusIs(PaymentStatus.PAID)}`,
           [reservationId],
         );
     return row;
@@ -113,23 +131,48 @@ export class PaymentRecords {
     return (answer as [T])[0];
   }
 
-  private async insertPending(rows: (PaymentRow & { nextAttemptAt: Date })[]): Promise<void[]> {
-    await this.retrying(() =>
-      this.sql(
-        `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, attempts, next_attempt_at)
-         values ${rows.map(() => `(?, ?, ?, ?, ?, 'PENDING', ?, 0, ?)`).join(',')}`,
-        rows.flatMap((r) => [
-          r.id,
-          r.reservation_id,
-          r.user_id,
-          r.amount,
-          JSON.stringify(paymentItems(r.items)),
-          r.created_at,
-          r.nextAttemptAt,
-        ]),
-      ),
-    );
-    return rows.map(() => undefined);
+  private insertPending(
+    rows: (PaymentRow & { nextAttemptAt: Date })[],
+  ): Promise<(void | ItemFailure)[]> {
+    const insert = (batch: typeof rows) =>
+      this.retrying(() =>
+        this.sql(
+          `insert into payments (id, reservation_id, user_id, amount, items, status, created_at, attempts, next_attempt_at)
+           values ${batch.map(() => `(?, ?, ?, ?, ?, 'PENDING', ?, 0, ?)`).join(',')}`,
+          batch.flatMap((r) => [
+            r.id,
+            r.reservation_id,
+            r.user_id,
+            r.amount,
+            JSON.stringify(paymentItems(r.items)),
+            r.created_at,
+            r.nextAttemptAt,
+          ]),
+        ),
+      );
+    return this.rowByRowOnFault(rows, insert, async (row) => {
+      await insert([row]);
+    });
+  }
+
+  /**
+   * Runs `all` for the batch; when it fails for one row's fault (ROW_FAULT), runs `one` for each
+   * row instead, so one bad row fails only its own caller.
+   */
+  private async rowByRowOnFault<R, T>(
+    rows: R[],
+    all: (rows: R[]) => Promise<unknown>,
+    one: (row: R) => Promise<T>,
+  ): Promise<(T | ItemFailure)[]> {
+    try {
+      await all(rows);
+      return rows.map(() => undefined as T);
+    } catch (err) {
+      if (!ROW_FAULT.has(Number((err as { errno?: number }).errno))) throw err;
+      const results = await Promise.allSettled(rows.map(one));
+      // GroupCommit hands each caller its own result: a failed row fails its caller alone.
+      return results.map((r) => (r.status === 'fulfilled' ? r.value : new ItemFailure(r.reason)));
+    }
   }
 
   /**
@@ -140,25 +183,50 @@ export class PaymentRecords {
    * are paid and unpublished), and an event sent twice still makes one order (the order writer
    * dedupes by payment id).
    */
-  private async markPaidRows(rows: { id: string; paidAt: Date }[]): Promise<boolean[]> {
+  private async markPaidRows(
+    rows: { id: string; paidAt: Date }[],
+  ): Promise<(boolean | 'duplicate' | ItemFailure)[]> {
     const first = new Map<string, { id: string; paidAt: Date }>();
     for (const r of rows) if (!first.has(r.id)) first.set(r.id, r);
+    const update = (paid: { id: string; paidAt: Date }[]) =>
+      this.retrying(() =>
+        this.sql<{ affectedRows: number }>(
+          `update payments ${transition(PaymentStatus.PENDING, PaymentStatus.PAID, {
+            set: `paid_at = coalesce(paid_at, case id ${paid.map(() => 'when ? then ?').join(' ')} end),
+              next_attempt_at = ?`,
+            where: `id in (${marks(paid.length)})`,
+          })}`,
+          [
+            ...paid.flatMap((r) => [r.id, r.paidAt]),
+            new Date(Date.now() + RELAY_GRACE_MS),
+            ...paid.map((r) => r.id),
+          ],
+        ),
+      );
     const paid = [...first.values()];
-    const result = await this.retrying(() =>
-      this.sql<{ affectedRows: number }>(
-        `update payments set status = 'PAID',
-           paid_at = coalesce(paid_at, case id ${paid.map(() => 'when ? then ?').join(' ')} end),
-           next_attempt_at = ?
-         where id in (${marks(paid.length)}) and status = 'PENDING'`,
-        [
-          ...paid.flatMap((r) => [r.id, r.paidAt]),
-          new Date(Date.now() + RELAY_GRACE_MS),
-          ...paid.map((r) => r.id),
-        ],
-      ),
+    let allWon = false;
+    // A duplicate (another payment of a reservation is paid) fails the statement: row by row,
+    // only that row's caller hears of it.
+    const each = await this.rowByRowOnFault(
+      paid,
+      async (batch) => {
+        allWon = Number((await update(batch)).affectedRows) === batch.length;
+      },
+      async (row): Promise<boolean | 'duplicate'> => {
+        try {
+          return Number((await update([row])).affectedRows) === 1;
+        } catch (err) {
+          if (Number((err as { errno?: number }).errno) === 1062) return 'duplicate';
+          throw err;
+        }
+      },
     );
-    const allWon = Number(result.affectedRows) === paid.length;
-    return rows.map((r) => allWon && first.get(r.id) === r);
+    const byId = new Map(paid.map((r, i) => [r.id, each[i]]));
+    return rows.map((r) => {
+      if (first.get(r.id) !== r) return false;
+      const one = byId.get(r.id);
+      return one === undefined ? allWon : one;
+    });
   }
 
   /**

@@ -3,8 +3,14 @@ import type { Config } from '../../config';
 import { PaymentStatus } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
 import { claimDue, type ClaimOptions } from '../common/outbox-relay';
+import { statusIs } from './payment-table';
 import type { PaymentProvider } from './provider';
-import { ROW_COLUMNS, type PaymentRecords, type PaymentRow } from './records';
+import {
+  ReservationAlreadyPaid,
+  ROW_COLUMNS,
+  type PaymentRecords,
+  type PaymentRow,
+} from './records';
 import type { ReservationService, ReservationView } from '../sale/reservation.service';
 import type { SaleStore } from '../sale/sale-store';
 
@@ -48,7 +54,7 @@ export class PaymentRecoveryService {
       table: 'payments',
       columns: ROW_COLUMNS,
       // published_at is null on every PENDING row; it lets the scan use the whole status index.
-      pending: "status = 'PENDING' and published_at is null",
+      pending: `${statusIs(PaymentStatus.PENDING)} and published_at is null`,
       // A claimed row is left alone by other instances while one settles it.
       leaseMs: Math.max(30_000, settings.payment.recoveryAfterSeconds * 1000),
     };
@@ -79,15 +85,20 @@ export class PaymentRecoveryService {
   }
 
   private async recoverOne(row: PaymentRow): Promise<keyof RecoveryOutcome> {
-    let reservation = await this.reservations.find(row.reservation_id);
-    const claim =
-      reservation?.status === 'PAYING' ? await this.reservations.claimOf(row.reservation_id) : null;
-    if (reservation && claim?.paymentId === row.id) {
+    // One read of the record (HGETALL is atomic): status, claim, lease and paying payment come
+    // from one instant. A claim that is not this payment's never becomes it again (claims are
+    // fresh ids), so "not PAYING or PAID by it" means pay.lua can never succeed with it.
+    for (let look = 0; look < 2; look++) {
+      const record = await this.store.reservations.record(row.reservation_id);
+      if (record?.status === 'PAID' && record.paymentId === row.id) {
+        return this.markPaid(row, record.paidAt > 0 ? new Date(record.paidAt) : new Date());
+      }
+      if (!record || record.status !== 'PAYING' || record.claim?.paymentId !== row.id) break;
       // pay.lua can still succeed with this payment while it holds the claim. The claim is broken
       // (release.lua, atomically against pay.lua) only once the hold and its lease are over (by
       // Redis time, as the scripts read it), so a slow pay() is never cut off.
       const redisNow = await this.store.now();
-      const due = Math.max(reservation.holdExpiresAt.getTime(), claim.leaseUntil.getTime());
+      const due = Math.max(record.holdExpiresAt.getTime(), record.claim.leaseUntil.getTime());
       if (due > redisNow) {
         await this.records.postpone(
           row.id,
@@ -95,26 +106,65 @@ export class PaymentRecoveryService {
         );
         return 'waiting';
       }
-      if (!(await this.reservations.release(reservation, 'EXPIRED', false, row.id)))
-        reservation = await this.reservations.find(row.reservation_id);
+      const { paidAt: _p, claim: _c, ...view } = record;
+      if (
+        await this.reservations.release(
+          { id: row.reservation_id, ...view },
+          'EXPIRED',
+          false,
+          row.id,
+        )
+      )
+        break;
+      // pay.lua won meanwhile (or another release): read again.
     }
-    if (reservation?.status === 'PAID' && reservation.paymentId === row.id) {
-      await this.records.markPaid(row, await paidAtOf(this.store, reservation));
-      this.logger.warn(
-        { paymentId: row.id, reservationId: row.reservation_id },
-        'pending payment recovered as paid',
-      );
-      return 'paid';
-    }
-    // pay.lua needs the reservation claimed by this payment: it never will be again. Give back
-    // whatever the provider took (a refund of a charge that never happened does nothing), then
-    // close the attempt.
-    await this.provider.refund(row.id, Number(row.amount));
-    await this.records.settle(row.id, PaymentStatus.VOID);
+    const outcome = await closeAttempt(this.provider, this.records, row, this.retryAt());
     this.logger.warn(
-      { paymentId: row.id, reservationId: row.reservation_id, reservation: reservation?.status },
-      'pending payment refunded and voided',
+      { paymentId: row.id, reservationId: row.reservation_id, outcome },
+      'pending payment refunded',
     );
+    return outcome;
+  }
+
+  private async markPaid(row: PaymentRow, paidAt: Date): Promise<keyof RecoveryOutcome> {
+    try {
+      await this.records.markPaid(row, paidAt);
+    } catch (err) {
+      if (!(err instanceof ReservationAlreadyPaid)) throw err;
+      // Another payment of the reservation is the paid one (a lost Redis write let a second
+      // attempt through): this charge goes back.
+      return closeAttempt(this.provider, this.records, row, this.retryAt());
+    }
+    this.logger.warn(
+      { paymentId: row.id, reservationId: row.reservation_id },
+      'pending payment recovered as paid',
+    );
+    return 'paid';
+  }
+
+  private retryAt(): Date {
+    return new Date(Date.now() + AFTER_HOLD_MS * 5);
+  }
+}
+
+/**
+ * Gives back whatever the provider took for an attempt that can never be paid, and closes it VOID
+ * only once the provider says it keeps nothing (no charge, or refunded). A charge the provider
+ * has received but not booked yet cannot be refunded yet: the row stays PENDING and the recovery
+ * asks again from `retryAt`. Returns 'voided' or 'waiting'.
+ */
+export async function closeAttempt(
+  provider: PaymentProvider,
+  records: PaymentRecords,
+  row: Pick<PaymentRow, 'id' | 'amount'>,
+  retryAt: Date,
+): Promise<'voided' | 'waiting'> {
+  await provider.refund(row.id, Number(row.amount));
+  const state = await provider.state(row.id);
+  if (state === 'NONE' || state === 'REFUNDED') {
+    await records.settle(row.id, PaymentStatus.VOID);
     return 'voided';
   }
+  await records.postpone(row.id, retryAt);
+  return 'waiting';
 }

@@ -1,12 +1,14 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../../config';
-import { RefundReason } from '../../entities/payment.entity';
+import { PaymentStatus, RefundReason } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
 import { OutboxRelay } from '../common/outbox-relay';
 import type { PaymentCompletedEvent } from './payment-completed';
+import { paymentTable, statusIs } from './payment-table';
 import type { PaymentProvider } from './provider';
 import type { ReservationService } from '../sale/reservation.service';
+import type { StockDriftRepair } from '../sale/stock-drift';
 
 interface OwedRow {
   id: string;
@@ -31,6 +33,7 @@ export class PaymentRefundService {
     private readonly em: EntityManager,
     private readonly provider: PaymentProvider,
     private readonly reservations: ReservationService,
+    private readonly drift: StockDriftRepair,
     settings: Config['payment'],
     registry: Registry,
     private readonly logger: Logger,
@@ -41,7 +44,7 @@ export class PaymentRefundService {
         name: 'refunds',
         table: 'payments',
         columns: 'id, refund_amount, attempts',
-        pending: "status = 'REFUNDING'",
+        pending: statusIs(PaymentStatus.REFUNDING),
         // The order of the status index: owed refunds are claimed without sorting (published
         // or not, their events are out already), so concurrent workers each get their own.
         orderBy: 'published_at, next_attempt_at',
@@ -49,7 +52,8 @@ export class PaymentRefundService {
         leaseMs: settings.refundLeaseSeconds * 1000,
         // Up to a minute between two tries of a refund the provider did not take.
         backoff: { baseMs: 1000, maxMs: 60_000 },
-        delivered: "status = 'REFUNDED', refunded_at = now(3)",
+        // REFUNDING → REFUNDED (PAYMENT_TRANSITIONS); the relay guards it with `pending`.
+        delivered: `status = '${PaymentStatus.REFUNDED}', refunded_at = now(3)`,
         mode: 'each',
         deliver: async ([row]) => provider.refund(row.id, Number(row.refund_amount)),
       },
@@ -67,45 +71,33 @@ export class PaymentRefundService {
    * it inside the transaction of the status change that owes it. False when the payment is not
    * PAID (already owed or refunded).
    */
-  async owe(em: EntityManager, orderId: number, reason: RefundReason): Promise<boolean> {
-    const res = await em.execute<{ affectedRows: number }>(
-      `update payments p join orders o on o.payment_id = p.id
-         set p.status = 'REFUNDING', p.refund_amount = p.amount, p.refund_reason = ?,
-             p.refund_requested_at = now(3), p.next_attempt_at = now(3), p.attempts = 0,
-             p.last_error = null
-       where o.id = ? and p.status = 'PAID'`,
-      [reason, orderId],
-      'run',
-    );
-    return res.affectedRows === 1;
+  owe(em: EntityManager, orderId: number, reason: RefundReason): Promise<boolean> {
+    return paymentTable.oweRefund(em, { orderId }, reason);
   }
 
   /**
    * Settles a paid payment whose event cannot become an order (the order writer's stock guard
-   * refused it): the refund is owed, the paid units go back on sale (the reservation becomes
-   * REFUNDED, which its `reservationChanged` watchers see), the metric counts it and an error is
-   * logged. False when no paid payment has this id: the event is not a payment (dead-letter it).
+   * refused it): the refund is owed, the paid units leave the reservation (it becomes REFUNDED,
+   * which its `reservationChanged` watchers see) without being credited to the live counter: a
+   * refusal proves the counter too high, so it is rebuilt from MySQL instead (StockDriftRepair).
+   * The metric counts it and an error is logged. False when no paid payment has this id: the
+   * event is not a payment (dead-letter it).
    */
   async settleUnplaceable(
     event: Pick<PaymentCompletedEvent, 'paymentId' | 'reservationId'>,
     why: string,
   ): Promise<boolean> {
-    const conn = this.em.fork().getConnection();
-    const owed = await conn.execute<{ affectedRows: number }>(
-      `update payments set status = 'REFUNDING', refund_amount = amount, refund_reason = ?,
-         refund_requested_at = now(3), next_attempt_at = now(3), attempts = 0, last_error = ?
-       where id = ? and status = 'PAID'
-         and not exists (select 1 from orders o where o.payment_id = payments.id)`,
-      [RefundReason.UNPLACEABLE, why.slice(0, 500), event.paymentId],
-      'run',
+    const em = this.em.fork();
+    const owed = await paymentTable.oweRefund(
+      em,
+      { paymentId: event.paymentId },
+      RefundReason.UNPLACEABLE,
+      why,
     );
-    if (owed.affectedRows !== 1) {
+    if (!owed) {
       // A redelivered event of a payment already settled this way: settle the units again (once).
-      const [row] = await conn.execute<{ refund_reason: string | null }[]>(
-        'select refund_reason from payments where id = ?',
-        [event.paymentId],
-      );
-      if (row?.refund_reason !== RefundReason.UNPLACEABLE) return false;
+      if ((await paymentTable.refundReasonOf(em, event.paymentId)) !== RefundReason.UNPLACEABLE)
+        return false;
     } else {
       this.unplaceable.inc();
       this.logger.error(
@@ -114,8 +106,16 @@ export class PaymentRefundService {
       );
     }
     const reservation = await this.reservations.find(event.reservationId);
-    if (reservation)
-      await this.reservations.release(reservation, 'REFUNDED', false, event.paymentId);
+    if (!reservation) return true;
+    const released = await this.reservations.release(
+      reservation,
+      'REFUNDED',
+      false,
+      event.paymentId,
+      false,
+    );
+    for (const item of reservation.items)
+      await this.drift.repair(em, item.productId, released ? item.quantity : 0, why);
     return true;
   }
 

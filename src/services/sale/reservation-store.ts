@@ -177,6 +177,7 @@ export class ReservationStore {
     reason: ReleaseReason,
     onlyIfDue: boolean,
     paymentId: string,
+    credit = true,
   ): Promise<boolean> {
     const keys = [reservationKey(reservation.id)];
     for (const item of reservation.items) {
@@ -190,6 +191,7 @@ export class ReservationStore {
       reason,
       onlyIfDue ? '1' : '0',
       paymentId,
+      credit ? '1' : '0',
     );
     return reply[0] === 'OK';
   }
@@ -201,6 +203,7 @@ export class ReservationStore {
   async markPaid(
     reservation: Pick<ReservationView, 'id' | 'userId' | 'items'>,
     paymentId: string,
+    restore = false,
   ): Promise<string> {
     const keys = [reservationKey(reservation.id)];
     for (const item of reservation.items) {
@@ -214,8 +217,17 @@ export class ReservationStore {
       paymentId,
       reservation.userId,
       PAID_RECORD_MS,
+      restore ? '1' : '0',
     );
     return result;
+  }
+
+  /**
+   * Points a PAID record at `paymentId`, the payment MySQL holds as paid (another attempt's
+   * pay.lua got through after a lost write). Units stay where they are: one reservation's units.
+   */
+  async repointPaid(reservation: Pick<ReservationView, 'id'>, paymentId: string): Promise<void> {
+    await this.redis.hset(reservationKey(reservation.id), 'paymentId', paymentId);
   }
 
   /** When pay.lua marked the reservation paid (Redis time, epoch ms), 0 if never. */

@@ -45,6 +45,9 @@ const IDEMPOTENCY_MS = 24 * 3600 * 1000;
  * BAD_USER_INPUT / NOT_FOUND, a reused key with other input throws CONFLICT.
  */
 export class ReservationService {
+  /** Told of each reservation the sweeper marked paid again (its pay.lua write was lost). */
+  lostPaid?: (reservation: ReservationView, paymentId: string) => void;
+
   constructor(
     private readonly store: SaleStore,
     private readonly stock: StockService,
@@ -202,16 +205,17 @@ export class ReservationService {
    * Gives a reservation's units back, once (later calls are no-ops): a held one's; a claimed one
    * (PAYING) only by its claim's `paymentId` or, with `onlyIfDue`, once its hold and lease are over;
    * a paid one's only with reason REFUNDED and its `paymentId` (a payment that never became an
-   * order). `onlyIfDue` releases only a hold whose time is over (by Redis time). True when it
-   * released.
+   * order). `onlyIfDue` releases only a hold whose time is over (by Redis time). `credit` false
+   * leaves the live counter alone (the caller rebuilds it from MySQL). True when it released.
    */
   async release(
     reservation: ReservationView,
     reason: ReleaseReason,
     onlyIfDue = false,
     paymentId = '',
+    credit = true,
   ): Promise<boolean> {
-    if (!(await this.store.reservations.release(reservation, reason, onlyIfDue, paymentId)))
+    if (!(await this.store.reservations.release(reservation, reason, onlyIfDue, paymentId, credit)))
       return false;
     for (const item of reservation.items) this.stock.touch(item.productId);
     this.notify({ ...reservation, status: reason });
@@ -221,15 +225,27 @@ export class ReservationService {
   /**
    * Releases holds whose time is over, on every product with sale state. Safe on several
    * instances at once: release.lua re-checks the hold under Redis' single-threaded execution.
+   * `paidIn` names the due reservations that MySQL holds as paid (reservation id → payment id):
+   * Redis lost their pay.lua write (a failover), so they are marked paid again, never released.
    */
-  async sweep(limit = 500): Promise<number> {
+  async sweep(
+    limit = 500,
+    paidIn: (reservationIds: string[]) => Promise<Map<string, string>> = async () => new Map(),
+  ): Promise<number> {
     let released = 0;
     for (const productId of await this.store.saleProducts()) {
       const due = await this.store.reservations.dueHolds(productId, Date.now(), limit);
+      const paid = due.length ? await paidIn(due) : new Map<string, string>();
       for (const id of due) {
         const reservation = await this.find(id);
         if (!reservation) {
           await this.store.reservations.forgetHold(productId, id);
+          continue;
+        }
+        const paymentId = paid.get(id);
+        if (paymentId) {
+          await this.store.reservations.markPaid(reservation, paymentId, true);
+          this.lostPaid?.(reservation, paymentId);
           continue;
         }
         if (await this.release(reservation, 'EXPIRED', true)) released++;

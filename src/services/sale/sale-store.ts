@@ -133,6 +133,34 @@ export class SaleStore {
     return this.quantities(saleKeys(productId).paidQty);
   }
 
+  /**
+   * A product's counter, held units and paid-unwritten units read at one instant (one MULTI: the
+   * three keys share the product's slot), for the audit. `remaining` is null when missing.
+   */
+  async unitsSnapshot(productId: number): Promise<{
+    remaining: number | null;
+    held: Map<string, number>;
+    paid: Map<string, number>;
+  }> {
+    const k = saleKeys(productId);
+    const replies = await this.redis
+      .multi()
+      .get(k.stock)
+      .hgetall(k.holdQty)
+      .hgetall(k.paidQty)
+      .exec();
+    const failed = replies?.find(([err]) => err)?.[0];
+    if (failed || !replies) throw failed ?? new Error('units snapshot aborted');
+    const asMap = (v: unknown) =>
+      new Map(Object.entries(v as Record<string, string>).map(([id, n]) => [id, Number(n)]));
+    const stock = replies[0][1] as string | null;
+    return {
+      remaining: stock === null ? null : Number(stock),
+      held: asMap(replies[1][1]),
+      paid: asMap(replies[2][1]),
+    };
+  }
+
   private async quantities(key: string): Promise<Map<string, number>> {
     const all = await this.redis.hgetall(key);
     return new Map(Object.entries(all).map(([id, units]) => [id, Number(units)]));

@@ -1,12 +1,7 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import {
-  Payment,
-  PaymentStatus,
-  RefundReason,
-  paymentItems,
-  type PaymentItem,
-} from '../../entities/payment.entity';
+import { Payment, PaymentStatus, RefundReason, paymentItems } from '../../entities/payment.entity';
 import { Product } from '../../entities/product.entity';
+import { paymentTable } from '../payments/payment-table';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import { requireListed, saleStateOf } from '../catalog/listing';
 import type { SaleStore } from './sale-store';
@@ -26,6 +21,8 @@ const META_TTL_MS = 60_000;
 export class StockService {
   private readonly rebuilding = new Map<number, Promise<number | null>>();
   private readonly metaLoading = new Map<number, Promise<void>>();
+  /** Per product, how many times its metadata was invalidated (a load compares before/after). */
+  private readonly metaGeneration = new Map<number, number>();
   private readonly frames: StockFrames;
 
   constructor(
@@ -86,20 +83,8 @@ export class StockService {
     const snapshot = await em.transactional(async (tem) => {
       const product = await tem.findOne(Product, { id: productId }, { fields: ['id', 'stock'] });
       if (!product) return null;
-      const unwritten = await tem.execute<
-        { reservation_id: string; items: string | PaymentItem[] }[]
-      >(
-        `select p.reservation_id, p.items from payments p left join orders o on o.payment_id = p.id
-         where p.status = 'PAID' and o.id is null`,
-      );
-      const written = paidInRedis.length
-        ? await tem.execute<{ reservation_id: string }[]>(
-            `select p.reservation_id from payments p join orders o on o.payment_id = p.id
-             where p.status in ('PAID', 'REFUNDING', 'REFUNDED') and p.reservation_id in (${paidInRedis.map(() => '?').join(',')})`,
-            paidInRedis,
-          )
-        : [];
-      return { stock: product.stock, unwritten, written: written.map((w) => w.reservation_id) };
+      const { unwritten, written } = await paymentTable.unwrittenAndWritten(tem, paidInRedis);
+      return { stock: product.stock, unwritten, written };
     });
     if (!snapshot) return null;
     const unwritten: [string, number][] = [];
@@ -127,14 +112,15 @@ export class StockService {
   ensureSaleMeta(em: EntityManager, productId: number): Promise<void> {
     const running = this.metaLoading.get(productId);
     if (running) return running;
-    const run = this.loadMeta(em.fork(), productId).finally(() =>
-      this.metaLoading.delete(productId),
-    );
+    const run = this.loadMeta(em.fork(), productId).finally(() => {
+      if (this.metaLoading.get(productId) === run) this.metaLoading.delete(productId);
+    });
     this.metaLoading.set(productId, run);
     return run;
   }
 
   private async loadMeta(em: EntityManager, productId: number): Promise<void> {
+    const generation = this.metaGeneration.get(productId) ?? 0;
     const product = await em.findOne(Product, { id: productId });
     if (!product) throw new NotFoundError('Product', productId);
     const bought: [number, number][] = [];
@@ -171,11 +157,20 @@ export class StockService {
       deleted: product.deletedAt != null,
     };
     await this.store.cacheSaleMeta(productId, meta, META_TTL_MS, bought);
+    // Invalidated while this load ran: what it wrote may be the old product. Dropped again, so
+    // the next purchase loads the new one (not up to META_TTL_MS later).
+    if ((this.metaGeneration.get(productId) ?? 0) !== generation)
+      await this.store.dropSaleMeta(productId);
   }
 
   /** Drops the cached sale metadata (after a product's window, limit, price or deletion changes). */
   async invalidate(productId: number): Promise<void> {
+    this.metaGeneration.set(productId, (this.metaGeneration.get(productId) ?? 0) + 1);
+    // A load already running read the old product: later purchases do not share it.
+    this.metaLoading.delete(productId);
     await this.store.dropSaleMeta(productId);
+    // Another instance's load may be running too: drop once more after any load has finished.
+    setTimeout(() => void this.store.dropSaleMeta(productId).catch(() => undefined), 2_000).unref();
     this.touch(productId);
   }
 

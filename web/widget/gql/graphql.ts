@@ -16,8 +16,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
   DateTime: { input: string; output: string; }
-  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
-  SafeInt: { input: number; output: number; }
+  /** An amount of money in minor currency units (e.g. cents): a whole number from 0 to 2^53 - 1, sent as a JSON number. */
+  Money: { input: number; output: number; }
 };
 
 /** Accepted. Deliberately the same for every email address. */
@@ -56,7 +56,7 @@ export type Cart = {
   __typename?: 'Cart';
   items: Array<CartItem>;
   /** Sum of the line totals, in minor units. */
-  totalAmount: Scalars['SafeInt']['output'];
+  totalAmount: Scalars['Money']['output'];
   totalQuantity: Scalars['Int']['output'];
 };
 
@@ -64,11 +64,11 @@ export type Cart = {
 export type CartItem = {
   __typename?: 'CartItem';
   /** unitPrice × quantity, in minor units. */
-  lineTotal: Scalars['SafeInt']['output'];
+  lineTotal: Scalars['Money']['output'];
   product: Product;
   quantity: Scalars['Int']['output'];
   /** The product’s current price, in minor units. */
-  unitPrice: Scalars['Int']['output'];
+  unitPrice: Scalars['Money']['output'];
 };
 
 export type CartPayload = {
@@ -84,8 +84,8 @@ export type ChangePasswordInput = {
 export type CreateProductInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
-  /** Price in minor currency units. */
-  price: Scalars['Int']['input'];
+  /** Price in minor currency units, at most 100000000. */
+  price: Scalars['Money']['input'];
   /** Lifetime units per member, 1 to 1000; null: none. */
   purchaseLimit?: InputMaybe<Scalars['Int']['input']>;
   /** UTC instant the sale closes; null: no end. */
@@ -327,7 +327,7 @@ export type Order = {
   reservationId: Scalars['ID']['output'];
   status: OrderStatus;
   /** Total in minor currency units. */
-  totalAmount: Scalars['Int']['output'];
+  totalAmount: Scalars['Money']['output'];
 };
 
 export type OrderConnection = {
@@ -349,7 +349,7 @@ export type OrderItem = {
   product: Product;
   quantity: Scalars['Int']['output'];
   /** Price of one unit when the order was paid, minor units. */
-  unitPrice: Scalars['Int']['output'];
+  unitPrice: Scalars['Money']['output'];
 };
 
 /** The payment of an order, and its refund once one is owed. */
@@ -411,7 +411,7 @@ export type PayResult = Payment | PaymentDeclinedError | PaymentInProgressError 
 /** A completed payment; the order follows asynchronously (see Reservation.orderId). */
 export type Payment = {
   __typename?: 'Payment';
-  amount: Scalars['Int']['output'];
+  amount: Scalars['Money']['output'];
   id: Scalars['ID']['output'];
   paidAt: Scalars['DateTime']['output'];
   reservation: Reservation;
@@ -422,10 +422,14 @@ export type PaymentAuditReport = {
   __typename?: 'PaymentAuditReport';
   charges: Scalars['Int']['output'];
   discrepancies: Array<PaymentDiscrepancy>;
+  /** Every discrepancy found (the list holds at most `first`). */
+  discrepancyCount: Scalars['Int']['output'];
   /** Charges still being settled (payment pending, refund on its way, order not written yet); not discrepancies. */
   inFlight: Scalars['Int']['output'];
   orders: Scalars['Int']['output'];
   payments: Scalars['Int']['output'];
+  /** Products whose live units were compared with MySQL stock. */
+  products: Scalars['Int']['output'];
   refunds: Scalars['Int']['output'];
 };
 
@@ -444,15 +448,22 @@ export type PaymentDiscrepancy = {
   kind: PaymentDiscrepancyKind;
   orderId?: Maybe<Scalars['ID']['output']>;
   paymentId?: Maybe<Scalars['ID']['output']>;
+  /** The product, for UNITS_MISMATCH. */
+  productId?: Maybe<Scalars['ID']['output']>;
   reservationId?: Maybe<Scalars['ID']['output']>;
 };
 
 /** A way the promise “every charge ends as exactly one order or one refund” is broken. */
 export type PaymentDiscrepancyKind =
+  | 'AMOUNT_MISMATCH'
   | 'CHARGED_WITHOUT_ORDER_OR_REFUND'
   | 'DOUBLE_CHARGE'
   | 'ORDER_WITHOUT_CHARGE'
-  | 'REFUNDED_BUT_ORDERED';
+  | 'REFUNDED_BUT_ORDERED'
+  | 'STUCK_PENDING'
+  | 'STUCK_REFUNDING'
+  | 'TOLD_PAID_REFUNDED_NO_ORDER'
+  | 'UNITS_MISMATCH';
 
 /** Another payment of this reservation is being charged; ask again (or watch reservationChanged) for its outcome. No second charge is made. */
 export type PaymentInProgressError = ErrorResult & {
@@ -482,7 +493,7 @@ export type Product = {
   likedByMe: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
   /** Price in minor currency units. */
-  price: Scalars['Int']['output'];
+  price: Scalars['Money']['output'];
   /** Lifetime units one member may buy; null: no limit. */
   purchaseLimit?: Maybe<Scalars['Int']['output']>;
   /** Live units left (the Redis counter, rebuilt from MySQL if missing). */
@@ -592,7 +603,7 @@ export type Query = {
   myOrders: OrderConnection;
   /** One order; its owner and admins only (NOT_FOUND for anyone else). */
   order: Order;
-  /** Admins: reconciles the provider’s charges and refunds with payments and orders and lists every discrepancy. */
+  /** Admins: reconciles the provider’s charges and refunds with payments, orders and live units and lists the discrepancies. */
   paymentAudit: PaymentAuditReport;
   /** A listed product; null when unknown or deleted. */
   product?: Maybe<Product>;
@@ -624,7 +635,9 @@ export type QueryOrderArgs = {
 
 
 export type QueryPaymentAuditArgs = {
+  first?: Scalars['Int']['input'];
   graceSeconds?: Scalars['Int']['input'];
+  stuckSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -679,7 +692,7 @@ export type Reservation = {
   paymentId?: Maybe<Scalars['ID']['output']>;
   status: ReservationStatus;
   /** Minor units. */
-  totalAmount: Scalars['Int']['output'];
+  totalAmount: Scalars['Money']['output'];
 };
 
 /** The reservation is no longer held (expired or released). */
@@ -696,7 +709,7 @@ export type ReservationItem = {
   productId: Scalars['ID']['output'];
   quantity: Scalars['Int']['output'];
   /** Price of one unit when reserved, minor units. */
-  unitPrice: Scalars['Int']['output'];
+  unitPrice: Scalars['Money']['output'];
 };
 
 /** HELD until paid or released; PAYING while one payment attempt is being charged; EXPIRED, DECLINED and CANCELLED gave their units back; REFUNDED: paid, but the payment could not become an order, so it was refunded and its units went back. */
@@ -807,8 +820,8 @@ export type UpdateProductInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** null leaves it unchanged. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** null leaves it unchanged. */
-  price?: InputMaybe<Scalars['Int']['input']>;
+  /** null leaves it unchanged; at most 100000000. */
+  price?: InputMaybe<Scalars['Money']['input']>;
   productId: Scalars['ID']['input'];
   purchaseLimit?: InputMaybe<Scalars['Int']['input']>;
   saleEndsAt?: InputMaybe<Scalars['DateTime']['input']>;
