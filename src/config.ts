@@ -99,6 +99,16 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       stockFrameMs: e.STOCK_FRAME_MS,
       outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
     },
+    room: {
+      tickMs: e.ROOM_TICK_MS,
+      admissionSeconds: e.ROOM_ADMISSION_SECONDS,
+      graceSeconds: e.ROOM_GRACE_SECONDS,
+      holdSeconds: e.ROOM_HOLD_SECONDS,
+      defaultPurchaseLimit: e.ROOM_DEFAULT_PURCHASE_LIMIT,
+      maxAdmitPerSecond: e.ROOM_MAX_ADMIT_PER_SECOND,
+      payRate: e.ROOM_PAY_RATE,
+      fMax: e.ROOM_F_MAX,
+    },
     payment: {
       declineRate: e.PAYMENT_DECLINE_RATE,
       latencyMs: e.PAYMENT_LATENCY_MS,

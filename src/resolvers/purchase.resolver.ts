@@ -15,6 +15,8 @@ import { resolverOf, type RequestContext } from '../context';
 import { BadUserInputError } from '../errors';
 import { ErrorResultCode } from '../schema/error-result';
 import {
+  AdmissionExpiredError,
+  NotAdmittedError,
   PayInput,
   PayResult,
   CompletedPayment,
@@ -111,6 +113,28 @@ export class PurchaseResolver {
             productId: outcome.productId,
             remainingAllowance: outcome.left,
           },
+        );
+      case 'notAdmitted':
+        return errorResult(
+          NotAdmittedError,
+          ErrorResultCode.NOT_ADMITTED,
+          outcome.ticket === null
+            ? 'This sale runs through a waiting room: join it first'
+            : 'Not admitted yet: wait for your turn in the waiting room',
+          {
+            productId: outcome.productId,
+            ticket: outcome.ticket,
+            servedThrough: outcome.servedThrough,
+            position:
+              outcome.ticket === null ? null : Math.max(0, outcome.ticket - outcome.servedThrough),
+          },
+        );
+      case 'admissionExpired':
+        return errorResult(
+          AdmissionExpiredError,
+          ErrorResultCode.ADMISSION_EXPIRED,
+          'Your admission window has passed',
+          { productId: outcome.productId, expiredAt: outcome.expiredAt },
         );
     }
   }

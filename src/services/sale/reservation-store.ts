@@ -90,7 +90,7 @@ export class ReservationStore {
     ];
     for (const item of items) {
       const k = saleKeys(item.productId);
-      keys.push(k.stock, k.meta, k.bought, k.holdQty, k.holds);
+      keys.push(k.stock, k.meta, k.bought, k.holdQty, k.holds, k.room, k.roomTickets, k.roomTicks);
       argv.push(item.productId, item.quantity);
     }
     const reply = await this.redis.saleReserve(keys.length, ...keys, ...argv);

@@ -15,6 +15,15 @@ import type {
 import type { SaleStore } from './sale-store';
 import type { StockService } from './stock.service';
 
+/** What a purchase needs of the waiting rooms (waiting-room.service.ts). */
+export interface RoomHooks {
+  /** An urgent frame when a room's state changed (its last free unit went into a cart). */
+  touch(productId: number): void;
+  /** Rebuilds a room's settings in Redis from MySQL; false when the product has no room. */
+  mirror(em: RequestContext['em'], productId: number): Promise<boolean>;
+  readonly metrics: { notAdmitted: { inc(labels: { reason: string }): void } };
+}
+
 export type {
   ClaimOutcome,
   PurchaseOutcome,
@@ -50,6 +59,7 @@ export class ReservationService {
     private readonly stock: StockService,
     private readonly pubSub: AppPubSub,
     private readonly sale: Config['sale'],
+    private readonly rooms?: RoomHooks,
   ) {}
 
   async purchase(
@@ -123,11 +133,12 @@ export class ReservationService {
             items: reply.items,
             totalAmount: reply.totalAmount,
             holdExpiresAt: new Date(reply.holdExpiresAt),
-            createdAt: new Date(reply.holdExpiresAt - holdMs),
+            createdAt: new Date(reply.createdAt),
             paymentId: null,
             orderId: null,
           };
           for (const item of items) this.stock.touch(item.productId);
+          for (const productId of reply.emptiedRooms) this.rooms?.touch(productId);
           return { kind: 'reserved', reservation };
         }
         case 'DUP': {
@@ -152,6 +163,32 @@ export class ReservationService {
           return { kind: 'limit', productId: reply.productId, left: reply.left };
         case 'SOLD_OUT':
           return { kind: 'soldOut', productId: reply.productId, remaining: reply.remaining };
+        case 'NOT_ADMITTED':
+          this.rooms?.metrics.notAdmitted.inc({ reason: 'not_admitted' });
+          return {
+            kind: 'notAdmitted',
+            productId: reply.productId,
+            ticket: reply.ticket,
+            servedThrough: reply.servedThrough,
+          };
+        case 'ADMISSION_EXPIRED':
+          this.rooms?.metrics.notAdmitted.inc({ reason: 'expired' });
+          return {
+            kind: 'admissionExpired',
+            productId: reply.productId,
+            expiredAt: new Date(reply.expiredAt),
+          };
+        case 'ROOM_MISSING':
+          // Redis lost the room's line: fail closed (no ticket survives) and rebuild its settings,
+          // so members can join again.
+          this.rooms?.metrics.notAdmitted.inc({ reason: 'room_missing' });
+          await this.rooms?.mirror(ctx.em, reply.productId);
+          return {
+            kind: 'notAdmitted',
+            productId: reply.productId,
+            ticket: null,
+            servedThrough: 0,
+          };
         case 'NO_META':
         case 'NO_STOCK': {
           if (attempt > 2 * items.length + 1)
@@ -213,7 +250,10 @@ export class ReservationService {
   ): Promise<boolean> {
     if (!(await this.store.reservations.release(reservation, reason, onlyIfDue, paymentId)))
       return false;
-    for (const item of reservation.items) this.stock.touch(item.productId);
+    for (const item of reservation.items) {
+      this.stock.touch(item.productId);
+      this.rooms?.touch(item.productId);
+    }
     this.notify({ ...reservation, status: reason });
     return true;
   }
