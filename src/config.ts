@@ -95,6 +95,8 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
     },
     sale: {
       holdSeconds: e.SALE_HOLD_SECONDS,
+      maxOpenHolds: e.SALE_MAX_OPEN_HOLDS,
+      memberPurchasesPerMinute: e.SALE_MEMBER_PURCHASES_PER_MINUTE,
       sweeperIntervalMs: e.SWEEPER_INTERVAL_MS,
       stockFrameMs: e.STOCK_FRAME_MS,
       outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,

@@ -115,6 +115,9 @@ export const envSchema = z.object({
   RATE_TOKEN_WINDOW_SECONDS: int(3600),
 
   SALE_HOLD_SECONDS: int(600),
+  // Anti-hoarding: a member's open (unpaid) holds across products, and purchase calls per minute.
+  SALE_MAX_OPEN_HOLDS: z.coerce.number().int().min(1).default(10),
+  SALE_MEMBER_PURCHASES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   // Waiting rooms (docs/waiting-room.md): tick, defaults of a room's settings, admission maths.
   ROOM_TICK_MS: z.coerce.number().int().min(50).default(1000),
   ROOM_ADMISSION_SECONDS: z.coerce.number().int().min(1).default(90),

@@ -20,6 +20,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   roomTick: { file: 'room-tick.lua', keys: 8 },
   roomJoin: { file: 'room-join.lua', keys: 5 },
   roomLeave: { file: 'room-leave.lua', keys: 3 },
+  memberGate: { file: 'member-gate.lua', keys: 2 },
 };
 
 /**
@@ -57,6 +58,8 @@ export interface ScriptCommands {
   roomJoin(...args: (string | number)[]): Promise<(string | number)[]>;
   /** room-leave.lua: 3 keys, then member; the ticket left or 0. */
   roomLeave(...args: (string | number)[]): Promise<number>;
+  /** member-gate.lua: 2 keys, then mode, reservationId, hold end ms, cap, rate points, window ms. */
+  memberGate(...args: (string | number)[]): Promise<(string | number)[]>;
   saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
   stockRebuild(
     stock: string,

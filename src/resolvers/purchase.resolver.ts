@@ -30,6 +30,7 @@ import {
   ReservationStatus,
   SaleNotActiveError,
   SoldOutError,
+  TooManyHoldsError,
   errorResult,
 } from '../schema/purchase.types';
 import { toId } from '../schema/product.inputs';
@@ -135,6 +136,17 @@ export class PurchaseResolver {
           ErrorResultCode.ADMISSION_EXPIRED,
           'Your admission window has passed',
           { productId: outcome.productId, expiredAt: outcome.expiredAt },
+        );
+      case 'holdsCapped':
+        return errorResult(
+          TooManyHoldsError,
+          ErrorResultCode.HOLDS_CAPPED,
+          'You hold the most unpaid reservations allowed: pay or cancel one first',
+          {
+            openHolds: outcome.openHolds,
+            maxOpenHolds: outcome.maxOpenHolds,
+            nextReleaseAt: outcome.nextReleaseAt,
+          },
         );
     }
   }

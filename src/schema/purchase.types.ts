@@ -279,6 +279,22 @@ export class AdmissionExpiredError extends ErrorResult {
   expiredAt!: Date;
 }
 
+@ObjectType({
+  implements: ErrorResult,
+  description:
+    'The member already holds the most unpaid reservations allowed (SALE_MAX_OPEN_HOLDS): pay or cancel one first.',
+})
+export class TooManyHoldsError extends ErrorResult {
+  @Field(() => Int)
+  openHolds!: number;
+
+  @Field(() => Int)
+  maxOpenHolds!: number;
+
+  @Field(() => Date, { description: 'When the earliest open hold ends at the latest.' })
+  nextReleaseAt!: Date;
+}
+
 export const PurchaseResult = createUnionType({
   name: 'PurchaseResult',
   types: () =>
@@ -289,6 +305,7 @@ export const PurchaseResult = createUnionType({
       PurchaseLimitExceededError,
       NotAdmittedError,
       AdmissionExpiredError,
+      TooManyHoldsError,
     ] as const,
 });
 

@@ -22,6 +22,8 @@ beforeAll(async () => {
     PAYMENT_LATENCY_MS: '0',
     PAYMENT_DECLINE_RATE: '0',
     ROOM_TICK_MS: '200',
+    SALE_MAX_OPEN_HOLDS: '3',
+    SALE_MEMBER_PURCHASES_PER_MINUTE: '100',
   });
   admin = await createMember(t.app, Role.ADMIN);
 });
@@ -39,7 +41,8 @@ const PURCHASE = `mutation($input: PurchaseInput!) { purchase(input: $input) { _
   ... on Reservation { id status holdExpiresAt createdAt }
   ... on NotAdmittedError { code ticket servedThrough position }
   ... on AdmissionExpiredError { code expiredAt }
-  ... on SoldOutError { code } ... on PurchaseLimitExceededError { code remainingAllowance } } }`;
+  ... on SoldOutError { code } ... on PurchaseLimitExceededError { code remainingAllowance }
+  ... on TooManyHoldsError { code openHolds maxOpenHolds nextReleaseAt } } }`;
 const JOIN = `mutation($input: JoinWaitingRoomInput!) { joinWaitingRoom(input: $input) { __typename
   ... on WaitingRoomTicket { ticket position admitted admissionExpiresAt minSeconds maxSeconds }
   ... on WaitingRoomClosed { code reason } } }`;
@@ -265,6 +268,47 @@ describe('waiting room', () => {
       __typename: 'AdmissionExpiredError',
       code: 'ADMISSION_EXPIRED',
     });
+  });
+});
+
+describe('no hoarding', () => {
+  it('caps a member’s open holds (typed), frees a slot on release, and rate-limits purchases', async () => {
+    const products = await Promise.all([1, 2, 3, 4].map(() => createProduct(t.app, { stock: 50 })));
+    const [m] = await createMembers(t.app, 1);
+    const held: Any[] = [];
+    for (const p of products.slice(0, 3)) held.push(await buy(p, m!, 1));
+    expect(held.map((h) => h.__typename)).toEqual(['Reservation', 'Reservation', 'Reservation']);
+    expect(await buy(products[3]!, m!)).toMatchObject({
+      __typename: 'TooManyHoldsError',
+      code: 'HOLDS_CAPPED',
+      openHolds: 3,
+      maxOpenHolds: 3,
+    });
+    // Refused purchases leave only short-lived idempotency keys.
+    const keys = await t.app.services.redis.keys(`*idem:{m${m!.id}}:*`);
+    const ttls = await Promise.all(
+      keys.map((k) => t.app.services.redis.pttl(k.replace(t.config.redis.keyPrefix, ''))),
+    );
+    expect(ttls.filter((ms) => ms > 60_000)).toHaveLength(3);
+    const view = await t.app.services.reservations.find(held[0].id);
+    await t.app.services.reservations.release(view!, 'CANCELLED');
+    await waitFor(async () => (await buy(products[3]!, m!)).__typename === 'Reservation', {
+      what: 'a slot after a release',
+    });
+    // The purchase rate limit (100 a minute here) is a GraphQL error with a stable code.
+    const [r] = await createMembers(t.app, 1);
+    const codes = await pool(Array.from({ length: 110 }), 10, async () => {
+      const res = await gqlRequest<Any, Any>(
+        t.url,
+        PURCHASE,
+        {
+          input: { productId: String(products[0]), quantity: 1000, idempotencyKey: `r${++keySeq}` },
+        },
+        r!.token,
+      );
+      return res.errors?.[0]?.extensions?.code ?? res.data?.purchase.__typename;
+    });
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(10);
   });
 });
 

@@ -47,7 +47,8 @@ export type PurchaseOutcome =
   | { kind: 'notStarted' | 'ended'; productId: number; startsAt: Date | null; endsAt: Date | null }
   | { kind: 'limit'; productId: number; left: number }
   | { kind: 'notAdmitted'; productId: number; ticket: number | null; servedThrough: number }
-  | { kind: 'admissionExpired'; productId: number; expiredAt: Date };
+  | { kind: 'admissionExpired'; productId: number; expiredAt: Date }
+  | { kind: 'holdsCapped'; openHolds: number; maxOpenHolds: number; nextReleaseAt: Date };
 
 export interface PurchaseRequest {
   items: { productId: number; quantity: number }[];

@@ -65,6 +65,12 @@ export const SALE_PRODUCTS_KEY = 'sale:products';
 /** Products with a waiting room: the room ticker walks them. */
 export const SALE_ROOMS_KEY = 'sale:rooms';
 
+/** A member's open holds (reservation id scored by hold end), in the member's slot. */
+export const memberHoldsKey = (userId: number) => `holds:{m${userId}}`;
+
+/** A member's purchase counter of the current rate window, in the member's slot. */
+export const memberPurchaseRateKey = (userId: number) => `rate:{m${userId}}:purchase`;
+
 /** A member's idempotency key across products (its own hash slot: the member's). */
 export const memberIdempotencyKey = (userId: number, key: string) => `idem:{m${userId}}:${key}`;
 
