@@ -36,6 +36,21 @@ export class WaitingRoom {
   @Property({ type: 'string', length: 500, nullable: true })
   pausedReason?: string | null;
 
+  /** The draw's secret seed (hex), revealed once the room closes. */
+  @Property({ type: 'string', length: 64, columnType: 'char(64)' })
+  seed!: string;
+
+  /** SHA-256 commitment to the seed, public from the start (fair-order.ts). */
+  @Property({ type: 'string', length: 64, columnType: 'char(64)' })
+  seedCommit!: string;
+
+  /** Root and count of the frozen pre-queue entries, once sealed. */
+  @Property({ type: 'string', length: 64, columnType: 'char(64)', nullable: true })
+  entriesRoot?: string | null;
+
+  @Property({ type: 'integer', unsigned: true, nullable: true })
+  entriesCount?: number | null;
+
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date & Opt = new Date();
 

@@ -18,7 +18,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   stockFrame: { file: 'stock-frame.lua', keys: 5 },
   counterAdd: { file: 'counter-add.lua', keys: 1 },
   roomTick: { file: 'room-tick.lua', keys: 8 },
-  roomJoin: { file: 'room-join.lua', keys: 5 },
+  roomJoin: { file: 'room-join.lua', keys: 7 },
   roomLeave: { file: 'room-leave.lua', keys: 3 },
   memberGate: { file: 'member-gate.lua', keys: 2 },
 };
@@ -54,7 +54,7 @@ export interface ScriptCommands {
   counterAdd(counter: string, delta: number, guard?: '1'): Promise<number>;
   /** room-tick.lua: 8 keys, then mode, tickMs, channel, publish command, productId. */
   roomTick(...args: (string | number)[]): Promise<(string | number)[]>;
-  /** room-join.lua: 5 keys, then member, proof ('need' | 'skip' | used-proof ms). */
+  /** room-join.lua: 7 keys, then member, proof ('need' | 'skip' | used-proof ms), entry id. */
   roomJoin(...args: (string | number)[]): Promise<(string | number)[]>;
   /** room-leave.lua: 3 keys, then member; the ticket left or 0. */
   roomLeave(...args: (string | number)[]): Promise<number>;

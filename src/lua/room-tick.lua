@@ -25,7 +25,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local r = redis.call('HMGET', wr, 'state', 'mode', 'opensAt', 'startsAt', 'endsAt', 'served',
   'tail', 'admMs', 'graceMs', 'maxPerTick', 'pausedReason', 'rhat', 'rate', 'rateFast', 'payRate',
-  'fMax', 'holdMs')
+  'fMax', 'holdMs', 'frozen', 'sealed', 'entrants', 'limit', 'lateHash', 'entriesRoot')
 local prev = r[1]
 local opensAt, startsAt, endsAt = tonumber(r[3]), tonumber(r[4]), tonumber(r[5])
 local served, tail = tonumber(r[6]) or 0, tonumber(r[7]) or 0
@@ -39,6 +39,14 @@ if r[11] and r[11] ~= '' then state = 'PAUSED'
 elseif endsAt and now >= endsAt then state = 'ENDED'
 elseif opensAt and now < opensAt then state = 'SCHEDULED'
 elseif startsAt and now < startsAt then state = opensAt and 'PREQUEUE' or 'SCHEDULED'
+elseif opensAt and r[19] ~= '1' then
+  -- A pre-queue room at its start: freeze the entries (late joiners start at N+1), then wait for
+  -- the worker to write the draw's tickets 1..N (SEALING until then).
+  state = 'SEALING'
+  if r[18] ~= '1' then
+    tail = tonumber(r[20]) or 0
+    redis.call('HSET', wr, 'frozen', 1, 'tail', tail)
+  end
 elseif not v then return {'NO_STOCK'}
 elseif S > 0 then state = 'OPEN'
 elseif H > 0 then state = 'ALL_IN_CARTS'
@@ -54,9 +62,11 @@ for _, c in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now - admMs)) do
   redis.call('HDEL', wr, 'n:' .. c, 'c:' .. c)
   redis.call('ZREM', KEYS[6], c)
 end
--- (2) fresh admissions not yet used
+-- (2) fresh admissions not yet used (RAFFLE: every admission still open, so that no admitted
+-- member can meet SOLD_OUT)
+local raffle = r[2] == 'RAFFLE'
 local P = 0
-for _, c in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], now - graceMs, '+inf')) do
+for _, c in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], now - (raffle and admMs or graceMs), '+inf')) do
   P = P + math.max(0, tonumber(redis.call('HGET', wr, 'c:' .. c) or '0'))
 end
 -- (3) how many to admit
@@ -64,7 +74,9 @@ local fMax = tonumber(r[16]) or 2
 local f = math.min(fMax, math.max(1, 1 / math.max(rhat, 0.01)))
 local k, upto = 0, served
 if mode == 'tick' and state == 'OPEN' then
-  k = math.max(0, math.min(math.ceil(f * S) - P, tonumber(r[10]) or 200, tail - served))
+  local want = math.ceil(f * S) - P
+  if raffle then want = math.floor(S / (tonumber(r[21]) or 1)) - P end
+  k = math.max(0, math.min(want, tonumber(r[10]) or 200, tail - served))
   if k > 0 then
     -- (4) jump over tickets of members who left, without walking the queue
     upto = served + k
@@ -115,6 +127,7 @@ local frame = cjson.encode({
   admitPerMinuteHigh = math.floor(math.max(rate, rateFast) * 10 + 0.5) / 10,
   admissionSeconds = math.floor(admMs / 1000), holdSeconds = math.floor((tonumber(r[17]) or 0) / 1000),
   pausedReason = (state == 'PAUSED') and r[11] or nil, urgent = changed,
+  entrants = tonumber(r[20]) or 0, entriesRoot = r[23], lateHash = r[22],
 })
 redis.call('HSET', wr, 'frame', frame)
 redis.call(ARGV[4], ARGV[3], frame)

@@ -11,6 +11,10 @@ export class Migration20261206000000_WaitingRooms extends Migration {
       \`hold_seconds\` int unsigned not null,
       \`max_admit_per_second\` int unsigned not null,
       \`paused_reason\` varchar(500) null,
+      \`seed\` char(64) not null,
+      \`seed_commit\` char(64) not null,
+      \`entries_root\` char(64) null,
+      \`entries_count\` int unsigned null,
       \`created_at\` datetime(3) not null,
       \`updated_at\` datetime(3) not null,
       primary key (\`product_id\`)

@@ -22,6 +22,8 @@ import { TOPICS } from '../schema/topics';
 import { JoinWaitingRoomInput, PauseWaitingRoomInput } from '../schema/waiting-room.inputs';
 import {
   JoinWaitingRoomResult,
+  PreQueueEntry,
+  WaitingRoomDraw,
   WaitingRoomClosed,
   WaitingRoomFrame,
   WaitingRoomSettings,
@@ -89,10 +91,32 @@ export class WaitingRoomResolver {
           reason: outcome.reason,
         },
       );
+    if (outcome.kind === 'entered') {
+      const room = await this.rooms.find(ctx.em, productId);
+      return Object.assign(new PreQueueEntry(), {
+        productId,
+        entryId: outcome.entryId,
+        entrants: outcome.entrants,
+        seedCommit: room?.seedCommit ?? '',
+      });
+    }
     if (outcome.kind !== 'ticket') throw new Error(`unexpected join outcome ${outcome.kind}`);
     const view = await this.rooms.ticketOf(ctx.em, userId, productId);
     if (!view) throw new Error('ticket vanished after join');
     return Object.assign(new WaitingRoomTicket(), { ...view, frame: toFrame(view.frame) });
+  }
+
+  @Query(() => WaitingRoomDraw, {
+    description: 'The room’s draw, public: anyone can recompute the order (npm run verify:draw).',
+  })
+  async waitingRoomDraw(
+    @Ctx() ctx: RequestContext,
+    @Arg('productId', () => ID) productId: string,
+  ): Promise<WaitingRoomDraw> {
+    return Object.assign(
+      new WaitingRoomDraw(),
+      await this.rooms.audit(ctx.em, toId(productId, 'productId')),
+    );
   }
 
   @Authorized()

@@ -6,6 +6,7 @@ import { ErrorResult } from './error-result';
 export enum WaitingRoomState {
   SCHEDULED = 'SCHEDULED',
   PREQUEUE = 'PREQUEUE',
+  SEALING = 'SEALING',
   OPEN = 'OPEN',
   ALL_IN_CARTS = 'ALL_IN_CARTS',
   SOLD_OUT = 'SOLD_OUT',
@@ -16,7 +17,10 @@ registerEnumType(WaitingRoomState, {
   name: 'WaitingRoomState',
   valuesConfig: {
     SCHEDULED: { description: 'Not open for joining yet.' },
-    PREQUEUE: { description: 'Joining before the sale starts; nobody is admitted yet.' },
+    PREQUEUE: {
+      description: 'Entries before the sale starts (the draw orders them); nobody is admitted yet.',
+    },
+    SEALING: { description: 'The sale started: the entries are frozen and being ordered.' },
     OPEN: { description: 'Admitting members while free units remain.' },
     ALL_IN_CARTS: {
       description: 'No free unit, but some are held in carts and may come back (see cutoffTicket).',
@@ -101,6 +105,15 @@ export class WaitingRoomFrame {
 
   @Field({ description: 'This frame changed the state (sent at once).' })
   urgent!: boolean;
+
+  @Field(() => Int, { description: 'Pre-queue entries so far; after the seal, N.' })
+  entrants!: number;
+
+  @Field(() => String, { nullable: true, description: 'After the seal: root of the entries.' })
+  entriesRoot?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Chain hash of the late joins so far.' })
+  lateHash?: string | null;
 }
 
 const date = (ms: number | undefined) => (ms == null ? null : new Date(ms));
@@ -116,6 +129,8 @@ export function toFrame(f: RoomFrame): WaitingRoomFrame {
     nextReturnAt: date(f.nextReturnAt),
     cutoffTicket: f.cutoffTicket ?? null,
     pausedReason: f.pausedReason ?? null,
+    entriesRoot: f.entriesRoot ?? null,
+    lateHash: f.lateHash || null,
   });
 }
 
@@ -165,10 +180,61 @@ export class WaitingRoomClosed extends ErrorResult {
   reason!: string;
 }
 
+@ObjectType({
+  description:
+    'An entry of the pre-queue: its ticket comes from the draw at the sale start (see waitingRoomDraw).',
+})
+export class PreQueueEntry {
+  @Field(() => ID)
+  productId!: number;
+
+  @Field({ description: 'The member’s receipt, checkable in the published draw.' })
+  entryId!: string;
+
+  @Field(() => Int, { description: 'Entries so far.' })
+  entrants!: number;
+
+  @Field({ description: 'The commitment to the draw’s seed, published before the pre-queue.' })
+  seedCommit!: string;
+}
+
 export const JoinWaitingRoomResult = createUnionType({
   name: 'JoinWaitingRoomResult',
-  types: () => [WaitingRoomTicket, WaitingRoomClosed] as const,
+  types: () => [WaitingRoomTicket, PreQueueEntry, WaitingRoomClosed] as const,
 });
+
+@ObjectType({
+  description:
+    'The public draw of a room (scripts/verify-draw.mjs recomputes it): the commitment always, root and count from the seal, seed, order and late log once the room has closed.',
+})
+export class WaitingRoomDraw {
+  @Field(() => ID)
+  productId!: number;
+
+  @Field()
+  scheme!: string;
+
+  @Field()
+  seedCommit!: string;
+
+  @Field(() => String, { nullable: true })
+  entriesRoot?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  entries?: number | null;
+
+  @Field(() => String, { nullable: true })
+  seed?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Entry ids in ticket order (1..N).' })
+  order?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Late joiners’ entry ids (N+1…).' })
+  late?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  lateHash?: string | null;
+}
 
 @ObjectType({ description: 'A product’s waiting-room settings.' })
 export class WaitingRoomSettings {

@@ -85,11 +85,10 @@ export class ReservationService {
     // holds it, the reservation just made is given back and the call is a CONFLICT.
     const id = this.store.reservations.newReservationId(items);
     // No hoarding: a member's purchase rate and open holds are capped (member-gate.lua).
-    const gate = await this.store.reservations.gate(
-      userId,
-      this.sale.maxOpenHolds,
-      { points: this.sale.memberPurchasesPerMinute, windowMs: 60_000 },
-    );
+    const gate = await this.store.reservations.gate(userId, this.sale.maxOpenHolds, {
+      points: this.sale.memberPurchasesPerMinute,
+      windowMs: 60_000,
+    });
     if (gate.status === 'RATE') throw new RateLimitedError(gate.retryMs);
     if (gate.status === 'HOLDS')
       return {

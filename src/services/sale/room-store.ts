@@ -31,6 +31,7 @@ export class RoomStore {
       payRate: cfg.payRate,
       fMax: cfg.fMax,
       pausedReason: cfg.pausedReason ?? '',
+      limit: cfg.purchaseLimit,
     });
     // A new room starts at ticket 0; a reconfigured one keeps its line.
     await this.redis.hsetnx(k.room, 'served', 0);
@@ -46,7 +47,15 @@ export class RoomStore {
   /** Drops a room (the product sells without one from now on). */
   async remove(productId: number): Promise<void> {
     const k = saleKeys(productId);
-    await this.redis.del(k.room, k.roomTickets, k.roomTicks, k.roomCohorts, k.roomSkip);
+    await this.redis.del(
+      k.room,
+      k.roomTickets,
+      k.roomTicks,
+      k.roomCohorts,
+      k.roomSkip,
+      k.roomPre,
+      k.roomLate,
+    );
     await this.redis.srem(SALE_ROOMS_KEY, productId);
   }
 
@@ -101,13 +110,15 @@ export class RoomStore {
     productId: number,
     userId: number,
     proof: 'need' | 'skip' | { signature: string; ttlMs: number },
+    entryId: string,
   ): Promise<JoinReply> {
     const k = saleKeys(productId);
     const used = typeof proof === 'string' ? k.room : `${k.room}:pow:${proof.signature}`;
     const reply = await this.redis.roomJoin(
-      ...[k.room, k.roomTickets, k.stock, k.holdQty, used],
+      ...[k.room, k.roomTickets, k.stock, k.holdQty, used, k.roomPre, k.roomLate],
       userId,
       typeof proof === 'string' ? proof : Math.max(1, proof.ttlMs),
+      entryId,
     );
     const status = String(reply[0]);
     switch (status) {
@@ -116,11 +127,47 @@ export class RoomStore {
         return { status, ticket: Number(reply[1]), servedThrough: Number(reply[2]) };
       case 'CLOSED':
         return { status, reason: String(reply[1]) };
+      case 'ENTERED':
+        return { status, entryId: String(reply[1]), entrants: Number(reply[2]) };
       case 'NEED_PROOF':
         return { status, queueLength: Number(reply[1]) };
       default:
         return { status: status as 'REPLAY' | 'NO_ROOM' | 'NO_STOCK' };
     }
+  }
+
+  /** The frozen pre-queue: entry id → member id. */
+  async preEntries(productId: number): Promise<Map<string, number>> {
+    const all = await this.redis.hgetall(saleKeys(productId).roomPre);
+    return new Map(Object.entries(all).map(([entry, member]) => [entry, Number(member)]));
+  }
+
+  /**
+   * Writes the draw's tickets (member → ticket) and marks the room sealed (admission starts).
+   * Idempotent: the order is deterministic, so a worker that dies mid-seal is simply repeated.
+   */
+  async seal(productId: number, tickets: [number, number][], entriesRoot: string): Promise<void> {
+    const k = saleKeys(productId);
+    for (let i = 0; i < tickets.length; i += 1000) {
+      const chunk = tickets.slice(i, i + 1000).flatMap(([member, t]) => [String(member), t]);
+      await this.redis.hset(k.roomTickets, ...chunk);
+    }
+    await this.redis.hset(k.room, 'sealed', 1, 'entriesRoot', entriesRoot);
+  }
+
+  /** Late joiners' entry ids in ticket order (N+1…) and the chain hash over them. */
+  async lateLog(productId: number): Promise<{ late: string[]; lateHash: string }> {
+    const k = saleKeys(productId);
+    const [late, lateHash] = await Promise.all([
+      this.redis.lrange(k.roomLate, 0, -1),
+      this.redis.hget(k.room, 'lateHash'),
+    ]);
+    return { late, lateHash: lateHash ?? '' };
+  }
+
+  /** A member's receipt: the entry id given at the join. */
+  entryOf(productId: number, userId: number): Promise<string | null> {
+    return this.redis.hget(saleKeys(productId).roomTickets, `${userId}:e`);
   }
 
   /** room-leave.lua: the ticket given up, 0 when the member held none. */

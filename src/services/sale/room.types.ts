@@ -2,7 +2,7 @@
 export type RoomMode = 'FIFO' | 'RAFFLE';
 
 export type RoomState =
-  'SCHEDULED' | 'PREQUEUE' | 'OPEN' | 'ALL_IN_CARTS' | 'SOLD_OUT' | 'ENDED' | 'PAUSED';
+  'SCHEDULED' | 'PREQUEUE' | 'SEALING' | 'OPEN' | 'ALL_IN_CARTS' | 'SOLD_OUT' | 'ENDED' | 'PAUSED';
 
 /** A room's settings as the sale store keeps them. */
 export interface RoomConfig {
@@ -17,6 +17,8 @@ export interface RoomConfig {
   payRate: number;
   fMax: number;
   pausedReason: string | null;
+  /** The per-member limit (RAFFLE admits no more members than can each buy it). */
+  purchaseLimit: number;
 }
 
 /** One waiting-room frame as room-tick.lua publishes it (times in epoch ms). */
@@ -42,6 +44,12 @@ export interface RoomFrame {
   admissionSeconds: number;
   holdSeconds: number;
   pausedReason?: string;
+  /** Pre-queue entries so far; after the seal, N. */
+  entrants: number;
+  /** After the seal: the root of the frozen entries (fair-order.ts). */
+  entriesRoot?: string;
+  /** Chain hash of the late joins so far. */
+  lateHash?: string;
   /** A state change: sent at once, whatever the realtime send budget. */
   urgent: boolean;
 }
@@ -54,6 +62,7 @@ export type TickReply =
 export type JoinReply =
   | { status: 'EXISTS' | 'TICKET'; ticket: number; servedThrough: number }
   | { status: 'CLOSED'; reason: string }
+  | { status: 'ENTERED'; entryId: string; entrants: number }
   | { status: 'NEED_PROOF'; queueLength: number }
   | { status: 'REPLAY' | 'NO_ROOM' | 'NO_STOCK' };
 

@@ -35,6 +35,10 @@ function buildSaleKeys(productId: number) {
     roomCohorts: `${tag}:wr:tickt`,
     /** Tickets the tick jumps over (members who left), score: ticket. */
     roomSkip: `${tag}:wr:skip`,
+    /** Pre-queue entries of the draw: entry id → member id (read once, at the seal). */
+    roomPre: `${tag}:wr:pre`,
+    /** Entry ids of late joiners in ticket order (N+1…), for the published audit. */
+    roomLate: `${tag}:wr:late`,
     /** One tick per room per interval across workers. */
     roomLock: `${tag}:wr:lock`,
     /** A reservation's record (it lives with the product its id starts with). */

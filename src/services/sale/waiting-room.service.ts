@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config';
 import { WaitingRoom, WaitingRoomMode } from '../../entities/waiting-room.entity';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import { requireListed } from '../catalog/listing';
+import { commitOf } from './fair-order';
+import { RoomDraw } from './room-draw';
 import { createRoomMetrics, type RoomMetrics } from './room-metrics';
 import { perTick, positionOf, waitRange } from './room-maths';
 import type { RoomFrame } from './room.types';
@@ -21,6 +24,7 @@ export interface RoomSettings {
 
 export type JoinOutcome =
   | { kind: 'ticket'; ticket: number; servedThrough: number; existing: boolean }
+  | { kind: 'entered'; entryId: string; entrants: number }
   | { kind: 'closed'; reason: string }
   | { kind: 'needProof'; queueLength: number }
   | { kind: 'replayed' };
@@ -32,6 +36,7 @@ export type JoinOutcome =
  */
 export class WaitingRoomService {
   readonly metrics: RoomMetrics;
+  readonly draw: RoomDraw;
   private readonly touching = new Set<number>();
 
   constructor(
@@ -41,6 +46,7 @@ export class WaitingRoomService {
     registry: Registry,
   ) {
     this.metrics = createRoomMetrics(registry);
+    this.draw = new RoomDraw(store);
   }
 
   /** Creates, changes (`settings`) or removes (null) a product's room. */
@@ -53,12 +59,23 @@ export class WaitingRoomService {
       await this.stock.invalidate(productId);
       return null;
     }
-    const room = existing ?? em.create(WaitingRoom, { productId, ...this.defaults() });
+    // A new room commits to its draw's seed at once: the commitment is public before any entry.
+    const seed = randomBytes(32).toString('hex');
+    const room =
+      existing ??
+      em.create(WaitingRoom, {
+        productId,
+        ...this.defaults(),
+        seed,
+        seedCommit: commitOf(productId, seed),
+      });
     if (settings.mode != null) room.mode = settings.mode;
     if (settings.preQueueOpensAt !== undefined) room.preQueueOpensAt = settings.preQueueOpensAt;
     if (settings.admissionSeconds != null) room.admissionSeconds = settings.admissionSeconds;
     if (settings.holdSeconds != null) room.holdSeconds = settings.holdSeconds;
     if (settings.maxAdmitPerSecond != null) room.maxAdmitPerSecond = settings.maxAdmitPerSecond;
+    if (room.mode === WaitingRoomMode.RAFFLE && !room.preQueueOpensAt)
+      throw new BadUserInputError('A RAFFLE room needs a pre-queue', 'preQueueOpensAt');
     await em.flush();
     await this.mirror(em, productId);
     return room;
@@ -106,6 +123,7 @@ export class WaitingRoomService {
       payRate: this.cfg.payRate,
       fMax: this.cfg.fMax,
       pausedReason: room.pausedReason ?? null,
+      purchaseLimit: product.purchaseLimit ?? this.cfg.defaultPurchaseLimit,
     });
     await this.stock.invalidate(productId);
     await this.store.rooms.tick(productId, 'touch', this.cfg.tickMs);
@@ -115,7 +133,8 @@ export class WaitingRoomService {
   /** Joins the member to the room: the same ticket on every device and retry. */
   async join(em: EntityManager, userId: number, productId: number): Promise<JoinOutcome> {
     for (let attempt = 0; ; attempt++) {
-      const reply = await this.store.rooms.join(productId, userId, 'skip');
+      const entryId = randomBytes(16).toString('hex');
+      const reply = await this.store.rooms.join(productId, userId, 'skip', entryId);
       switch (reply.status) {
         case 'EXISTS':
         case 'TICKET':
@@ -126,6 +145,9 @@ export class WaitingRoomService {
             servedThrough: reply.servedThrough,
             existing: reply.status === 'EXISTS',
           };
+        case 'ENTERED':
+          this.metrics.joins.inc({ result: 'entry' });
+          return { kind: 'entered', entryId: reply.entryId, entrants: reply.entrants };
         case 'CLOSED':
           this.metrics.joins.inc({ result: 'closed' });
           return { kind: 'closed', reason: reply.reason };
@@ -197,8 +219,11 @@ export class WaitingRoomService {
           admitted += reply.admitted;
           this.metrics.admitted.inc(reply.admitted);
           this.metrics.admittedNotBought.inc(reply.lapsed);
-          if (reply.status === 'FRAME')
+          if (reply.status === 'FRAME') {
             this.metrics.queueLength.set({ product: productId }, reply.frame.queueLength);
+            // At the sale start a pre-queue room waits for its draw's tickets.
+            if (reply.frame.state === 'SEALING') await this.seal(em, productId);
+          }
         } else if (reply.status === 'NO_STOCK') {
           await this.stock.remaining(em.fork(), [productId]);
         } else if (reply.status === 'MISSING') {
@@ -209,6 +234,25 @@ export class WaitingRoomService {
       }
     }
     return admitted;
+  }
+
+  /** Writes the draw's tickets of a frozen pre-queue and records its root (idempotent). */
+  async seal(em: EntityManager, productId: number): Promise<void> {
+    const fresh = em.fork();
+    const room = await this.find(fresh, productId);
+    if (!room) return;
+    const { root, count } = await this.draw.seal(productId, room.seed);
+    room.entriesRoot = root;
+    room.entriesCount = count;
+    await fresh.flush();
+    await this.store.rooms.tick(productId, 'touch', this.cfg.tickMs);
+  }
+
+  /** The room's public draw (NOT_FOUND without a room). */
+  async audit(em: EntityManager, productId: number) {
+    const room = await this.find(em, productId);
+    if (!room) throw new NotFoundError('WaitingRoom', productId);
+    return this.draw.audit(room, (await this.snapshot(em, productId)).state);
   }
 
   /** Publishes an urgent frame if the room's state changed (after a sell-out or a release). */
