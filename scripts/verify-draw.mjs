@@ -1,3 +1,4 @@
+/* global process, console, fetch */
 // Recomputes a waiting room's draw from public data alone: `node verify-draw.mjs <productId> [url]`
 // (url: the GraphQL endpoint, default $GRAPHQL_URL or http://localhost:4000/graphql). No packages.
 import { createHash, createHmac } from 'node:crypto';
