@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseEnv, parseNodes, trustedProxies } from './env';
 
 export { envSchema, parseEnv, type Env } from './env';
@@ -110,6 +111,15 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       maxAdmitPerSecond: e.ROOM_MAX_ADMIT_PER_SECOND,
       payRate: e.ROOM_PAY_RATE,
       fMax: e.ROOM_F_MAX,
+      pow: {
+        enabled: e.ROOM_POW,
+        // Derived from JWT_SECRET: one fewer secret to deploy, still server-only.
+        hmacKey: createHash('sha256').update(`room-pow|${e.JWT_SECRET}`).digest('hex'),
+        baseCost: e.ROOM_POW_BASE_COST,
+        maxCost: e.ROOM_POW_MAX_COST,
+        doubleEvery: e.ROOM_POW_DOUBLE_EVERY,
+        challengesPerMinute: e.ROOM_POW_CHALLENGES_PER_MINUTE,
+      },
     },
     payment: {
       declineRate: e.PAYMENT_DECLINE_RATE,

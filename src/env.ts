@@ -127,6 +127,12 @@ export const envSchema = z.object({
   ROOM_MAX_ADMIT_PER_SECOND: z.coerce.number().int().min(1).default(200),
   ROOM_PAY_RATE: z.coerce.number().min(0).max(1).default(0.8),
   ROOM_F_MAX: z.coerce.number().min(1).max(10).default(2),
+  // Proof of work on joinWaitingRoom (ALTCHA): cost (max number) grows with the queue.
+  ROOM_POW: bool.default('true'),
+  ROOM_POW_BASE_COST: z.coerce.number().int().min(10).default(20000),
+  ROOM_POW_MAX_COST: z.coerce.number().int().min(10).default(2000000),
+  ROOM_POW_DOUBLE_EVERY: z.coerce.number().int().min(1).default(2000),
+  ROOM_POW_CHALLENGES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   SWEEPER_INTERVAL_MS: int(1000),
   STOCK_FRAME_MS: int(100),
   PAYMENT_DECLINE_RATE: num(0),

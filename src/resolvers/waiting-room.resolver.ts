@@ -21,6 +21,11 @@ import { errorResult } from '../schema/purchase.types';
 import { TOPICS } from '../schema/topics';
 import { JoinWaitingRoomInput, PauseWaitingRoomInput } from '../schema/waiting-room.inputs';
 import {
+  ChallengeFailedError,
+  ChallengeRequired,
+  PowChallenge,
+} from '../schema/waiting-room-pow.types';
+import {
   JoinWaitingRoomResult,
   PreQueueEntry,
   WaitingRoomDraw,
@@ -80,7 +85,21 @@ export class WaitingRoomResolver {
   ): Promise<typeof JoinWaitingRoomResult> {
     const productId = toId(input.productId, 'productId');
     const userId = viewerOf(ctx).userId;
-    const outcome = await this.rooms.join(ctx.em, userId, productId);
+    const outcome = await this.rooms.join(ctx.em, userId, productId, input.proof ?? null);
+    if (outcome.kind === 'challenge')
+      return errorResult(
+        ChallengeRequired,
+        ErrorResultCode.CHALLENGE_REQUIRED,
+        'Solve the proof of work and join again with it',
+        { productId, challenge: Object.assign(new PowChallenge(), outcome.challenge) },
+      );
+    if (outcome.kind === 'proofFailed')
+      return errorResult(
+        ChallengeFailedError,
+        ErrorResultCode.CHALLENGE_FAILED,
+        'The proof of work was refused: ask for a new challenge',
+        { productId, reason: outcome.reason },
+      );
     if (outcome.kind === 'closed')
       return errorResult(
         WaitingRoomClosed,
@@ -100,7 +119,6 @@ export class WaitingRoomResolver {
         seedCommit: room?.seedCommit ?? '',
       });
     }
-    if (outcome.kind !== 'ticket') throw new Error(`unexpected join outcome ${outcome.kind}`);
     const view = await this.rooms.ticketOf(ctx.em, userId, productId);
     if (!view) throw new Error('ticket vanished after join');
     return Object.assign(new WaitingRoomTicket(), { ...view, frame: toFrame(view.frame) });

@@ -1,4 +1,4 @@
-import { IsOptional, Length, Max, Min } from 'class-validator';
+import { IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { WaitingRoomMode } from '../entities/waiting-room.entity';
 
@@ -56,6 +56,14 @@ export class WaitingRoomInput {
 export class JoinWaitingRoomInput {
   @Field(() => ID)
   productId!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The solved ChallengeRequired.challenge (base64 ALTCHA payload).',
+  })
+  @IsOptional()
+  @MaxLength(2000)
+  proof?: string | null;
 }
 
 @InputType()

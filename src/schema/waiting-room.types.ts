@@ -2,6 +2,7 @@ import { Field, Float, ID, Int, ObjectType, createUnionType, registerEnumType } 
 import { WaitingRoomMode } from '../entities/waiting-room.entity';
 import type { RoomFrame } from '../services/sale/room.types';
 import { ErrorResult } from './error-result';
+import { ChallengeFailedError, ChallengeRequired } from './waiting-room-pow.types';
 
 export enum WaitingRoomState {
   SCHEDULED = 'SCHEDULED',
@@ -200,7 +201,14 @@ export class PreQueueEntry {
 
 export const JoinWaitingRoomResult = createUnionType({
   name: 'JoinWaitingRoomResult',
-  types: () => [WaitingRoomTicket, PreQueueEntry, WaitingRoomClosed] as const,
+  types: () =>
+    [
+      WaitingRoomTicket,
+      PreQueueEntry,
+      WaitingRoomClosed,
+      ChallengeRequired,
+      ChallengeFailedError,
+    ] as const,
 });
 
 @ObjectType({

@@ -5,12 +5,17 @@ import { WaitingRoom, WaitingRoomMode } from '../../src/entities/waiting-room.en
 import { orderOf, verifyDraw } from '../../src/services/sale/fair-order';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
 import { createMembers, createProduct, type Member } from '../helpers/sale-fixtures';
+import { joinOnce, joinRoom, solve } from '../helpers/room';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp(__filename, { ROOM_TICK_MS: '200' });
+  t = await startTestApp(__filename, {
+    ROOM_TICK_MS: '200',
+    ROOM_POW_BASE_COST: '2000',
+    ROOM_POW_CHALLENGES_PER_MINUTE: '5',
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -19,11 +24,7 @@ afterAll(async () => {
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const gql = async (query: string, variables: Any, token?: string): Promise<Any> =>
   dataOf(await gqlRequest<Any, Any>(t.url, query, variables, token));
-const JOIN = `mutation($input: JoinWaitingRoomInput!) { joinWaitingRoom(input: $input) { __typename
-  ... on WaitingRoomTicket { ticket } ... on PreQueueEntry { entryId entrants seedCommit }
-  ... on WaitingRoomClosed { reason } } }`;
-const join = (productId: number, m: Member) =>
-  gql(JOIN, { input: { productId: String(productId) } }, m.token).then((d) => d.joinWaitingRoom);
+const join = (productId: number, m: Member) => joinRoom(t.url, productId, m);
 const DRAW = `query($p: ID!) { waitingRoomDraw(productId: $p) {
   scheme seedCommit entriesRoot entries seed order late lateHash } }`;
 const ticketOf = (productId: number, m: Member) =>
@@ -122,5 +123,57 @@ describe('the draw', () => {
     expect(
       (await Promise.all(admitted.map((m) => ticketOf(productId, m)))).map((x) => x!.ticket).sort(),
     ).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('proof of work', () => {
+  it('asks new members a proof bound to them and the product, single use, rate-limited', async () => {
+    const productId = await createProduct(t.app, { stock: 10 });
+    const other = await createProduct(t.app, { stock: 10 });
+    for (const p of [productId, other])
+      await t.app.services.rooms.configure(t.app.orm.em.fork(), p, { mode: WaitingRoomMode.FIFO });
+    const [a, b] = await createMembers(t.app, 2);
+    const asked = await joinOnce(t.url, productId, a!);
+    expect(asked).toMatchObject({ __typename: 'ChallengeRequired', code: 'CHALLENGE_REQUIRED' });
+    expect(asked.challenge.maxNumber).toBe(2000);
+    const proof = solve(asked.challenge);
+    // Bound to the member and the product.
+    expect(await joinOnce(t.url, productId, b!, proof)).toMatchObject({ reason: 'otherMember' });
+    expect(await joinOnce(t.url, other, a!, proof)).toMatchObject({ reason: 'otherProduct' });
+    expect(await joinOnce(t.url, productId, a!, 'bm90IGEgcHJvb2Y=')).toMatchObject({
+      code: 'CHALLENGE_FAILED',
+      reason: 'invalid',
+    });
+    expect(await joinOnce(t.url, productId, a!, proof)).toMatchObject({ ticket: 1 });
+    // Single use: the same proof cannot seat someone else's second attempt either.
+    expect(await joinOnce(t.url, other, a!, proof)).toMatchObject({ reason: 'otherProduct' });
+    const again = await joinOnce(t.url, other, b!);
+    const used = solve(again.challenge);
+    expect(await joinOnce(t.url, other, b!, used)).toMatchObject({ ticket: 1 });
+    await t.app.services.rooms.leave(b!.id, other);
+    expect(await joinOnce(t.url, other, b!, used)).toMatchObject({ reason: 'replayed' });
+    // A member in line never solves again.
+    expect(await joinOnce(t.url, productId, a!)).toMatchObject({ ticket: 1 });
+    // The cost grows with the queue: doubling every ROOM_POW_DOUBLE_EVERY (2000) waiting.
+    expect(t.app.services.rooms.pow.costFor(0)).toBe(2000);
+    expect(t.app.services.rooms.pow.costFor(4000)).toBe(8000);
+    // Minting is rate-limited (5 a minute here; b has had 1).
+    const codes = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await gqlRequest<Any, Any>(
+        t.url,
+        'mutation($i: JoinWaitingRoomInput!) { joinWaitingRoom(input: $i) { __typename } }',
+        { i: { productId: String(productId) } },
+        b!.token,
+      );
+      codes.push(res.errors?.[0]?.extensions?.code ?? res.data?.joinWaitingRoom.__typename);
+    }
+    expect(codes).toEqual([
+      'ChallengeRequired',
+      'ChallengeRequired',
+      'ChallengeRequired',
+      'ChallengeRequired',
+      'RATE_LIMITED',
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   pool,
   type Member,
 } from '../helpers/sale-fixtures';
+import { joinRoom } from '../helpers/room';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
     PAYMENT_LATENCY_MS: '0',
     PAYMENT_DECLINE_RATE: '0',
     ROOM_TICK_MS: '200',
+    ROOM_POW_BASE_COST: '2000',
     SALE_MAX_OPEN_HOLDS: '3',
     SALE_MEMBER_PURCHASES_PER_MINUTE: '100',
   });
@@ -43,9 +45,6 @@ const PURCHASE = `mutation($input: PurchaseInput!) { purchase(input: $input) { _
   ... on AdmissionExpiredError { code expiredAt }
   ... on SoldOutError { code } ... on PurchaseLimitExceededError { code remainingAllowance }
   ... on TooManyHoldsError { code openHolds maxOpenHolds nextReleaseAt } } }`;
-const JOIN = `mutation($input: JoinWaitingRoomInput!) { joinWaitingRoom(input: $input) { __typename
-  ... on WaitingRoomTicket { ticket position admitted admissionExpiresAt minSeconds maxSeconds }
-  ... on WaitingRoomClosed { code reason } } }`;
 const UPDATE = `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product {
   id purchaseLimit waitingRoom { mode admissionSeconds holdSeconds maxAdmitPerSecond } } } }`;
 const SUB = `subscription($productId: ID!) { waitingRoom(productId: $productId) { ${FRAME} } }`;
@@ -57,8 +56,7 @@ const buy = (productId: number, m: Member, quantity = 1) =>
     { input: { productId: String(productId), quantity, idempotencyKey: `k${++keySeq}` } },
     m.token,
   ).then((d) => d.purchase);
-const join = (productId: number, m: Member) =>
-  gql(JOIN, { input: { productId: String(productId) } }, m.token).then((d) => d.joinWaitingRoom);
+const join = (productId: number, m: Member) => joinRoom(t.url, productId, m);
 const frameOf = (productId: number) =>
   gql(`query($p: ID!) { waitingRoom(productId: $p) { ${FRAME} } }`, { p: String(productId) }).then(
     (d) => d.waitingRoom,

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { Registry } from 'prom-client';
+import type { RedisClient } from '../../clients/redis';
 import type { Config } from '../../config';
 import { WaitingRoom, WaitingRoomMode } from '../../entities/waiting-room.entity';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import { requireListed } from '../catalog/listing';
 import { commitOf } from './fair-order';
 import { RoomDraw } from './room-draw';
+import { RoomPow } from './room-pow';
 import { createRoomMetrics, type RoomMetrics } from './room-metrics';
 import { perTick, positionOf, waitRange } from './room-maths';
 import type { RoomFrame } from './room.types';
@@ -26,8 +28,8 @@ export type JoinOutcome =
   | { kind: 'ticket'; ticket: number; servedThrough: number; existing: boolean }
   | { kind: 'entered'; entryId: string; entrants: number }
   | { kind: 'closed'; reason: string }
-  | { kind: 'needProof'; queueLength: number }
-  | { kind: 'replayed' };
+  | { kind: 'challenge'; challenge: Awaited<ReturnType<RoomPow['mint']>> }
+  | { kind: 'proofFailed'; reason: string };
 
 /**
  * Waiting rooms (docs/waiting-room.md): durable settings in MySQL (`waiting_rooms`) mirrored into
@@ -37,6 +39,7 @@ export type JoinOutcome =
 export class WaitingRoomService {
   readonly metrics: RoomMetrics;
   readonly draw: RoomDraw;
+  readonly pow: RoomPow;
   private readonly touching = new Set<number>();
 
   constructor(
@@ -44,9 +47,11 @@ export class WaitingRoomService {
     private readonly stock: StockService,
     private readonly cfg: Config['room'],
     registry: Registry,
+    redis: RedisClient,
   ) {
     this.metrics = createRoomMetrics(registry);
     this.draw = new RoomDraw(store);
+    this.pow = new RoomPow(redis, cfg.pow);
   }
 
   /** Creates, changes (`settings`) or removes (null) a product's room. */
@@ -130,11 +135,30 @@ export class WaitingRoomService {
     return true;
   }
 
-  /** Joins the member to the room: the same ticket on every device and retry. */
-  async join(em: EntityManager, userId: number, productId: number): Promise<JoinOutcome> {
+  /**
+   * Joins the member to the room: the same place on every device and retry. A new member must
+   * bring a proof of work (`proof`, ALTCHA payload) when ROOM_POW is on; a member already in line
+   * never solves again.
+   */
+  async join(
+    em: EntityManager,
+    userId: number,
+    productId: number,
+    proof: string | null = null,
+  ): Promise<JoinOutcome> {
+    let mode: Parameters<SaleStore['rooms']['join']>[2] = 'skip';
+    if (this.pow.enabled) {
+      if (proof === null) mode = 'need';
+      else {
+        const check = await this.pow.check(proof, userId, productId);
+        this.metrics.joins.inc({ result: check.ok ? 'proof' : `proof_${check.reason}` });
+        if (!check.ok) return { kind: 'proofFailed', reason: check.reason };
+        mode = { signature: check.signature, ttlMs: check.ttlMs };
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       const entryId = randomBytes(16).toString('hex');
-      const reply = await this.store.rooms.join(productId, userId, 'skip', entryId);
+      const reply = await this.store.rooms.join(productId, userId, mode, entryId);
       switch (reply.status) {
         case 'EXISTS':
         case 'TICKET':
@@ -153,10 +177,13 @@ export class WaitingRoomService {
           return { kind: 'closed', reason: reply.reason };
         case 'NEED_PROOF':
           this.metrics.joins.inc({ result: 'challenge' });
-          return { kind: 'needProof', queueLength: reply.queueLength };
+          return {
+            kind: 'challenge',
+            challenge: await this.pow.mint(userId, productId, reply.queueLength),
+          };
         case 'REPLAY':
           this.metrics.joins.inc({ result: 'replay' });
-          return { kind: 'replayed' };
+          return { kind: 'proofFailed', reason: 'replayed' };
         case 'NO_ROOM':
           // Redis lost the room (or never had it): rebuild its settings from MySQL once.
           if (attempt > 1 || !(await this.mirror(em, productId)))
