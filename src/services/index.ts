@@ -69,13 +69,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     config.sale.stockFrameMs,
     config.room.defaultPurchaseLimit,
   );
-  const rooms = new WaitingRoomService(
-    saleStore,
-    stock,
-    config.room,
-    metrics.registry,
-    redis,
-  );
+  const rooms = new WaitingRoomService(saleStore, stock, config.room, metrics.registry, redis);
   const reservations = new ReservationService(saleStore, stock, pubSub, config.sale, rooms);
   const paymentProvider = new SimulatedPaymentProvider(
     { declineRate: config.payment.declineRate, latencyMs: config.payment.latencyMs },
