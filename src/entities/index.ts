@@ -8,6 +8,7 @@ import { ProductLike } from './product-like.entity';
 import { ProductLikeCount } from './product-like-count.entity';
 import { RefreshToken, Session } from './session.entity';
 import { User } from './user.entity';
+import { WaitingRoom } from './waiting-room.entity';
 
 /** Every entity the ORM knows; a new entity is added here and gets a migration. */
 export const entities = [
@@ -24,4 +25,5 @@ export const entities = [
   ProductLike,
   ProductLikeCount,
   CartItem,
+  WaitingRoom,
 ];

@@ -12,6 +12,7 @@ import { Migration20261206000000_OneChargePerReservation } from './Migration2026
 import { Migration20261130000000_PaymentEventResends } from './Migration20261130000000_PaymentEventResends';
 import { Migration20261206100000_LikeCounts } from './Migration20261206100000_LikeCounts';
 import { Migration20261206110000_ProductSearch } from './Migration20261206110000_ProductSearch';
+import { Migration20261206000000_WaitingRooms } from './Migration20261206000000_WaitingRooms';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
 export const migrationsList: MigrationObject[] = [
@@ -49,4 +50,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261206000000_OneChargePerReservation',
     class: Migration20261206000000_OneChargePerReservation,
   },
+  { name: 'Migration20261206000000_WaitingRooms', class: Migration20261206000000_WaitingRooms },
 ];

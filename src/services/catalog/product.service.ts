@@ -5,6 +5,7 @@ import { Product, SaleState } from '../../entities/product.entity';
 import { BadUserInputError } from '../../errors';
 import { decodeCursor, toConnection, type Connection } from '../../schema/pagination';
 import type { StockService } from '../sale/stock.service';
+import type { RoomSettings, WaitingRoomService } from '../sale/waiting-room.service';
 import { requireListed, saleStateOf } from './listing';
 
 export enum ProductSort {
@@ -25,6 +26,7 @@ export interface ProductFields {
 
 export interface NewProduct extends ProductFields {
   stock: number;
+  waitingRoom?: RoomSettings | null;
 }
 
 export interface ProductQuery {
@@ -65,7 +67,10 @@ export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${
  * BAD_USER_INPUT (with `field`) for invalid windows or cursors.
  */
 export class ProductService {
-  constructor(private readonly stock: StockService) {}
+  constructor(
+    private readonly stock: StockService,
+    private readonly rooms?: WaitingRoomService,
+  ) {}
 
   async create(ctx: RequestContext, input: NewProduct): Promise<Product> {
     checkWindow(input.saleStartsAt ?? null, input.saleEndsAt ?? null);
@@ -82,6 +87,7 @@ export class ProductService {
     // The live counter exists from the start (overwriting any left under a reused id), so the
     // first buyer never waits for a rebuild.
     await this.stock.sync(ctx.em, product.id);
+    if (input.waitingRoom) await this.rooms?.configure(ctx.em, product.id, input.waitingRoom);
     await this.stock.invalidate(product.id);
     return product;
   }
@@ -89,7 +95,9 @@ export class ProductService {
   async update(
     ctx: RequestContext,
     id: number,
-    changes: { [K in keyof ProductFields]?: ProductFields[K] | null },
+    changes: { [K in keyof ProductFields]?: ProductFields[K] | null } & {
+      waitingRoom?: RoomSettings | null;
+    },
   ): Promise<Product> {
     const product = await requireListed(ctx.em, id);
     const startsAt =
@@ -104,6 +112,10 @@ export class ProductService {
     product.saleStartsAt = startsAt ?? null;
     product.saleEndsAt = endsAt ?? null;
     await ctx.em.flush();
+    // A room follows the sale window: its settings go to Redis again (or it is created/removed).
+    if (changes.waitingRoom !== undefined)
+      await this.rooms?.configure(ctx.em, product.id, changes.waitingRoom);
+    else await this.rooms?.mirror(ctx.em, product.id);
     // The reservation script reads window, limit and price from a cache of the product.
     await this.stock.invalidate(product.id);
     return product;
@@ -164,7 +176,8 @@ export class ProductService {
   }
 
   async saleState(ctx: RequestContext, product: Product): Promise<SaleState> {
-    return saleStateOf(product, await this.remainingStock(ctx, product.id));
+    const remaining = await this.remainingStock(ctx, product.id);
+    return saleStateOf(product, remaining, remaining <= 0 && (await this.stock.held(product.id)));
   }
 }
 
@@ -225,5 +238,8 @@ function saleStateFilter(state: SaleState, now: Date): FilterQuery<Product> {
       return { $and: [...open, { stock: { $gt: 0 } }] };
     case SaleState.SOLD_OUT:
       return { $and: [...open, { stock: 0 }] };
+    case SaleState.ALL_IN_CARTS:
+      // Holds are live Redis state: MySQL cannot tell; such products list as LIVE.
+      return { id: 0 };
   }
 }

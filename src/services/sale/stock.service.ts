@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { Payment, PaymentStatus, RefundReason, paymentItems } from '../../entities/payment.entity';
 import { Product } from '../../entities/product.entity';
 import { paymentTable } from '../payments/payment-table';
+import { WaitingRoom } from '../../entities/waiting-room.entity';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import { requireListed, saleStateOf } from '../catalog/listing';
 import type { SaleStore } from './sale-store';
@@ -28,8 +29,12 @@ export class StockService {
   constructor(
     private readonly store: SaleStore,
     frameMs = 100,
+    /** The per-member limit of a product sold through a waiting room that has none of its own. */
+    private readonly roomDefaultLimit = 2,
   ) {
     this.frames = new StockFrames(store, frameMs, (em, id) => this.remaining(em, [id]));
+    // A paid hold can turn ALL_IN_CARTS into SOLD_OUT: a frame follows.
+    store.reservations.onPaid = (productIds) => productIds.forEach((id) => this.touch(id));
   }
 
   /**
@@ -123,8 +128,11 @@ export class StockService {
     const generation = this.metaGeneration.get(productId) ?? 0;
     const product = await em.findOne(Product, { id: productId });
     if (!product) throw new NotFoundError('Product', productId);
+    // A product sold through a waiting room always has a per-member limit and the room's hold.
+    const room = await em.findOne(WaitingRoom, { productId });
+    const limit = product.purchaseLimit ?? (room ? this.roomDefaultLimit : null);
     const bought: [number, number][] = [];
-    if (product.purchaseLimit != null && !(await this.store.hasBuyerCounts(productId))) {
+    if (limit != null && !(await this.store.hasBuyerCounts(productId))) {
       const perUser = new Map<number, number>();
       // A cancelled or returned order still counts against the limit (as the live counts do);
       // a payment that never became an order does not (its units were released).
@@ -152,9 +160,10 @@ export class StockService {
     const meta = {
       startsAt: product.saleStartsAt ?? null,
       endsAt: product.saleEndsAt ?? null,
-      purchaseLimit: product.purchaseLimit ?? null,
+      purchaseLimit: limit,
       price: product.price,
       deleted: product.deletedAt != null,
+      roomHoldMs: room ? room.holdSeconds * 1000 : null,
     };
     await this.store.cacheSaleMeta(productId, meta, META_TTL_MS, bought);
     // Invalidated while this load ran: what it wrote may be the old product. Dropped again, so
@@ -182,10 +191,11 @@ export class StockService {
     const product = await requireListed(em, productId);
     const [remaining] = await this.remaining(em, [productId]);
     const version = await this.store.frameVersion(productId);
+    const held = remaining <= 0 && (await this.held(productId));
     return {
       productId,
       remaining,
-      saleState: saleStateOf(product, remaining),
+      saleState: saleStateOf(product, remaining, held),
       soldOut: remaining <= 0,
       version,
     };
@@ -270,6 +280,11 @@ export class StockService {
   async adjustLive(productId: number, delta: number): Promise<void> {
     await this.store.addToCounter(productId, delta);
     this.touch(productId);
+  }
+
+  /** Whether units of the product are held in carts (unpaid reservations). */
+  async held(productId: number): Promise<boolean> {
+    return (await this.store.heldCount(productId)) > 0;
   }
 
   /** Notes that a product's live stock changed: a `stockChanged` frame follows (coalesced). */
