@@ -33,10 +33,23 @@ async function buildWeb({ quiet = false } = {}) {
       entryPoints: [join(ROOT, 'web', 'shop', 'src', 'main.ts')],
       outfile: join(OUT, 'shop', 'app.js'),
     }),
+    // The operator's view: its own bundle, with uPlot, which shoppers never load.
+    build({
+      ...common,
+      entryPoints: [join(ROOT, 'web', 'shop', 'src', 'operator', 'main.ts')],
+      outfile: join(OUT, 'shop', 'operator.js'),
+    }),
   ]);
   mkdirSync(join(OUT, 'widget'), { recursive: true });
   cpSync(join(ROOT, 'web', 'widget', 'demo.html'), join(OUT, 'widget', 'index.html'));
+  for (const file of ['demo.js', 'demo.css']) {
+    cpSync(join(ROOT, 'web', 'widget', file), join(OUT, 'widget', file));
+  }
   cpSync(join(ROOT, 'web', 'shop', 'public'), join(OUT, 'shop'), { recursive: true });
+  cpSync(
+    join(ROOT, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'),
+    join(OUT, 'shop', 'uplot.css'),
+  );
 
   const widget = readFileSync(join(OUT, 'widget', 'rocket-stock.js'));
   const gzipped = gzipSync(widget, { level: 9 }).length;

@@ -4,10 +4,9 @@ import type { Config } from './config';
 import { createRequestContext, type RequestContext, type Viewer } from './context';
 import type { Orm } from './clients/orm';
 import { createSubscriber, pubSubChannel } from './clients/pubsub';
-import { AppError } from './errors';
 import { createMetrics } from './http/metrics';
 import { createHttpServer, type HttpServer } from './http/server';
-import { verifyEmailPage } from './http/pages';
+import { mailPageRoutes } from './http/mail-pages';
 import { webRoutes } from './http/web';
 import { createErrorFormatter } from './http/format-error';
 import { createOperationGuard } from './http/operation-guard';
@@ -145,18 +144,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routes: serveApi
       ? (app, clientAddress) => {
           webRoutes(app, config);
-          app.get('/verify-email', async (req, res) => {
-            const token = typeof req.query.token === 'string' ? req.query.token : '';
-            try {
-              const user = await services.auth.verifyEmail(
-                context(null, clientAddress(req)),
-                token,
-              );
-              res.type('html').send(verifyEmailPage(true, user.email));
-            } catch (err) {
-              if (!(err instanceof AppError)) logger.error({ err }, 'verify-email page failed');
-              res.status(400).type('html').send(verifyEmailPage(false));
-            }
+          mailPageRoutes(app, {
+            auth: services.auth,
+            context: (req) => context(null, clientAddress(req)),
+            logger,
           });
         }
       : undefined,

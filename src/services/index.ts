@@ -4,6 +4,8 @@ import { createMailer } from '../clients/mailer';
 import { createOrm } from '../clients/orm';
 import { createPubSub } from '../clients/pubsub';
 import { createRedis } from '../clients/redis';
+import { DropCounters } from './ops/drop-counters';
+import { OperatorService } from './ops/operator.service';
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../logger';
 import { AuthService } from './members/auth.service';
@@ -130,6 +132,8 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     config.orders,
     logger.child({ component: 'order-placement' }),
   );
+  const dropCounters = new DropCounters();
+  const operator = new OperatorService(saleStore, dropCounters);
   const products = new ProductService(stock);
   const likes = new LikeService();
   const carts = new CartService();
@@ -165,6 +169,8 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     products,
     likes,
     carts,
+    dropCounters,
+    operator,
   };
 }
 

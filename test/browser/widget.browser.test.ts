@@ -9,6 +9,7 @@ import { PurchaseDocument } from '../graphql/generated';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
 import { createMembers, createProduct, waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { expectAccessible } from './helpers/axe';
 import { launchBrowser, type Browser } from './helpers/browser';
 import { buildWeb, originOf, screenshot } from './helpers/web';
 
@@ -107,6 +108,7 @@ describe('<rocket-stock> in a real browser', () => {
     // The page listens before the first unit goes.
     await waitForSubscribers(t.app, `STOCK_CHANGED:${productId}`);
     await screenshot(page, 'widget-live', 'rocket-stock#light');
+    await expectAccessible(page, 'widget page, LIVE');
 
     for (let left = stock - 1; left >= 1; left--) {
       expect(await buyOne(t.url, productId, buyers[left]!.token)).toBe('Reservation');
@@ -116,6 +118,7 @@ describe('<rocket-stock> in a real browser', () => {
     await waitForWidget(page, 'SOLD_OUT');
     expect(await buyOne(t.url, productId, buyers[stock]!.token)).toBe('SoldOutError');
     await screenshot(page, 'widget-sold-out', 'rocket-stock#light');
+    await expectAccessible(page, 'widget page, SOLD_OUT');
 
     const counts = (await shownOf(page))
       .filter((s) => s.state === 'LIVE')
@@ -199,6 +202,7 @@ describe('<rocket-stock> in a real browser', () => {
     const countdown = await page.locator('rocket-stock#light [part=value]').textContent();
     expect(countdown).toMatch(/^00:0[1-4]$/);
     await screenshot(page, 'widget-upcoming', 'rocket-stock#light');
+    await expectAccessible(page, 'widget page, UPCOMING');
 
     await waitForWidget(page, 'LIVE', 7, 10_000);
     const turnedAt = Date.now();
@@ -224,6 +228,7 @@ describe('<rocket-stock> in a real browser', () => {
     await waitForWidget(page, 'LIVE', 5);
     await waitForWidget(page, 'ENDED', undefined, 10_000);
     expect(await page.locator('rocket-stock#light [part=label]').textContent()).toBe('Sale ended');
+    await expectAccessible(page, 'widget page, ENDED');
     await page.close();
   });
 

@@ -107,13 +107,24 @@ describe('sign-up and verification', () => {
     dataOf(await t.gql(VerifyEmailDocument, { input: { token: second } }));
   });
 
-  it('the verification link opened in a browser verifies too', async () => {
+  it('the verification link shows a button; only its POST verifies (a prefetching scanner does not)', async () => {
     const email = newEmail();
     dataOf(await t.gql(SignUpDocument, { input: { email, password: PASSWORD, name: 'B' } }));
     const token = tokenFromMail(await smtp.waitForMail(email, /verify/i), '/verify-email');
-    const page = await fetch(t.url.replace('/graphql', `/verify-email?token=${token}`));
+    const url = t.url.replace('/graphql', '/verify-email');
+    const page = await fetch(`${url}?token=${token}`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('is verified');
+    expect(await page.text()).toContain('Confirm my email address');
+    expect(errorCode(await t.gql(LoginDocument, { input: { email, password: PASSWORD } }))).toBe(
+      'EMAIL_NOT_VERIFIED',
+    );
+    const confirmed = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('is verified');
     dataOf(await t.gql(LoginDocument, { input: { email, password: PASSWORD } }));
   });
 });

@@ -61,9 +61,9 @@ const STYLE = `
 .box{display:flex;gap:.5em;align-items:baseline;padding:var(--rocket-stock-padding,.4em .8em);border-radius:var(--rocket-stock-radius,.5em);background:var(--rocket-stock-background,#eef2ff);border:1px solid var(--rocket-stock-border,#c7d2fe)}
 .label{text-transform:uppercase;font-size:.75em;letter-spacing:.05em}
 .value{font-variant-numeric:tabular-nums;font-size:1.25em}
-.detail{font-size:.8em;opacity:.75}
+.detail{font-size:.8em}
 :host([state=LIVE]) .box{background:var(--rocket-stock-live-background,#dcfce7);border-color:var(--rocket-stock-accent,#16a34a)}
-:host([state=SOLD_OUT]) .box,:host([state=ENDED]) .box,:host([state=UNAVAILABLE]) .box{background:var(--rocket-stock-out-background,#f3f4f6);border-color:#d1d5db;color:var(--rocket-stock-out-color,#6b7280)}
+:host([state=SOLD_OUT]) .box,:host([state=ENDED]) .box,:host([state=UNAVAILABLE]) .box{background:var(--rocket-stock-out-background,#f3f4f6);border-color:#d1d5db;color:var(--rocket-stock-out-color,#374151)}
 .bump{animation:bump .4s ease-out}
 @keyframes bump{from{transform:scale(1.25)}to{transform:none}}
 @media (prefers-reduced-motion:reduce){.bump{animation:none}}

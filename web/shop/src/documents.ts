@@ -11,6 +11,7 @@ export const LoginDocument = graphql(`
         id
         name
         email
+        role
       }
     }
   }
@@ -27,6 +28,22 @@ export const SignUpDocument = graphql(`
 export const ResendVerificationDocument = graphql(`
   mutation ShopResendVerification($input: EmailInput!) {
     resendVerificationEmail(input: $input) {
+      accepted
+    }
+  }
+`);
+
+export const LogoutDocument = graphql(`
+  mutation ShopLogout {
+    logout {
+      endedSessions
+    }
+  }
+`);
+
+export const RequestPasswordResetDocument = graphql(`
+  mutation ShopRequestPasswordReset($input: EmailInput!) {
+    requestPasswordReset(input: $input) {
       accepted
     }
   }
@@ -144,6 +161,11 @@ export const OrderFragment = graphql(`
     totalAmount
     nextStatuses
     reservationId
+    payment {
+      status
+      refundAmount
+      refundedAt
+    }
     items {
       quantity
       unitPrice

@@ -310,6 +310,50 @@ export type MutationVerifyEmailArgs = {
   input: VerifyEmailInput;
 };
 
+/** The waiting room’s figures for a drop. */
+export type OperatorQueue = {
+  __typename?: 'OperatorQueue';
+  /** Members admitted to buy so far. */
+  admitted: Scalars['Int']['output'];
+  pauseReason?: Maybe<Scalars['String']['output']>;
+  paused: Scalars['Boolean']['output'];
+  /** Members waiting in line. */
+  waiting: Scalars['Int']['output'];
+};
+
+/** Refused purchase or pay answers of one reason. */
+export type OperatorRefusals = {
+  __typename?: 'OperatorRefusals';
+  count: Scalars['Int']['output'];
+  /** The answer’s code: SOLD_OUT, PURCHASE_LIMIT_EXCEEDED, PAYMENT_DECLINED… */
+  reason: Scalars['String']['output'];
+};
+
+/** A drop as its operator watches it, polled each second. Units are live (Redis); counts are cumulative since this API process started (two polls give a rate). */
+export type OperatorSnapshot = {
+  __typename?: 'OperatorSnapshot';
+  at: Scalars['DateTime']['output'];
+  /** Units held by live reservations, not paid yet. */
+  inCarts: Scalars['Int']['output'];
+  /** Payment to written order, averaged over the product’s latest 50 orders, ms. */
+  orderLagMs?: Maybe<Scalars['Float']['output']>;
+  /** pay calls that charged (this process). */
+  paid: Scalars['Int']['output'];
+  /** Units paid whose order is not written yet. */
+  paidAwaitingOrder: Scalars['Int']['output'];
+  /** pay calls for the product’s reservations (this process). */
+  pays: Scalars['Int']['output'];
+  productId: Scalars['ID']['output'];
+  /** purchase calls for the product (this process). */
+  purchases: Scalars['Int']['output'];
+  /** The waiting room’s figures; null while the product has no room. */
+  queue?: Maybe<OperatorQueue>;
+  /** Refusals by reason (this process). */
+  refusals: Array<OperatorRefusals>;
+  /** Units left; null before the sale’s counter exists. */
+  remaining?: Maybe<Scalars['Int']['output']>;
+};
+
 export type Order = {
   __typename?: 'Order';
   createdAt: Scalars['DateTime']['output'];
@@ -590,6 +634,8 @@ export type Query = {
   myLikes: ProductLikeConnection;
   /** The viewer’s orders, newest first. */
   myOrders: OrderConnection;
+  /** Admins: a drop’s live figures for the operator’s view, meant to be polled each second. */
+  operatorSnapshot: OperatorSnapshot;
   /** One order; its owner and admins only (NOT_FOUND for anyone else). */
   order: Order;
   /** Admins: reconciles the provider’s charges and refunds with payments and orders and lists every discrepancy. */
@@ -615,6 +661,11 @@ export type QueryMyOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
   status?: InputMaybe<Array<OrderStatus>>;
+};
+
+
+export type QueryOperatorSnapshotArgs = {
+  productId: Scalars['ID']['input'];
 };
 
 

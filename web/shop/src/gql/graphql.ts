@@ -310,6 +310,50 @@ export type MutationVerifyEmailArgs = {
   input: VerifyEmailInput;
 };
 
+/** The waiting room’s figures for a drop. */
+export type OperatorQueue = {
+  __typename?: 'OperatorQueue';
+  /** Members admitted to buy so far. */
+  admitted: Scalars['Int']['output'];
+  pauseReason?: Maybe<Scalars['String']['output']>;
+  paused: Scalars['Boolean']['output'];
+  /** Members waiting in line. */
+  waiting: Scalars['Int']['output'];
+};
+
+/** Refused purchase or pay answers of one reason. */
+export type OperatorRefusals = {
+  __typename?: 'OperatorRefusals';
+  count: Scalars['Int']['output'];
+  /** The answer’s code: SOLD_OUT, PURCHASE_LIMIT_EXCEEDED, PAYMENT_DECLINED… */
+  reason: Scalars['String']['output'];
+};
+
+/** A drop as its operator watches it, polled each second. Units are live (Redis); counts are cumulative since this API process started (two polls give a rate). */
+export type OperatorSnapshot = {
+  __typename?: 'OperatorSnapshot';
+  at: Scalars['DateTime']['output'];
+  /** Units held by live reservations, not paid yet. */
+  inCarts: Scalars['Int']['output'];
+  /** Payment to written order, averaged over the product’s latest 50 orders, ms. */
+  orderLagMs?: Maybe<Scalars['Float']['output']>;
+  /** pay calls that charged (this process). */
+  paid: Scalars['Int']['output'];
+  /** Units paid whose order is not written yet. */
+  paidAwaitingOrder: Scalars['Int']['output'];
+  /** pay calls for the product’s reservations (this process). */
+  pays: Scalars['Int']['output'];
+  productId: Scalars['ID']['output'];
+  /** purchase calls for the product (this process). */
+  purchases: Scalars['Int']['output'];
+  /** The waiting room’s figures; null while the product has no room. */
+  queue?: Maybe<OperatorQueue>;
+  /** Refusals by reason (this process). */
+  refusals: Array<OperatorRefusals>;
+  /** Units left; null before the sale’s counter exists. */
+  remaining?: Maybe<Scalars['Int']['output']>;
+};
+
 export type Order = {
   __typename?: 'Order';
   createdAt: Scalars['DateTime']['output'];
@@ -590,6 +634,8 @@ export type Query = {
   myLikes: ProductLikeConnection;
   /** The viewer’s orders, newest first. */
   myOrders: OrderConnection;
+  /** Admins: a drop’s live figures for the operator’s view, meant to be polled each second. */
+  operatorSnapshot: OperatorSnapshot;
   /** One order; its owner and admins only (NOT_FOUND for anyone else). */
   order: Order;
   /** Admins: reconciles the provider’s charges and refunds with payments and orders and lists every discrepancy. */
@@ -615,6 +661,11 @@ export type QueryMyOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
   status?: InputMaybe<Array<OrderStatus>>;
+};
+
+
+export type QueryOperatorSnapshotArgs = {
+  productId: Scalars['ID']['input'];
 };
 
 
@@ -852,7 +903,7 @@ export type ShopLoginMutationVariables = Exact<{
 }>;
 
 
-export type ShopLoginMutation = { __typename?: 'Mutation', login: { __typename?: 'AuthPayload', accessToken: string, accessTokenExpiresAt: string, user: { __typename?: 'User', id: string, name: string, email: string } } };
+export type ShopLoginMutation = { __typename?: 'Mutation', login: { __typename?: 'AuthPayload', accessToken: string, accessTokenExpiresAt: string, user: { __typename?: 'User', id: string, name: string, email: string, role: Role } } };
 
 export type ShopSignUpMutationVariables = Exact<{
   input: SignUpInput;
@@ -867,6 +918,18 @@ export type ShopResendVerificationMutationVariables = Exact<{
 
 
 export type ShopResendVerificationMutation = { __typename?: 'Mutation', resendVerificationEmail: { __typename?: 'AcceptedPayload', accepted: boolean } };
+
+export type ShopLogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ShopLogoutMutation = { __typename?: 'Mutation', logout: { __typename?: 'LogoutPayload', endedSessions: number } };
+
+export type ShopRequestPasswordResetMutationVariables = Exact<{
+  input: EmailInput;
+}>;
+
+
+export type ShopRequestPasswordResetMutation = { __typename?: 'Mutation', requestPasswordReset: { __typename?: 'AcceptedPayload', accepted: boolean } };
 
 export type ShopProductsQueryVariables = Exact<{
   first: Scalars['Int']['input'];
@@ -902,16 +965,16 @@ export type ShopMyOrdersQueryVariables = Exact<{
 }>;
 
 
-export type ShopMyOrdersQuery = { __typename?: 'Query', myOrders: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } }> } };
+export type ShopMyOrdersQuery = { __typename?: 'Query', myOrders: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } }> } };
 
 export type ShopOrderQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ShopOrderQuery = { __typename?: 'Query', order: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+export type ShopOrderQuery = { __typename?: 'Query', order: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
 
-export type ShopOrderFragment = { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> };
+export type ShopOrderFragment = { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> };
 
 export type ShopOrderStatusChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -923,14 +986,21 @@ export type ShopCancelOrderMutationVariables = Exact<{
 }>;
 
 
-export type ShopCancelOrderMutation = { __typename?: 'Mutation', cancelOrder: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+export type ShopCancelOrderMutation = { __typename?: 'Mutation', cancelOrder: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
 
 export type ShopRequestReturnMutationVariables = Exact<{
   input: RequestReturnInput;
 }>;
 
 
-export type ShopRequestReturnMutation = { __typename?: 'Mutation', requestReturn: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+export type ShopRequestReturnMutation = { __typename?: 'Mutation', requestReturn: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+
+export type ShopOperatorSnapshotQueryVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type ShopOperatorSnapshotQuery = { __typename?: 'Query', operatorSnapshot: { __typename?: 'OperatorSnapshot', at: string, productId: string, remaining?: number | null, inCarts: number, paidAwaitingOrder: number, orderLagMs?: number | null, purchases: number, pays: number, paid: number, refusals: Array<{ __typename?: 'OperatorRefusals', reason: string, count: number }>, queue?: { __typename?: 'OperatorQueue', waiting: number, admitted: number, paused: boolean, pauseReason?: string | null } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -958,6 +1028,11 @@ export const ShopOrderFragmentDoc = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -977,6 +1052,7 @@ export const ShopLoginDocument = new TypedDocumentString(`
       id
       name
       email
+      role
     }
   }
 }
@@ -995,6 +1071,20 @@ export const ShopResendVerificationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ShopResendVerificationMutation, ShopResendVerificationMutationVariables>;
+export const ShopLogoutDocument = new TypedDocumentString(`
+    mutation ShopLogout {
+  logout {
+    endedSessions
+  }
+}
+    `) as unknown as TypedDocumentString<ShopLogoutMutation, ShopLogoutMutationVariables>;
+export const ShopRequestPasswordResetDocument = new TypedDocumentString(`
+    mutation ShopRequestPasswordReset($input: EmailInput!) {
+  requestPasswordReset(input: $input) {
+    accepted
+  }
+}
+    `) as unknown as TypedDocumentString<ShopRequestPasswordResetMutation, ShopRequestPasswordResetMutationVariables>;
 export const ShopProductsDocument = new TypedDocumentString(`
     query ShopProducts($first: Int!, $after: String) {
   products(first: $first, after: $after) {
@@ -1092,6 +1182,11 @@ export const ShopMyOrdersDocument = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -1114,6 +1209,11 @@ export const ShopOrderDocument = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -1152,6 +1252,11 @@ export const ShopCancelOrderDocument = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -1180,6 +1285,11 @@ export const ShopRequestReturnDocument = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -1189,3 +1299,28 @@ export const ShopRequestReturnDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<ShopRequestReturnMutation, ShopRequestReturnMutationVariables>;
+export const ShopOperatorSnapshotDocument = new TypedDocumentString(`
+    query ShopOperatorSnapshot($productId: ID!) {
+  operatorSnapshot(productId: $productId) {
+    at
+    productId
+    remaining
+    inCarts
+    paidAwaitingOrder
+    orderLagMs
+    purchases
+    pays
+    paid
+    refusals {
+      reason
+      count
+    }
+    queue {
+      waiting
+      admitted
+      paused
+      pauseReason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopOperatorSnapshotQuery, ShopOperatorSnapshotQueryVariables>;

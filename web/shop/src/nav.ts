@@ -1,0 +1,34 @@
+import { request, session, setSession } from './api';
+import { LogoutDocument } from './documents';
+import { go } from './page';
+import { h } from './ui';
+
+/**
+ * Ends the session on the server first (its tokens stop working at once), then forgets it here;
+ * a sign-out that cannot reach the server still forgets it, and says so.
+ */
+async function signOut(): Promise<void> {
+  let revoked = true;
+  try {
+    await request(LogoutDocument, {});
+  } catch {
+    revoked = false;
+  }
+  setSession(null);
+  go(revoked ? '#/signin' : '#/signin/offline');
+}
+
+export function renderNav(nav: HTMLElement): void {
+  const me = session();
+  nav.replaceChildren(
+    h('a', { href: '#/products' }, 'Products'),
+    ...(me
+      ? [
+          h('a', { href: '#/orders' }, 'My orders'),
+          ...(me.user.role === 'ADMIN' ? [h('a', { href: 'operator.html' }, 'Operator')] : []),
+          h('span', { class: 'who' }, me.user.name),
+          h('button', { class: 'link', type: 'button', onclick: () => void signOut() }, 'Sign out'),
+        ]
+      : [h('a', { href: '#/signin' }, 'Sign in'), h('a', { href: '#/signup' }, 'Sign up')]),
+  );
+}

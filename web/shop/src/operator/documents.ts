@@ -1,0 +1,27 @@
+import { graphql } from '../gql';
+
+export const OperatorSnapshotDocument = graphql(`
+  query ShopOperatorSnapshot($productId: ID!) {
+    operatorSnapshot(productId: $productId) {
+      at
+      productId
+      remaining
+      inCarts
+      paidAwaitingOrder
+      orderLagMs
+      purchases
+      pays
+      paid
+      refusals {
+        reason
+        count
+      }
+      queue {
+        waiting
+        admitted
+        paused
+        pauseReason
+      }
+    }
+  }
+`);
