@@ -50,7 +50,10 @@ export function mailPageRoutes(app: express.Express, deps: MailPageDeps): void {
       return html(
         res,
         400,
-        resetPasswordForm(token, `The password needs ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`),
+        resetPasswordForm(
+          token,
+          `The password needs ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`,
+        ),
       );
     }
     if (password !== req.body?.confirm) {
@@ -62,7 +65,11 @@ export function mailPageRoutes(app: express.Express, deps: MailPageDeps): void {
     } catch (err) {
       if (!(err instanceof AppError)) deps.logger.error({ err }, 'reset-password page failed');
       const status = err instanceof AppError && err.code === 'RATE_LIMITED' ? 429 : 400;
-      html(res, status, resetPasswordPage(false, err instanceof AppError ? err.message : undefined));
+      html(
+        res,
+        status,
+        resetPasswordPage(false, err instanceof AppError ? err.message : undefined),
+      );
     }
   });
 }

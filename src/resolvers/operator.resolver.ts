@@ -11,7 +11,8 @@ export class OperatorResolver {
 
   @Authorized(Role.ADMIN)
   @Query(() => OperatorSnapshot, {
-    description: 'Admins: a drop’s live figures for the operator’s view, meant to be polled each second.',
+    description:
+      'Admins: a drop’s live figures for the operator’s view, meant to be polled each second.',
   })
   async operatorSnapshot(
     @Ctx() ctx: RequestContext,

@@ -35,7 +35,10 @@ export class OperatorSnapshot {
   @Field(() => ID)
   productId!: number;
 
-  @Field(() => Int, { nullable: true, description: 'Units left; null before the sale’s counter exists.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Units left; null before the sale’s counter exists.',
+  })
   remaining!: number | null;
 
   @Field(() => Int, { description: 'Units held by live reservations, not paid yet.' })

@@ -50,10 +50,7 @@ const sum = (values: Map<string, number>) => {
  */
 export class OperatorService {
   constructor(
-    private readonly saleStore: Pick<
-      SaleStore,
-      'remaining' | 'heldQuantities' | 'paidQuantities'
-    >,
+    private readonly saleStore: Pick<SaleStore, 'remaining' | 'heldQuantities' | 'paidQuantities'>,
     private readonly counters: DropCounters,
     private queueSource: QueueSource = async () => null,
   ) {}

@@ -24,10 +24,11 @@ interface Violation {
  * protocol, not a <script> tag, so the page's CSP does not stop it.
  */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
+  // A message fading in would be judged on its half-transparent colours.
+  await page.evaluate(() => document.getAnimations().forEach((a) => a.finish()));
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run: (...a: unknown[]) => Promise<unknown> } })
-      .axe;
+    const axe = (window as unknown as { axe: { run: (...a: unknown[]) => Promise<unknown> } }).axe;
     const result = (await axe.run(document, { runOnly: { type: 'tag', values: tags } })) as {
       violations: Violation[];
     };
@@ -43,9 +44,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
       .map(
         (v) =>
           `${v.id} (${v.impact}): ${v.help}\n` +
-          v.nodes
-            .map((n) => `  ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`)
-            .join('\n'),
+          v.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('\n'),
       )
       .join('\n');
     throw new Error(`${what}: ${violations.length} WCAG 2.1 AA violation(s)\n${text}`);

@@ -24,19 +24,25 @@ const ROUTES: Record<string, Page> = {
 const main = document.querySelector('main')!;
 const nav = document.querySelector('nav')!;
 
+/** Counts navigations: a page that loads slowly must not replace the one asked for after it. */
+let navigation = 0;
+
 async function route(): Promise<void> {
+  const current = ++navigation;
   leavePage();
   renderNav(nav);
   const [, name = '', argument = ''] = location.hash.split('/');
   const page = ROUTES[name] ?? productsPage;
   main.setAttribute('aria-busy', 'true');
   try {
-    main.replaceChildren(...(await page(decodeURIComponent(argument))));
+    const content = await page(decodeURIComponent(argument));
+    if (current === navigation) main.replaceChildren(...content);
   } catch (err) {
+    if (current !== navigation) return;
     if (err instanceof ApiError && err.code === 'UNAUTHENTICATED') return go('#/signin');
     main.replaceChildren(message('error', describeError(err)));
   } finally {
-    main.removeAttribute('aria-busy');
+    if (current === navigation) main.removeAttribute('aria-busy');
   }
 }
 

@@ -25,6 +25,8 @@ interface ChartSpec {
   title: string;
   unit: string;
   series: string[];
+  /** Shown only while this holds (the room's chart, until the drop has a room). */
+  shows?: (now: Snapshot) => boolean;
   /** This chart's values from a snapshot and the one before it (rates need both). */
   values: (now: Snapshot, before: Snapshot | undefined, seconds: number) => (number | null)[];
 }
@@ -68,6 +70,7 @@ export const CHARTS: ChartSpec[] = [
     // Filled once the waiting room reports its figures (queue is null until then).
     title: 'Waiting room',
     unit: 'members',
+    shows: (s) => s.queue != null,
     series: ['waiting', 'admitted/s'],
     values: (s, b, t) => [
       s.queue?.waiting ?? null,
@@ -83,7 +86,10 @@ export class Chart {
   private readonly data: (number | null)[][];
   private readonly summary: HTMLElement;
 
-  constructor(private readonly spec: ChartSpec, width: number) {
+  constructor(
+    private readonly spec: ChartSpec,
+    width: number,
+  ) {
     this.data = [[], ...spec.series.map(() => [])];
     this.summary = h('p', { class: 'chart-now' });
     const plotBox = h('div', { 'aria-hidden': 'true' });
@@ -101,13 +107,18 @@ export class Chart {
         legend: { show: true, live: false },
         cursor: { show: false },
         scales: { x: { time: true } },
-        axes: [{ stroke: '#374151' }, { stroke: '#374151', label: spec.unit, size: 60 }],
+        axes: [
+          { stroke: '#374151', space: 80, values: (_u, ticks) => ticks.map(clock) },
+          { stroke: '#374151', label: spec.unit, size: 60 },
+        ],
         series: [
           {},
           ...spec.series.map((label, i) => ({
             label,
             stroke: COLOURS[i % COLOURS.length],
             width: 2,
+            // Lines that often coincide (pays and paid) stay apart by their dashes.
+            dash: i === 2 ? [6, 4] : undefined,
             spanGaps: false,
           })),
         ],
@@ -118,6 +129,7 @@ export class Chart {
   }
 
   push(now: Snapshot, before: Snapshot | undefined, seconds: number): void {
+    this.element.hidden = this.spec.shows ? !this.spec.shows(now) : false;
     const values = this.spec.values(now, before, seconds);
     this.data[0]!.push(Date.parse(now.at) / 1000);
     values.forEach((v, i) => this.data[i + 1]!.push(v));
@@ -132,6 +144,14 @@ export class Chart {
     this.plot.destroy();
   }
 }
+
+/** A tick of the time axis (seconds since the epoch) as the local time of day. */
+const clock = (seconds: number) =>
+  new Date(seconds * 1000).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 
 const format = (v: number | null) =>
   v === null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(1);

@@ -75,7 +75,12 @@ function show(): void {
     stop?.();
     main.replaceChildren(
       h('h1', {}, 'Operator view'),
-      message('error', 'Operators only: ', h('a', { href: './#/signin' }, 'sign in'), ' as an admin.'),
+      message(
+        'error',
+        'Operators only: ',
+        h('a', { href: './#/signin' }, 'sign in'),
+        ' as an admin.',
+      ),
     );
     return;
   }

@@ -15,7 +15,10 @@ export function signInPage(note = ''): HTMLElement[] {
   return [
     h('h1', {}, 'Sign in'),
     note === 'offline'
-      ? message('info', 'Signed out on this device; the shop could not be reached to end the session.')
+      ? message(
+          'info',
+          'Signed out on this device; the shop could not be reached to end the session.',
+        )
       : h('span'),
     form(
       [

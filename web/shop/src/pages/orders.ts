@@ -39,7 +39,10 @@ export async function ordersPage(): Promise<HTMLElement[]> {
     rows.set(order.id, row);
     clearTimeout(polls.get(order.id));
     if (order.payment.status === 'REFUNDING') {
-      polls.set(order.id, setTimeout(() => void refresh(order.id), REFUND_POLL_MS));
+      polls.set(
+        order.id,
+        setTimeout(() => void refresh(order.id), REFUND_POLL_MS),
+      );
     }
   };
   // Listen first, so an order placed while the list loads still shows up.

@@ -41,8 +41,7 @@ export function payPanel(
         case 'PaymentDeclinedError':
           // The hold is given back: buying again starts a new one.
           clearInterval(timer);
-          pay.remove();
-          return out.replaceChildren(
+          return panel.replaceChildren(
             message(
               'error',
               `Payment declined: ${result.message}. Nothing was charged, and the units went back on sale; buy again to retry.`,
@@ -50,8 +49,7 @@ export function payPanel(
           );
         case 'ReservationExpiredError':
           clearInterval(timer);
-          pay.remove();
-          return out.replaceChildren(
+          return panel.replaceChildren(
             message(
               'error',
               `The hold has ended (${result.status.toLowerCase()}). Please buy again.`,
@@ -64,11 +62,12 @@ export function payPanel(
       pay.disabled = false;
     }
   };
-  return h(
+  const panel = h(
     'div',
     { class: 'reservation' },
     message('success', 'Reserved for you. Pay within ', hold, ' to keep it.'),
     pay,
     out,
   );
+  return panel;
 }

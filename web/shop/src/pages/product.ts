@@ -84,7 +84,10 @@ function purchaseAnswer(purchase: Purchase, offset: number): HTMLElement {
     case 'SaleNotActiveError': {
       if (purchase.code === 'SALE_ENDED') {
         const ended = purchase.saleEndsAt ? new Date(purchase.saleEndsAt).toLocaleString() : '';
-        return message('error', `The sale has ended${ended ? ` (${ended})` : ''}. Nothing was reserved.`);
+        return message(
+          'error',
+          `The sale has ended${ended ? ` (${ended})` : ''}. Nothing was reserved.`,
+        );
       }
       const starts = Date.parse(purchase.saleStartsAt ?? '');
       const text = h('span', { class: 'countdown' });
