@@ -79,6 +79,14 @@ describe('<rocket-stock> in a real browser', () => {
     site = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://site');
       res.setHeader('content-type', 'text/html');
+      const api = url.searchParams.get('api') ?? '';
+      if (url.searchParams.has('csp')) {
+        // A strict site: no inline styles or scripts anywhere.
+        res.setHeader(
+          'content-security-policy',
+          `default-src 'none'; script-src ${api}; connect-src ${api} ${api.replace('http', 'ws')}; style-src 'self'`,
+        );
+      }
       res.end(
         `<!doctype html><title>Blog</title><p>Our launch:</p>` +
           `<rocket-stock id="light" product-id="${url.searchParams.get('product')}"></rocket-stock>` +
@@ -191,6 +199,70 @@ describe('<rocket-stock> in a real browser', () => {
     expect(await other.locator('rocket-stock').getAttribute('state')).toBe('LOADING');
     await allowed.close();
     await other.close();
+  });
+
+  it('is styled on a site whose CSP forbids inline styles (a constructed style sheet)', async () => {
+    const productId = await createProduct(t.app, { stock: 2 });
+    const page = await browser.context.newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => /Content Security Policy/.test(m.text()) && refused.push(m.text()));
+    await page.goto(
+      `http://localhost:${sitePort}/?product=${productId}&api=${originOf(t.url)}&csp`,
+    );
+    await waitForWidget(page, 'LIVE', 2);
+    const background = await page
+      .locator('rocket-stock#light [part=box]')
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background).toBe('rgb(220, 252, 231)');
+    expect(refused).toEqual([]);
+    // The policy is in force: an inline <style> of the page's own is refused.
+    const inline = await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = 'p { color: rgb(1, 2, 3) }';
+      document.head.append(style);
+      return getComputedStyle(document.querySelector('p')!).color;
+    });
+    expect(inline).not.toBe('rgb(1, 2, 3)');
+    await page.close();
+  });
+
+  it('shows a place in line and the turn to buy with the queue attribute, announcing sparingly', async () => {
+    const productId = await createProduct(t.app, { stock: 5 });
+    const page = await openWidget(browser, originOf(t.url), productId);
+    await waitForWidget(page, 'LIVE', 5);
+    const widget = page.locator('rocket-stock#light');
+    const show = (status: unknown) =>
+      widget.evaluate(
+        (el, s) => (el as unknown as { showQueue: (s: unknown) => void }).showQueue(s),
+        status,
+      );
+    const line = page.locator('rocket-stock#light [part=queue]');
+    const announced = page.locator('rocket-stock#light [role=status]');
+    // Without the attribute the view stays hidden.
+    await show({ place: 9, waitMinSeconds: 60, waitMaxSeconds: 60 });
+    expect(await line.isHidden()).toBe(true);
+
+    await widget.evaluate((el) => el.setAttribute('queue', ''));
+    await show({ place: 42, waitMinSeconds: 60, waitMaxSeconds: 180 });
+    expect(await widget.getAttribute('queue-state')).toBe('WAITING');
+    expect(await line.textContent()).toBe('#42 in line · about 1–3 min');
+    expect(await announced.textContent()).toBe('#42 in line · about 1–3 min');
+    // The next place shows at once, but is not read out again within 30 s.
+    await show({ place: 41, waitMinSeconds: 60, waitMaxSeconds: 120 });
+    expect(await line.textContent()).toBe('#41 in line · about 1–2 min');
+    expect(await announced.textContent()).toBe('#42 in line · about 1–3 min');
+    await expectAccessible(page, 'widget page, queue view waiting');
+
+    await show({ admittedUntil: new Date(Date.now() + 90_000).toISOString() });
+    expect(await widget.getAttribute('queue-state')).toBe('ADMITTED');
+    expect(await line.textContent()).toMatch(/^Your turn — buy within 01:(29|30)$/);
+    expect(await announced.textContent()).toBe('Your turn to buy');
+    await expectAccessible(page, 'widget page, queue view admitted');
+    await screenshot(page, 'widget-queue', 'rocket-stock#light');
+    await show(null);
+    expect(await line.isHidden()).toBe(true);
+    expect(await widget.getAttribute('queue-state')).toBeNull();
+    await page.close();
   });
 
   it('counts down to the start on the server clock and turns LIVE without a reload', async () => {

@@ -11,6 +11,11 @@
  * Reflected on the element for styling and tests: `state` and `remaining`.
  * Styling: the CSS custom properties below, and the parts `box`, `label`, `value`, `detail`.
  * Event: `rocket-stock-change` ({ state, remaining }) whenever what it shows changes.
+ *
+ * Queue view (optional, the attribute `queue`): a line under the stock for a member waiting in a
+ * drop's room, fed through `showQueue()` (the room's subscription calls it): place in line and a
+ * wait range, then "your turn" with the time left to buy. Screen readers hear the place at most
+ * once per `announce-every` seconds (default 30) and the turn at once; nothing moves.
  */
 import { createClient, type Client } from 'graphql-ws/client';
 import { graphql } from './gql';
@@ -41,6 +46,10 @@ const STOCK = graphql(`
 export type StockState = 'LOADING' | 'UPCOMING' | 'LIVE' | 'SOLD_OUT' | 'ENDED' | 'UNAVAILABLE';
 
 const DEFAULT_THRESHOLDS = [100, 50, 20, 10, 5, 3, 2, 1];
+
+/** What the queue view shows: waiting with a place and a wait range, or admitted until a time. */
+export type QueueStatus =
+  { place: number; waitMinSeconds: number; waitMaxSeconds: number } | { admittedUntil: string };
 const LABELS: Record<StockState, string> = {
   LOADING: 'Loading…',
   UPCOMING: 'Starts in',
@@ -67,6 +76,7 @@ const STYLE = `
 .bump{animation:bump .4s ease-out}
 @keyframes bump{from{transform:scale(1.25)}to{transform:none}}
 @media (prefers-reduced-motion:reduce){.bump{animation:none}}
+.queue{font-size:.85em;margin-top:.3em}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 
@@ -143,7 +153,53 @@ export class RocketStockElement extends HTMLElement {
   constructor() {
     super();
     this.root = this.attachShadow({ mode: 'open' });
-    this.root.innerHTML = `<style>${STYLE}</style><div class="box" part="box"><span class="label" part="label"></span><span class="value" part="value"></span><span class="detail" part="detail"></span></div><span class="sr" role="status" aria-live="polite" aria-atomic="true"></span>`;
+    // A constructed sheet where there is one: a page's CSP without 'unsafe-inline' styles allows it.
+    let style = '';
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+      this.root.adoptedStyleSheets = [sheet];
+    } catch {
+      style = `<style>${STYLE}</style>`;
+    }
+    this.root.innerHTML = `${style}<div class="box" part="box"><span class="label" part="label"></span><span class="value" part="value"></span><span class="detail" part="detail"></span></div><div class="queue" part="queue" hidden></div><span class="sr" role="status" aria-live="polite" aria-atomic="true"></span>`;
+  }
+
+  private queueTick: ReturnType<typeof setTimeout> | undefined;
+  private queueAnnouncedAt = -Infinity;
+
+  /**
+   * Shows a member's place in a drop's room (with the attribute `queue`), or hides it (null).
+   * Reflected as the attribute `queue-state`: WAITING or ADMITTED.
+   */
+  showQueue(status: QueueStatus | null): void {
+    clearTimeout(this.queueTick);
+    const line = this.root.querySelector<HTMLElement>('.queue')!;
+    line.hidden = !status || !this.hasAttribute('queue');
+    if (line.hidden) return this.removeAttribute('queue-state');
+    let text: string;
+    if ('place' in status!) {
+      const [lo, hi] = [status.waitMinSeconds, status.waitMaxSeconds].map((s) =>
+        Math.max(1, Math.round(s / 60)),
+      );
+      text = `#${status.place} in line · about ${lo === hi ? lo : `${lo}–${hi}`} min`;
+      this.setAttribute('queue-state', 'WAITING');
+      const every = Number(this.getAttribute('announce-every') ?? 30) * 1000;
+      if (Date.now() - this.queueAnnouncedAt >= every) this.say(text);
+    } else {
+      const left = Date.parse(status!.admittedUntil) - (Date.now() + this.offset);
+      text = `Your turn — buy within ${formatCountdown(left)}`;
+      if (this.getAttribute('queue-state') !== 'ADMITTED') this.say('Your turn to buy');
+      this.setAttribute('queue-state', 'ADMITTED');
+      if (left > 0) this.queueTick = setTimeout(() => this.showQueue(status), left % 1000 || 1000);
+    }
+    line.textContent = text;
+  }
+
+  private say(text: string): void {
+    this.queueAnnouncedAt = Date.now();
+    this.lastAnnounced = text;
+    this.root.querySelector('.sr')!.textContent = text;
   }
 
   connectedCallback(): void {
@@ -206,6 +262,7 @@ export class RocketStockElement extends HTMLElement {
     this.client = undefined;
     clearTimeout(this.tick);
     clearTimeout(this.retryLoad);
+    clearTimeout(this.queueTick);
   }
 
   private subscribe(id: string, run: number): () => void {
