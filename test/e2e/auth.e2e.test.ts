@@ -274,6 +274,18 @@ describe('passwords', () => {
 
     const token = tokenFromMail(await smtp.waitForMail(email, /reset/i), '/reset-password');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    // The mail's link opens a form; neither opening it nor a refused POST spends the token.
+    const page = t.url.replace('/graphql', '/reset-password');
+    const form = await fetch(`${page}?token=${token}`);
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('<form method="post" action="/reset-password">');
+    const short = await fetch(page, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, password: 'short', confirm: 'short' }).toString(),
+    });
+    expect(short.status).toBe(400);
+    expect(await short.text()).toContain('The password needs 8 to 128 characters.');
     dataOf(
       await t.gql(ResetPasswordDocument, { input: { token, newPassword: 'reset to this one' } }),
     );

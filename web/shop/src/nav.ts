@@ -1,4 +1,4 @@
-import { request, session, setSession } from './api';
+import { ApiError, request, session, setSession } from './api';
 import { LogoutDocument } from './documents';
 import { go } from './page';
 import { h } from './ui';
@@ -11,8 +11,9 @@ async function signOut(): Promise<void> {
   let revoked = true;
   try {
     await request(LogoutDocument, {});
-  } catch {
-    revoked = false;
+  } catch (err) {
+    // UNAUTHENTICATED: the session had already ended (expired or revoked elsewhere).
+    revoked = err instanceof ApiError && err.code === 'UNAUTHENTICATED';
   }
   setSession(null);
   go(revoked ? '#/signin' : '#/signin/offline');
