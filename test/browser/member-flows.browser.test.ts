@@ -8,6 +8,7 @@ import { CapturingSmtp, tokenFromMail } from '../helpers/smtp';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { expectAccessible } from './helpers/axe';
 import { launchBrowser, type Browser } from './helpers/browser';
+import { withStrictCsp } from './helpers/csp';
 import { signInAs } from './helpers/session';
 import { buildWeb, originOf, screenshot } from './helpers/web';
 
@@ -47,6 +48,7 @@ describe('member flows in a real browser', () => {
   it("resets a forgotten password from the mail's link, then signs in with it and out again (the session ends on the server)", async () => {
     const member = await createMember(t.app);
     const page = await browser.context.newPage();
+    const refused = await withStrictCsp(page);
     await page.goto(`${shop}#/signin`);
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.getByLabel('Email').fill(member.email);
@@ -99,6 +101,7 @@ describe('member flows in a real browser', () => {
     expect(errorCode(await t.gql(MeDocument, {}, token))).toBe('UNAUTHENTICATED');
     await expectAccessible(page, 'signed out');
     await screenshot(page, 'signed-out');
+    expect(refused()).toEqual([]);
     await page.close();
   });
 

@@ -9,6 +9,7 @@ import { buyAndPay, createProduct } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { expectAccessible } from './helpers/axe';
 import { launchBrowser, type Browser } from './helpers/browser';
+import { withStrictCsp } from './helpers/csp';
 import { signInAs } from './helpers/session';
 import { buildWeb, originOf, screenshot } from './helpers/web';
 
@@ -56,6 +57,7 @@ describe("the operator's live view in a real browser", () => {
     const productId = await createProduct(t.app, { stock, price: 1500, purchaseLimit: 1 });
     const buyers = await createMembers(t.app, stock);
     const page = await browser.context.newPage();
+    const refused = await withStrictCsp(page);
     await page.setViewportSize({ width: 1000, height: 1500 });
     await signInAs(page, shop, admin, '#/products', 'ADMIN');
     await page.getByRole('link', { name: 'Operator' }).click();
@@ -119,6 +121,7 @@ describe("the operator's live view in a real browser", () => {
       .waitFor();
     await expectAccessible(page, 'operator view');
     await screenshot(page, 'operator');
+    expect(refused()).toEqual([]);
     await page.close();
   });
 });
