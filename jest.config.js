@@ -18,6 +18,8 @@ const clusterSuites = [
   'payment-audit',
   'refunds',
   'realtime',
+  'waiting-room',
+  'waiting-room-draw',
 ];
 const clusterOnly = ['redis-failover', 'kafka-failover', 'many-processes'];
 

@@ -23,6 +23,7 @@ import { createResolvers, resolverContainer } from './resolvers';
 import { createServices, type Services } from './services';
 import { createWorkers } from './workers';
 import { isFinalFrame, type StockFrame } from './services/sale/stock.service';
+import { isUrgentFrame, type RoomFrame } from './services/sale/room.types';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -125,6 +126,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
                   current: (args: { productId: string }) =>
                     services.stock.snapshot(orm.em.fork(), toId(args.productId, 'productId')),
                   isFinal: (frame: StockFrame) => isFinalFrame(frame),
+                },
+                // One frame per tick per room; a state change (urgent) skips the send spacing.
+                waitingRoom: {
+                  channel: (args: { productId: string }) =>
+                    pubSubChannel(
+                      config.redis.keyPrefix,
+                      TOPICS.WAITING_ROOM,
+                      toId(args.productId, 'productId'),
+                    ),
+                  current: (args: { productId: string }) =>
+                    services.rooms.snapshot(orm.em.fork(), toId(args.productId, 'productId')),
+                  isFinal: (frame: RoomFrame) => isUrgentFrame(frame),
                 },
               },
               hooks: { clientAddress, guard: guard?.wsOnSubscribe, ...overrides.realtime },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseEnv, parseNodes, trustedProxies } from './env';
 
 export { envSchema, parseEnv, type Env } from './env';
@@ -95,9 +96,30 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
     },
     sale: {
       holdSeconds: e.SALE_HOLD_SECONDS,
+      maxOpenHolds: e.SALE_MAX_OPEN_HOLDS,
+      memberPurchasesPerMinute: e.SALE_MEMBER_PURCHASES_PER_MINUTE,
       sweeperIntervalMs: e.SWEEPER_INTERVAL_MS,
       stockFrameMs: e.STOCK_FRAME_MS,
       outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
+    },
+    room: {
+      tickMs: e.ROOM_TICK_MS,
+      admissionSeconds: e.ROOM_ADMISSION_SECONDS,
+      graceSeconds: e.ROOM_GRACE_SECONDS,
+      holdSeconds: e.ROOM_HOLD_SECONDS,
+      defaultPurchaseLimit: e.ROOM_DEFAULT_PURCHASE_LIMIT,
+      maxAdmitPerSecond: e.ROOM_MAX_ADMIT_PER_SECOND,
+      payRate: e.ROOM_PAY_RATE,
+      fMax: e.ROOM_F_MAX,
+      pow: {
+        enabled: e.ROOM_POW,
+        // Derived from JWT_SECRET: one fewer secret to deploy, still server-only.
+        hmacKey: createHash('sha256').update(`room-pow|${e.JWT_SECRET}`).digest('hex'),
+        baseCost: e.ROOM_POW_BASE_COST,
+        maxCost: e.ROOM_POW_MAX_COST,
+        doubleEvery: e.ROOM_POW_DOUBLE_EVERY,
+        challengesPerMinute: e.ROOM_POW_CHALLENGES_PER_MINUTE,
+      },
     },
     payment: {
       declineRate: e.PAYMENT_DECLINE_RATE,

@@ -115,6 +115,24 @@ export const envSchema = z.object({
   RATE_TOKEN_WINDOW_SECONDS: int(3600),
 
   SALE_HOLD_SECONDS: int(600),
+  // Anti-hoarding: a member's open (unpaid) holds across products, and purchase calls per minute.
+  SALE_MAX_OPEN_HOLDS: z.coerce.number().int().min(1).default(10),
+  SALE_MEMBER_PURCHASES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  // Waiting rooms (docs/waiting-room.md): tick, defaults of a room's settings, admission maths.
+  ROOM_TICK_MS: z.coerce.number().int().min(50).default(1000),
+  ROOM_ADMISSION_SECONDS: z.coerce.number().int().min(1).default(90),
+  ROOM_GRACE_SECONDS: z.coerce.number().int().min(1).default(20),
+  ROOM_HOLD_SECONDS: z.coerce.number().int().min(1).default(180),
+  ROOM_DEFAULT_PURCHASE_LIMIT: z.coerce.number().int().min(1).default(2),
+  ROOM_MAX_ADMIT_PER_SECOND: z.coerce.number().int().min(1).default(200),
+  ROOM_PAY_RATE: z.coerce.number().min(0).max(1).default(0.8),
+  ROOM_F_MAX: z.coerce.number().min(1).max(10).default(2),
+  // Proof of work on joinWaitingRoom (ALTCHA): cost (max number) grows with the queue.
+  ROOM_POW: bool.default('true'),
+  ROOM_POW_BASE_COST: z.coerce.number().int().min(10).default(20000),
+  ROOM_POW_MAX_COST: z.coerce.number().int().min(10).default(2000000),
+  ROOM_POW_DOUBLE_EVERY: z.coerce.number().int().min(1).default(2000),
+  ROOM_POW_CHALLENGES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   SWEEPER_INTERVAL_MS: int(1000),
   STOCK_FRAME_MS: int(100),
   PAYMENT_DECLINE_RATE: num(0),

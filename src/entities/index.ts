@@ -7,6 +7,7 @@ import { Product } from './product.entity';
 import { ProductLike } from './product-like.entity';
 import { RefreshToken, Session } from './session.entity';
 import { User } from './user.entity';
+import { WaitingRoom } from './waiting-room.entity';
 
 /** Every entity the ORM knows; a new entity is added here and gets a migration. */
 export const entities = [
@@ -22,4 +23,5 @@ export const entities = [
   Payment,
   ProductLike,
   CartItem,
+  WaitingRoom,
 ];

@@ -17,6 +17,10 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
   stockFrame: { file: 'stock-frame.lua', keys: 5 },
   counterAdd: { file: 'counter-add.lua', keys: 1 },
+  roomTick: { file: 'room-tick.lua', keys: 8 },
+  roomJoin: { file: 'room-join.lua', keys: 7 },
+  roomLeave: { file: 'room-leave.lua', keys: 3 },
+  memberGate: { file: 'member-gate.lua', keys: 2 },
 };
 
 /**
@@ -48,6 +52,14 @@ export interface ScriptCommands {
   saleSettleWritten(numKeys: number, ...args: (string | number)[]): Promise<number>;
   /** counter-add.lua: the new value, -1 when the counter is missing, -2 when `guard` refused. */
   counterAdd(counter: string, delta: number, guard?: '1'): Promise<number>;
+  /** room-tick.lua: 8 keys, then mode, tickMs, channel, publish command, productId. */
+  roomTick(...args: (string | number)[]): Promise<(string | number)[]>;
+  /** room-join.lua: 7 keys, then member, proof ('need' | 'skip' | used-proof ms), entry id. */
+  roomJoin(...args: (string | number)[]): Promise<(string | number)[]>;
+  /** room-leave.lua: 3 keys, then member; the ticket left or 0. */
+  roomLeave(...args: (string | number)[]): Promise<number>;
+  /** member-gate.lua: 2 keys, then mode, reservationId, hold end ms, cap, rate points, window ms. */
+  memberGate(...args: (string | number)[]): Promise<(string | number)[]>;
   saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
   stockRebuild(
     stock: string,

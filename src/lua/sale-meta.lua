@@ -1,12 +1,13 @@
 -- Caches a product's sale metadata (read by reserve.lua) and, when missing, its buyers' lifetime
 -- unit counts, both rebuilt from MySQL.
--- KEYS[1]  meta hash   sale:{p}:meta    (start, end: epoch ms or ''; limit or ''; price; deleted)
+-- KEYS[1]  meta hash   sale:{p}:meta    (start, end: epoch ms or ''; limit or ''; price; deleted;
+--          room: '1' when a waiting room governs the product; hold: the room's hold ms or '')
 -- KEYS[2]  bought hash sale:{p}:bought  (userId -> units; field '_' marks it as built)
--- ARGV: ttlMs, start, end, limit, price, deleted, then userId, units pairs
+-- ARGV: ttlMs, start, end, limit, price, deleted, room, hold, then userId, units pairs
 -- Returns 1 when the bought counts were (re)built, 0 when they already existed.
-redis.call('HSET', KEYS[1], 'start', ARGV[2], 'end', ARGV[3], 'limit', ARGV[4], 'price', ARGV[5], 'deleted', ARGV[6])
+redis.call('HSET', KEYS[1], 'start', ARGV[2], 'end', ARGV[3], 'limit', ARGV[4], 'price', ARGV[5], 'deleted', ARGV[6], 'room', ARGV[7], 'hold', ARGV[8])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('HSET', KEYS[2], '_', 1)
-for i = 7, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], tonumber(ARGV[i + 1])) end
+for i = 9, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], tonumber(ARGV[i + 1])) end
 return 1

@@ -13,6 +13,7 @@ import { PurchaseResolver } from './purchase.resolver';
 import { StockResolver } from './stock.resolver';
 import { SystemResolver } from './system.resolver';
 import { UserResolver } from './user.resolver';
+import { ProductWaitingRoomResolver, WaitingRoomResolver } from './waiting-room.resolver';
 
 /**
  * The one list of the API's resolvers: each class with how it is built from the services. The
@@ -35,6 +36,8 @@ const RESOLVERS = [
   [StockResolver, (s: Services) => new StockResolver(s.stock, s.pubSub)],
   [PaymentAuditResolver, (s: Services) => new PaymentAuditResolver(s.audit)],
   [OperatorResolver, (s: Services) => new OperatorResolver(s.operator)],
+  [WaitingRoomResolver, (s: Services) => new WaitingRoomResolver(s.rooms, s.pubSub)],
+  [ProductWaitingRoomResolver, (s: Services) => new ProductWaitingRoomResolver(s.rooms)],
 ] as const;
 
 /** Every resolver class of the API, in schema order. */

@@ -15,6 +15,8 @@ import { resolverOf, type RequestContext } from '../context';
 import { BadUserInputError } from '../errors';
 import { ErrorResultCode } from '../schema/error-result';
 import {
+  AdmissionExpiredError,
+  NotAdmittedError,
   PayInput,
   PayResult,
   CompletedPayment,
@@ -28,6 +30,7 @@ import {
   ReservationStatus,
   SaleNotActiveError,
   SoldOutError,
+  TooManyHoldsError,
   errorResult,
 } from '../schema/purchase.types';
 import { toId } from '../schema/product.inputs';
@@ -131,6 +134,39 @@ export class PurchaseResolver {
           {
             productId: outcome.productId,
             remainingAllowance: outcome.left,
+          },
+        );
+      case 'notAdmitted':
+        return errorResult(
+          NotAdmittedError,
+          ErrorResultCode.NOT_ADMITTED,
+          outcome.ticket === null
+            ? 'This sale runs through a waiting room: join it first'
+            : 'Not admitted yet: wait for your turn in the waiting room',
+          {
+            productId: outcome.productId,
+            ticket: outcome.ticket,
+            servedThrough: outcome.servedThrough,
+            position:
+              outcome.ticket === null ? null : Math.max(0, outcome.ticket - outcome.servedThrough),
+          },
+        );
+      case 'admissionExpired':
+        return errorResult(
+          AdmissionExpiredError,
+          ErrorResultCode.ADMISSION_EXPIRED,
+          'Your admission window has passed',
+          { productId: outcome.productId, expiredAt: outcome.expiredAt },
+        );
+      case 'holdsCapped':
+        return errorResult(
+          TooManyHoldsError,
+          ErrorResultCode.HOLDS_CAPPED,
+          'You hold the most unpaid reservations allowed: pay or cancel one first',
+          {
+            openHolds: outcome.openHolds,
+            maxOpenHolds: outcome.maxOpenHolds,
+            nextReleaseAt: outcome.nextReleaseAt,
           },
         );
     }

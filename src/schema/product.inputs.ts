@@ -13,6 +13,7 @@ import { SaleState } from '../entities/product.entity';
 import { BadUserInputError } from '../errors';
 import { ProductSort } from '../services/catalog/product.service';
 import { ConnectionArgs } from './pagination';
+import { WaitingRoomInput } from './waiting-room.inputs';
 
 // Bounds keep every figure inside MySQL's unsigned INT and totals inside a safe integer.
 export const MAX_STOCK = 1_000_000_000;
@@ -106,6 +107,14 @@ export class CreateProductInput {
   @Min(1)
   @Max(MAX_PURCHASE_LIMIT)
   purchaseLimit?: number | null;
+
+  @Field(() => WaitingRoomInput, {
+    nullable: true,
+    description: 'Sell through a waiting room (see docs/waiting-room.md); null: no room.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  waitingRoom?: WaitingRoomInput | null;
 }
 
 @InputType({ description: 'Only the fields given change; null clears a nullable field.' })
@@ -142,6 +151,14 @@ export class UpdateProductInput {
   @Min(1)
   @Max(MAX_PURCHASE_LIMIT)
   purchaseLimit?: number | null;
+
+  @Field(() => WaitingRoomInput, {
+    nullable: true,
+    description: 'Creates or changes the waiting room; null removes it; omitted leaves it.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  waitingRoom?: WaitingRoomInput | null;
 }
 
 @InputType()

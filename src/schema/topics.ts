@@ -4,6 +4,8 @@
  */
 export const TOPICS = {
   STOCK_CHANGED: 'STOCK_CHANGED',
+  /** Waiting-room frames, scoped by product id (published by room-tick.lua). */
+  WAITING_ROOM: 'WAITING_ROOM',
   RESERVATION_CHANGED: 'RESERVATION_CHANGED',
   /** Scoped by the owner's user id, so a member only ever receives their own orders. */
   ORDER_STATUS_CHANGED: 'ORDER_STATUS_CHANGED',

@@ -32,6 +32,7 @@ import { PaymentRecoveryService } from './payments/recovery.service';
 import { ReservationService } from './sale/reservation.service';
 import { SaleStore } from './sale/sale-store';
 import { StockService } from './sale/stock.service';
+import { WaitingRoomService } from './sale/waiting-room.service';
 import { TokenService } from './members/token.service';
 import { UserService } from './members/user.service';
 
@@ -65,8 +66,13 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     logger: logger.child({ component: 'order-events' }),
   });
   const saleStore = new SaleStore(redis, config.redis.keyPrefix);
-  const stock = new StockService(saleStore, config.sale.stockFrameMs);
-  const reservations = new ReservationService(saleStore, stock, pubSub, config.sale);
+  const stock = new StockService(
+    saleStore,
+    config.sale.stockFrameMs,
+    config.room.defaultPurchaseLimit,
+  );
+  const rooms = new WaitingRoomService(saleStore, stock, config.room, metrics.registry, redis);
+  const reservations = new ReservationService(saleStore, stock, pubSub, config.sale, rooms);
   const paymentProvider = new SimulatedPaymentProvider(
     { declineRate: config.payment.declineRate, latencyMs: config.payment.latencyMs },
     redis,
@@ -134,7 +140,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
   );
   const dropCounters = new DropCounters();
   const operator = new OperatorService(saleStore, dropCounters);
-  const products = new ProductService(stock);
+  const products = new ProductService(stock, rooms);
   const likes = new LikeService();
   const carts = new CartService();
 
@@ -154,6 +160,7 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     orderStatus,
     saleStore,
     stock,
+    rooms,
     reservations,
     paymentProvider,
     paymentEvents,

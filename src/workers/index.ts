@@ -7,6 +7,7 @@ import {
   createPaymentRefunds,
   createPaymentRelay,
 } from './payment-relay.worker';
+import { createRoomTicker } from './room-ticker.worker';
 import { createExpirySweeper } from './sweeper.worker';
 import type { Worker, WorkerDeps } from './worker';
 
@@ -20,6 +21,7 @@ const WORKERS = [
   createPaymentRecovery,
   createPaymentRefunds,
   createOrderSchedulerWorker,
+  createRoomTicker,
 ];
 
 export function createWorkers(deps: WorkerDeps): Worker[] {

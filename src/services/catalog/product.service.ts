@@ -5,6 +5,7 @@ import { Product, SaleState } from '../../entities/product.entity';
 import { BadUserInputError } from '../../errors';
 import { decodeCursor, toConnection, type Connection } from '../../schema/pagination';
 import type { StockService } from '../sale/stock.service';
+import type { RoomSettings, WaitingRoomService } from '../sale/waiting-room.service';
 import { requireListed, saleStateOf } from './listing';
 
 export enum ProductSort {
@@ -25,6 +26,7 @@ export interface ProductFields {
 
 export interface NewProduct extends ProductFields {
   stock: number;
+  waitingRoom?: RoomSettings | null;
 }
 
 export interface ProductQuery {
@@ -55,7 +57,10 @@ export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${
  * BAD_USER_INPUT (with `field`) for invalid windows or cursors.
  */
 export class ProductService {
-  constructor(private readonly stock: StockService) {}
+  constructor(
+    private readonly stock: StockService,
+    private readonly rooms?: WaitingRoomService,
+  ) {}
 
   async create(ctx: RequestContext, input: NewProduct): Promise<Product> {
     checkWindow(input.saleStartsAt ?? null, input.saleEndsAt ?? null);
@@ -72,6 +77,7 @@ export class ProductService {
     // The live counter exists from the start (overwriting any left under a reused id), so the
     // first buyer never waits for a rebuild.
     await this.stock.sync(ctx.em, product.id);
+    if (input.waitingRoom) await this.rooms?.configure(ctx.em, product.id, input.waitingRoom);
     await this.stock.invalidate(product.id);
     return product;
   }
@@ -79,7 +85,9 @@ export class ProductService {
   async update(
     ctx: RequestContext,
     id: number,
-    changes: { [K in keyof ProductFields]?: ProductFields[K] | null },
+    changes: { [K in keyof ProductFields]?: ProductFields[K] | null } & {
+      waitingRoom?: RoomSettings | null;
+    },
   ): Promise<Product> {
     const product = await requireListed(ctx.em, id);
     const startsAt =
@@ -94,6 +102,10 @@ export class ProductService {
     product.saleStartsAt = startsAt ?? null;
     product.saleEndsAt = endsAt ?? null;
     await ctx.em.flush();
+    // A room follows the sale window: its settings go to Redis again (or it is created/removed).
+    if (changes.waitingRoom !== undefined)
+      await this.rooms?.configure(ctx.em, product.id, changes.waitingRoom);
+    else await this.rooms?.mirror(ctx.em, product.id);
     // The reservation script reads window, limit and price from a cache of the product.
     await this.stock.invalidate(product.id);
     return product;

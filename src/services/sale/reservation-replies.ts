@@ -18,6 +18,8 @@ export function parseReserveReply(reply: (string | number)[], items: PurchaseIte
         holdExpiresAt: Number(reply[2]),
         totalAmount: Number(reply[3]),
         items: parseLines(String(reply[4])),
+        emptiedRooms: reply[5] ? String(reply[5]).split(',').map(Number) : [],
+        createdAt: Number(reply[6]),
       };
     case 'DUP':
       return { status, reservationId: String(reply[1]) };
@@ -34,6 +36,19 @@ export function parseReserveReply(reply: (string | number)[], items: PurchaseIte
       return { status, productId, left: Number(reply[2]) };
     case 'SOLD_OUT':
       return { status, productId, remaining: Number(reply[2]) };
+    case 'NOT_ADMITTED': {
+      const ticket = Number(reply[2]);
+      return {
+        status,
+        productId,
+        ticket: ticket < 0 ? null : ticket,
+        servedThrough: Number(reply[3]),
+      };
+    }
+    case 'ADMISSION_EXPIRED':
+      return { status, productId, expiredAt: Number(reply[2]) };
+    case 'ROOM_MISSING':
+      return { status, productId };
     default:
       throw new Error(`unexpected reserve reply ${status}`);
   }

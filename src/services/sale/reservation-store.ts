@@ -12,7 +12,9 @@ import type {
 import { parseReserveReply, recordOf } from './reservation-replies';
 import {
   RESERVATION_ID,
+  memberHoldsKey,
   memberIdempotencyKey,
+  memberPurchaseRateKey,
   newReservationId,
   reservationKey,
   saleKeys,
@@ -62,6 +64,56 @@ export class ReservationStore {
     return this.redis.set(memberIdempotencyKey(userId, key), fingerprint, 'PX', ttlMs, 'NX', 'GET');
   }
 
+  /** Keeps a bound idempotency key for `ttlMs` from now (an accepted reservation's). */
+  async keepIdempotencyKey(userId: number, key: string, ttlMs: number): Promise<void> {
+    await this.redis.pexpire(memberIdempotencyKey(userId, key), ttlMs);
+  }
+
+  /** member-gate.lua 'check': the purchase rate limit and the open-holds cap of a member. */
+  async gate(
+    userId: number,
+    cap: number,
+    rate: { points: number; windowMs: number },
+  ): Promise<
+    | { status: 'OK' }
+    | { status: 'RATE'; retryMs: number }
+    | { status: 'HOLDS'; open: number; earliestEnd: number }
+  > {
+    const reply = await this.redis.memberGate(
+      memberHoldsKey(userId),
+      memberPurchaseRateKey(userId),
+      'check',
+      '',
+      0,
+      cap,
+      rate.points,
+      rate.windowMs,
+    );
+    if (reply[0] === 'RATE') return { status: 'RATE', retryMs: Number(reply[1]) };
+    if (reply[0] === 'HOLDS')
+      return { status: 'HOLDS', open: Number(reply[1]), earliestEnd: Number(reply[2]) };
+    return { status: 'OK' };
+  }
+
+  /** member-gate.lua 'add': an accepted reservation counts as an open hold until `holdEnd`. */
+  async addMemberHold(userId: number, id: string, holdEnd: number): Promise<void> {
+    await this.redis.memberGate(
+      memberHoldsKey(userId),
+      memberPurchaseRateKey(userId),
+      'add',
+      id,
+      holdEnd,
+      0,
+      0,
+      0,
+    );
+  }
+
+  /** The reservation no longer counts as one of the member's open holds (paid, released, refused). */
+  async forgetMemberHold(userId: number, id: string): Promise<void> {
+    await this.redis.zrem(memberHoldsKey(userId), id);
+  }
+
   /**
    * reserve.lua: holds `items` for `userId` as reservation `id`, atomically, or answers why not.
    * `id` comes from `newReservationId(items)`, which has already refused several products on a
@@ -90,7 +142,7 @@ export class ReservationStore {
     ];
     for (const item of items) {
       const k = saleKeys(item.productId);
-      keys.push(k.stock, k.meta, k.bought, k.holdQty, k.holds);
+      keys.push(k.stock, k.meta, k.bought, k.holdQty, k.holds, k.room, k.roomTickets, k.roomTicks);
       argv.push(item.productId, item.quantity);
     }
     const reply = await this.redis.saleReserve(keys.length, ...keys, ...argv);
@@ -215,6 +267,9 @@ export class ReservationStore {
       reservation.userId,
       PAID_RECORD_MS,
     );
+    // A paid reservation is no longer an open hold of its member.
+    if (result === 'OK')
+      void this.forgetMemberHold(reservation.userId, reservation.id).catch(() => undefined);
     return result;
   }
 

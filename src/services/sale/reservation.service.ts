@@ -1,7 +1,7 @@
 import type { AppPubSub } from '../../clients/pubsub';
 import type { RequestContext } from '../../context';
 import type { Config } from '../../config';
-import { BadUserInputError, ConflictError, NotFoundError } from '../../errors';
+import { BadUserInputError, ConflictError, NotFoundError, RateLimitedError } from '../../errors';
 import { topicFor } from '../../schema/topics';
 import type {
   ClaimOutcome,
@@ -14,6 +14,15 @@ import type {
 } from './reservation.types';
 import type { SaleStore } from './sale-store';
 import type { StockService } from './stock.service';
+
+/** What a purchase needs of the waiting rooms (waiting-room.service.ts). */
+export interface RoomHooks {
+  /** An urgent frame when a room's state changed (its last free unit went into a cart). */
+  touch(productId: number): void;
+  /** Rebuilds a room's settings in Redis from MySQL; false when the product has no room. */
+  mirror(em: RequestContext['em'], productId: number): Promise<boolean>;
+  readonly metrics: { notAdmitted: { inc(labels: { reason: string }): void } };
+}
 
 export type {
   ClaimOutcome,
@@ -34,6 +43,8 @@ export const MAX_PURCHASE_LINES = 20;
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
 const KEEP_RECORD_MS = 7 * 24 * 3600 * 1000;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
+/** How long a refused purchase's key stays bound to its input (an accepted one's: a day). */
+const REFUSED_IDEMPOTENCY_MS = 60 * 1000;
 
 /**
  * Reservations: `purchase` holds units atomically in Redis (reserve.lua: sale window, per-member
@@ -50,6 +61,7 @@ export class ReservationService {
     private readonly stock: StockService,
     private readonly pubSub: AppPubSub,
     private readonly sale: Config['sale'],
+    private readonly rooms?: RoomHooks,
   ) {}
 
   async purchase(
@@ -72,17 +84,38 @@ export class ReservationService {
     // products by a member-wide record, written in the same round trip: if another input
     // holds it, the reservation just made is given back and the call is a CONFLICT.
     const id = this.store.reservations.newReservationId(items);
+    // No hoarding: a member's purchase rate and open holds are capped (member-gate.lua).
+    const gate = await this.store.reservations.gate(userId, this.sale.maxOpenHolds, {
+      points: this.sale.memberPurchasesPerMinute,
+      windowMs: 60_000,
+    });
+    if (gate.status === 'RATE') throw new RateLimitedError(gate.retryMs);
+    if (gate.status === 'HOLDS')
+      return {
+        kind: 'holdsCapped',
+        openHolds: gate.open,
+        maxOpenHolds: this.sale.maxOpenHolds,
+        nextReleaseAt: new Date(gate.earliestEnd),
+      };
+    // Bound briefly first: only an accepted reservation keeps its key for a day.
     const bound = this.store.reservations.bindIdempotencyKey(
       userId,
       key,
       fingerprint,
-      IDEMPOTENCY_MS,
+      REFUSED_IDEMPOTENCY_MS,
     );
     // Awaited below once the reservation script has answered; a handler from now on keeps a
     // failure that comes first (a Redis Cluster failover) from being an unhandled rejection,
     // which would end the process.
     bound.catch(() => undefined);
     const outcome = await this.reserve(ctx, userId, items, key, fingerprint, id);
+    if (outcome.kind === 'reserved' && outcome.reservation.id === id) {
+      const held = outcome.reservation.holdExpiresAt.getTime();
+      void Promise.all([
+        this.store.reservations.keepIdempotencyKey(userId, key, IDEMPOTENCY_MS),
+        this.store.reservations.addMemberHold(userId, id, held),
+      ]).catch(() => undefined);
+    }
     const boundTo = await bound;
     if (boundTo !== null && boundTo !== fingerprint) {
       // Only a reservation this call made is given back (a DUP answer carries the earlier id).
@@ -123,11 +156,12 @@ export class ReservationService {
             items: reply.items,
             totalAmount: reply.totalAmount,
             holdExpiresAt: new Date(reply.holdExpiresAt),
-            createdAt: new Date(reply.holdExpiresAt - holdMs),
+            createdAt: new Date(reply.createdAt),
             paymentId: null,
             orderId: null,
           };
           for (const item of items) this.stock.touch(item.productId);
+          for (const productId of reply.emptiedRooms) this.rooms?.touch(productId);
           return { kind: 'reserved', reservation };
         }
         case 'DUP': {
@@ -152,6 +186,32 @@ export class ReservationService {
           return { kind: 'limit', productId: reply.productId, left: reply.left };
         case 'SOLD_OUT':
           return { kind: 'soldOut', productId: reply.productId, remaining: reply.remaining };
+        case 'NOT_ADMITTED':
+          this.rooms?.metrics.notAdmitted.inc({ reason: 'not_admitted' });
+          return {
+            kind: 'notAdmitted',
+            productId: reply.productId,
+            ticket: reply.ticket,
+            servedThrough: reply.servedThrough,
+          };
+        case 'ADMISSION_EXPIRED':
+          this.rooms?.metrics.notAdmitted.inc({ reason: 'expired' });
+          return {
+            kind: 'admissionExpired',
+            productId: reply.productId,
+            expiredAt: new Date(reply.expiredAt),
+          };
+        case 'ROOM_MISSING':
+          // Redis lost the room's line: fail closed (no ticket survives) and rebuild its settings,
+          // so members can join again.
+          this.rooms?.metrics.notAdmitted.inc({ reason: 'room_missing' });
+          await this.rooms?.mirror(ctx.em, reply.productId);
+          return {
+            kind: 'notAdmitted',
+            productId: reply.productId,
+            ticket: null,
+            servedThrough: 0,
+          };
         case 'NO_META':
         case 'NO_STOCK': {
           if (attempt > 2 * items.length + 1)
@@ -213,7 +273,13 @@ export class ReservationService {
   ): Promise<boolean> {
     if (!(await this.store.reservations.release(reservation, reason, onlyIfDue, paymentId)))
       return false;
-    for (const item of reservation.items) this.stock.touch(item.productId);
+    void this.store.reservations
+      .forgetMemberHold(reservation.userId, reservation.id)
+      .catch(() => undefined);
+    for (const item of reservation.items) {
+      this.stock.touch(item.productId);
+      this.rooms?.touch(item.productId);
+    }
     this.notify({ ...reservation, status: reason });
     return true;
   }

@@ -45,7 +45,10 @@ export type PurchaseOutcome =
   | { kind: 'reserved'; reservation: ReservationView }
   | { kind: 'soldOut'; productId: number; remaining: number }
   | { kind: 'notStarted' | 'ended'; productId: number; startsAt: Date | null; endsAt: Date | null }
-  | { kind: 'limit'; productId: number; left: number };
+  | { kind: 'limit'; productId: number; left: number }
+  | { kind: 'notAdmitted'; productId: number; ticket: number | null; servedThrough: number }
+  | { kind: 'admissionExpired'; productId: number; expiredAt: Date }
+  | { kind: 'holdsCapped'; openHolds: number; maxOpenHolds: number; nextReleaseAt: Date };
 
 export interface PurchaseRequest {
   items: { productId: number; quantity: number }[];
@@ -60,10 +63,20 @@ export interface PurchaseItem {
 
 /** What reserve.lua answered, typed (see its header). */
 export type ReserveReply =
-  | { status: 'OK'; holdExpiresAt: number; totalAmount: number; items: ReservationLine[] }
+  | {
+      status: 'OK';
+      holdExpiresAt: number;
+      totalAmount: number;
+      items: ReservationLine[];
+      /** Room products this purchase left with no free unit (their rooms turn ALL_IN_CARTS). */
+      emptiedRooms: number[];
+      createdAt: number;
+    }
   | { status: 'DUP'; reservationId: string }
   | { status: 'IDEM_CONFLICT' }
-  | { status: 'GONE' | 'NO_META' | 'NO_STOCK'; productId: number }
+  | { status: 'GONE' | 'NO_META' | 'NO_STOCK' | 'ROOM_MISSING'; productId: number }
+  | { status: 'NOT_ADMITTED'; productId: number; ticket: number | null; servedThrough: number }
+  | { status: 'ADMISSION_EXPIRED'; productId: number; expiredAt: number }
   | { status: 'NOT_STARTED' | 'ENDED'; productId: number; startsAt: number; endsAt: number }
   | { status: 'LIMIT'; productId: number; left: number }
   | { status: 'SOLD_OUT'; productId: number; remaining: number };

@@ -25,6 +25,22 @@ function buildSaleKeys(productId: number) {
     frameState: `${tag}:frame:state`,
     /** Version of the last published frame: only grows (never expires, never reset). */
     version: `${tag}:version`,
+    /** The waiting room: config, state, served/tail counters, cohorts and the last frame. */
+    room: `${tag}:wr`,
+    /** Room tickets: member id → ticket (`L<ticket>` once left); `<member>:u` once admission used. */
+    roomTickets: `${tag}:wr:tix`,
+    /** Room cohorts by the last ticket they admitted (score), member `<cohort>:<servedAtMs>`. */
+    roomTicks: `${tag}:wr:ticks`,
+    /** Live room cohorts by admission time (score ms), member: cohort id. */
+    roomCohorts: `${tag}:wr:tickt`,
+    /** Tickets the tick jumps over (members who left), score: ticket. */
+    roomSkip: `${tag}:wr:skip`,
+    /** Pre-queue entries of the draw: entry id → member id (read once, at the seal). */
+    roomPre: `${tag}:wr:pre`,
+    /** Entry ids of late joiners in ticket order (N+1…), for the published audit. */
+    roomLate: `${tag}:wr:late`,
+    /** One tick per room per interval across workers. */
+    roomLock: `${tag}:wr:lock`,
     /** A reservation's record (it lives with the product its id starts with). */
     reservation: (reservationId: string) => `${tag}:res:${reservationId}`,
     /** A purchase's idempotency key, in its reservation's slot (reserve.lua checks it). */
@@ -49,6 +65,15 @@ export function saleKeys(productId: number): SaleKeys {
 
 /** Products that have had sale metadata cached; the sweeper walks their holds. */
 export const SALE_PRODUCTS_KEY = 'sale:products';
+
+/** Products with a waiting room: the room ticker walks them. */
+export const SALE_ROOMS_KEY = 'sale:rooms';
+
+/** A member's open holds (reservation id scored by hold end), in the member's slot. */
+export const memberHoldsKey = (userId: number) => `holds:{m${userId}}`;
+
+/** A member's purchase counter of the current rate window, in the member's slot. */
+export const memberPurchaseRateKey = (userId: number) => `rate:{m${userId}}:purchase`;
 
 /** A member's idempotency key across products (its own hash slot: the member's). */
 export const memberIdempotencyKey = (userId: number, key: string) => `idem:{m${userId}}:${key}`;

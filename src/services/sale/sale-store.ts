@@ -3,6 +3,7 @@ import { isCluster, type AppRedis } from '../../clients/redis';
 import { keySlot } from '../../clients/redis-wait';
 import { TOPICS } from '../../schema/topics';
 import { ReservationStore } from './reservation-store';
+import { RoomStore } from './room-store';
 import { SALE_PRODUCTS_KEY, saleKeys } from './sale-keys';
 
 /** A product's cached sale metadata (read by reserve.lua and stock-frame.lua). */
@@ -12,6 +13,8 @@ export interface SaleMeta {
   purchaseLimit: number | null;
   price: number;
   deleted: boolean;
+  /** The waiting room's hold ms when a room governs the product, else null. */
+  roomHoldMs: number | null;
 }
 
 const ms = (d: Date | null) => (d ? d.getTime() : '');
@@ -34,12 +37,15 @@ const ms = (d: Date | null) => (d ? d.getTime() : '');
 export class SaleStore {
   /** Reservation records and the scripts that hold, claim, pay and release them. */
   readonly reservations: ReservationStore;
+  /** Waiting rooms: config, tickets, ticks and frames (room-store.ts). */
+  readonly rooms: RoomStore;
 
   constructor(
     private readonly redis: AppRedis,
     private readonly keyPrefix = '',
   ) {
     this.reservations = new ReservationStore(redis);
+    this.rooms = new RoomStore(redis, keyPrefix);
   }
 
   /** The Redis Cluster hash slot of a product's sale keys (all of them share it). */
@@ -165,6 +171,8 @@ export class SaleStore {
       meta.purchaseLimit ?? '',
       meta.price,
       meta.deleted ? '1' : '0',
+      meta.roomHoldMs === null ? '' : '1',
+      meta.roomHoldMs ?? '',
       ...bought.flat(),
     );
     await this.redis.sadd(SALE_PRODUCTS_KEY, productId);

@@ -7,6 +7,7 @@ import {
   type PaymentItem,
 } from '../../entities/payment.entity';
 import { Product } from '../../entities/product.entity';
+import { WaitingRoom } from '../../entities/waiting-room.entity';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import { requireListed, saleStateOf } from '../catalog/listing';
 import type { SaleStore } from './sale-store';
@@ -31,6 +32,8 @@ export class StockService {
   constructor(
     private readonly store: SaleStore,
     frameMs = 100,
+    /** The per-member limit of a product sold through a waiting room that has none of its own. */
+    private readonly roomDefaultLimit = 2,
   ) {
     this.frames = new StockFrames(store, frameMs, (em, id) => this.remaining(em, [id]));
   }
@@ -137,8 +140,11 @@ export class StockService {
   private async loadMeta(em: EntityManager, productId: number): Promise<void> {
     const product = await em.findOne(Product, { id: productId });
     if (!product) throw new NotFoundError('Product', productId);
+    // A product sold through a waiting room always has a per-member limit and the room's hold.
+    const room = await em.findOne(WaitingRoom, { productId });
+    const limit = product.purchaseLimit ?? (room ? this.roomDefaultLimit : null);
     const bought: [number, number][] = [];
-    if (product.purchaseLimit != null && !(await this.store.hasBuyerCounts(productId))) {
+    if (limit != null && !(await this.store.hasBuyerCounts(productId))) {
       const perUser = new Map<number, number>();
       // A cancelled or returned order still counts against the limit (as the live counts do);
       // a payment that never became an order does not (its units were released).
@@ -166,9 +172,10 @@ export class StockService {
     const meta = {
       startsAt: product.saleStartsAt ?? null,
       endsAt: product.saleEndsAt ?? null,
-      purchaseLimit: product.purchaseLimit ?? null,
+      purchaseLimit: limit,
       price: product.price,
       deleted: product.deletedAt != null,
+      roomHoldMs: room ? room.holdSeconds * 1000 : null,
     };
     await this.store.cacheSaleMeta(productId, meta, META_TTL_MS, bought);
   }

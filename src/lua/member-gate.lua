@@ -1,0 +1,25 @@
+-- The anti-hoarding gate a purchase passes before reserve.lua, in the member's own slot:
+-- a fixed-window purchase rate limit and a cap on the member's open holds.
+-- KEYS[1] the member's open holds (zset: reservation id -> hold end ms)  holds:{m<uid>}
+-- KEYS[2] the member's purchase counter of the current window            rate:{m<uid>}:purchase
+-- ARGV: mode ('check' | 'add'), reservationId, hold end ms (add) , cap, rate points, rate window ms
+-- 'check' (before reserve.lua) counts the call and answers {'OK'}, {'RATE', msUntilWindowEnds} or
+-- {'HOLDS', openHolds, earliestEndMs}; 'add' (after an accepted reservation) records the hold.
+-- A check does not claim a slot, so refused purchases never crowd a member out; a burst of
+-- concurrent purchases may pass the check together (the rate limit bounds it).
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if ARGV[1] == 'add' then
+  redis.call('ZADD', KEYS[1], tonumber(ARGV[3]), ARGV[2])
+  redis.call('PEXPIREAT', KEYS[1], math.max(tonumber(ARGV[3]), now) + 60000)
+  return {'OK'}
+end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[6])) end
+if n > tonumber(ARGV[5]) then return {'RATE', redis.call('PTTL', KEYS[2])} end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local open = redis.call('ZCARD', KEYS[1])
+if open >= tonumber(ARGV[4]) then
+  return {'HOLDS', open, tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])}
+end
+return {'OK'}
