@@ -52,6 +52,9 @@ const PURCHASE_REFUSAL = {
   notStarted: ErrorResultCode.SALE_NOT_STARTED,
   ended: ErrorResultCode.SALE_ENDED,
   limit: ErrorResultCode.PURCHASE_LIMIT_EXCEEDED,
+  notAdmitted: ErrorResultCode.NOT_ADMITTED,
+  admissionExpired: ErrorResultCode.ADMISSION_EXPIRED,
+  holdsCapped: ErrorResultCode.HOLDS_CAPPED,
 } as const;
 const PAY_REFUSAL = {
   paid: undefined,
