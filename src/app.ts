@@ -8,6 +8,7 @@ import { AppError } from './errors';
 import { createMetrics } from './http/metrics';
 import { createHttpServer, type HttpServer } from './http/server';
 import { verifyEmailPage } from './http/pages';
+import { unsubscribeRoutes } from './http/unsubscribe';
 import { webRoutes } from './http/web';
 import { createErrorFormatter } from './http/format-error';
 import { createOperationGuard } from './http/operation-guard';
@@ -24,6 +25,7 @@ import { createResolvers, resolverContainer } from './resolvers';
 import { createServices, type Services } from './services';
 import { createWorkers } from './workers';
 import { isFinalFrame, type StockFrame } from './services/sale/stock.service';
+import { isFinalLifecycleFrame } from './services/notify/drop-lifecycle';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -127,6 +129,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
                     services.stock.snapshot(orm.em.fork(), toId(args.productId, 'productId')),
                   isFinal: (frame: StockFrame) => isFinalFrame(frame),
                 },
+                dropLifecycle: {
+                  channel: (args: { productId: string }) =>
+                    pubSubChannel(
+                      config.redis.keyPrefix,
+                      TOPICS.DROP_LIFECYCLE,
+                      toId(args.productId, 'productId'),
+                    ),
+                  current: (args: { productId: string }) =>
+                    services.dropLifecycle.current(
+                      orm.em.fork(),
+                      toId(args.productId, 'productId'),
+                    ),
+                  isFinal: isFinalLifecycleFrame,
+                },
               },
               hooks: { clientAddress, guard: guard?.wsOnSubscribe, ...overrides.realtime },
             });
@@ -145,6 +161,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routes: serveApi
       ? (app, clientAddress) => {
           webRoutes(app, config);
+          unsubscribeRoutes(app, services.notify, orm.em, logger);
           app.get('/verify-email', async (req, res) => {
             const token = typeof req.query.token === 'string' ? req.query.token : '';
             try {

@@ -17,6 +17,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
   stockFrame: { file: 'stock-frame.lua', keys: 5 },
   counterAdd: { file: 'counter-add.lua', keys: 1 },
+  dropLifecycle: { file: 'drop-lifecycle.lua', keys: 1 },
 };
 
 /**
@@ -49,6 +50,13 @@ export interface ScriptCommands {
   /** counter-add.lua: the new value, -1 when the counter is missing, -2 when `guard` refused. */
   counterAdd(counter: string, delta: number, guard?: '1'): Promise<number>;
   saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
+  /** drop-lifecycle.lua: the announced frame's JSON, or null when nothing changed. */
+  dropLifecycle(
+    lifecycle: string,
+    state: string,
+    frame: string,
+    event: string,
+  ): Promise<string | null>;
   stockRebuild(
     stock: string,
     holdQty: string,

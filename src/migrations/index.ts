@@ -9,6 +9,7 @@ import { Migration20261129010000_EmailBinaryCollation } from './Migration2026112
 import { Migration20261129020000_PaymentRefunds } from './Migration20261129020000_PaymentRefunds';
 import { Migration20261129100000_OrderEventsOutbox } from './Migration20261129100000_OrderEventsOutbox';
 import { Migration20261130000000_PaymentEventResends } from './Migration20261130000000_PaymentEventResends';
+import { Migration20261206120000_NotifyMe } from './Migration20261206120000_NotifyMe';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
 export const migrationsList: MigrationObject[] = [
@@ -37,4 +38,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261130000000_PaymentEventResends',
     class: Migration20261130000000_PaymentEventResends,
   },
+  { name: 'Migration20261206120000_NotifyMe', class: Migration20261206120000_NotifyMe },
 ];

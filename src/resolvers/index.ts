@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { AuthResolver } from './auth.resolver';
 import { CartResolver } from './cart.resolver';
 import { LikeResolver } from './like.resolver';
+import { NotifyResolver } from './notify.resolver';
 import { OrderStatusResolver } from './order-status.resolver';
 import { OrderItemResolver, OrderResolver } from './order.resolver';
 import { PaymentAuditResolver } from './payment-audit.resolver';
@@ -30,6 +31,7 @@ const RESOLVERS = [
   [PurchaseResolver, (s: Services) => new PurchaseResolver(s.reservations, s.payments, s.pubSub)],
   [StockResolver, (s: Services) => new StockResolver(s.stock, s.pubSub)],
   [PaymentAuditResolver, (s: Services) => new PaymentAuditResolver(s.audit)],
+  [NotifyResolver, (s: Services) => new NotifyResolver(s.notify, s.dropLifecycle, s.pubSub)],
 ] as const;
 
 /** Every resolver class of the API, in schema order. */

@@ -12,6 +12,11 @@ import { LikeService } from './catalog/like.service';
 import { ProductService } from './catalog/product.service';
 import { FieldCipher } from './common/field-cipher';
 import { MailService } from './mail/mail.service';
+import { DropLifecycle } from './notify/drop-lifecycle';
+import { NoticeService } from './notify/notice.service';
+import { NotifyService } from './notify/notify.service';
+import { RestockAnnouncer } from './notify/restock-announcer';
+import { UnsubscribeTokens } from './notify/unsubscribe-token';
 import { OrderStatusNotifier } from './orders/status-notifier';
 import { OrderLifecycleService } from './orders/lifecycle.service';
 import { OrderService } from './orders/order.service';
@@ -130,7 +135,20 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     config.orders,
     logger.child({ component: 'order-placement' }),
   );
-  const products = new ProductService(stock);
+  const unsubscribeTokens = new UnsubscribeTokens(config.auth.jwtSecret);
+  const notify = new NotifyService(unsubscribeTokens);
+  const notices = new NoticeService(
+    config,
+    mail,
+    unsubscribeTokens,
+    stock,
+    logger.child({ component: 'notify' }),
+  );
+  const dropLifecycle = new DropLifecycle(redis, pubSub, stock, config.notify.saleLeadSeconds);
+  const products = new ProductService(
+    stock,
+    new RestockAnnouncer(dropLifecycle, notices, logger.child({ component: 'notify' })),
+  );
   const likes = new LikeService();
   const carts = new CartService();
 
@@ -165,6 +183,9 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     products,
     likes,
     carts,
+    notify,
+    notices,
+    dropLifecycle,
   };
 }
 

@@ -1,4 +1,5 @@
 import { createMailWorker } from './mail.worker';
+import { createNotifyWorker } from './notify.worker';
 import { createOrderSchedulerWorker } from './order-scheduler.worker';
 import { createOrderWriter } from './order-writer.worker';
 import {
@@ -20,6 +21,7 @@ const WORKERS = [
   createPaymentRecovery,
   createPaymentRefunds,
   createOrderSchedulerWorker,
+  createNotifyWorker,
 ];
 
 export function createWorkers(deps: WorkerDeps): Worker[] {

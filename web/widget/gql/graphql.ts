@@ -43,6 +43,10 @@ export type AuthPayload = {
   user: User;
 };
 
+export type CancelNotifyMeInput = {
+  productId: Scalars['ID']['input'];
+};
+
 export type CancelOrderInput = {
   /** An order of the viewer’s, still PLACED. */
   orderId: Scalars['ID']['input'];
@@ -94,6 +98,28 @@ export type CreateProductInput = {
   saleStartsAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Units for sale. */
   stock: Scalars['Int']['input'];
+};
+
+/** A change in a drop’s sale: opened, restocked, sold out, ended or moved. */
+export type DropEvent =
+  | 'RESTOCKED'
+  | 'SALE_ENDED'
+  | 'SALE_OPENED'
+  | 'SALE_RESCHEDULED'
+  | 'SOLD_OUT';
+
+/** A change in a drop’s sale, for everyone watching it. */
+export type DropLifecycle = {
+  __typename?: 'DropLifecycle';
+  at: Scalars['DateTime']['output'];
+  /** What happened; null in the first frame when nothing has happened yet. */
+  event?: Maybe<DropEvent>;
+  productId: Scalars['ID']['output'];
+  /** Live remaining units when the event happened. */
+  remaining: Scalars['Int']['output'];
+  saleState: SaleState;
+  /** Per product, only grows. */
+  version: Scalars['Int']['output'];
 };
 
 export type EmailInput = {
@@ -155,6 +181,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds units of a product; adding it again adds to its line. */
   addToCart: CartPayload;
+  /** Stops every notice of this product to the viewer; false when none was asked. */
+  cancelNotifyMe: Scalars['Boolean']['output'];
   /** Cancels a placed order before it ships; its stock goes back at once. */
   cancelOrder: CancelOrderResult;
   /** Needs the current password; ends the other sessions. */
@@ -170,6 +198,8 @@ export type Mutation = {
   logout: LogoutPayload;
   /** Ends every session of the member at once. */
   logoutAll: LogoutPayload;
+  /** Mail me when this product’s sale starts (a few minutes ahead, with a link into its line) or when it is restocked. Idempotent; replaces the events asked for earlier. NOT_FOUND for an unknown product. */
+  notifyMe: NotifyRequest;
   /** Pays a held reservation; the order follows from the payment event. */
   pay: PayResult;
   /** Reserves units (one product, or several lines such as the cart’s) until paid or the hold expires. */
@@ -206,6 +236,11 @@ export type MutationAddToCartArgs = {
 };
 
 
+export type MutationCancelNotifyMeArgs = {
+  input: CancelNotifyMeInput;
+};
+
+
 export type MutationCancelOrderArgs = {
   input: CancelOrderInput;
 };
@@ -228,6 +263,11 @@ export type MutationLikeProductArgs = {
 
 export type MutationLoginArgs = {
   input: LoginInput;
+};
+
+
+export type MutationNotifyMeArgs = {
+  input: NotifyMeInput;
 };
 
 
@@ -308,6 +348,27 @@ export type MutationUpdateProfileArgs = {
 
 export type MutationVerifyEmailArgs = {
   input: VerifyEmailInput;
+};
+
+/** What a member asks to be mailed about: the sale opening, or a sold-out restock. */
+export type NotifyEvent =
+  | 'RESTOCK'
+  | 'SALE_START';
+
+export type NotifyMeInput = {
+  /** What to be mailed about; replaces the events asked for earlier. */
+  events: Array<NotifyEvent>;
+  productId: Scalars['ID']['input'];
+};
+
+/** A product the viewer asked to be told about. */
+export type NotifyRequest = {
+  __typename?: 'NotifyRequest';
+  createdAt: Scalars['DateTime']['output'];
+  /** The events the viewer is told of. */
+  events: Array<NotifyEvent>;
+  id: Scalars['ID']['output'];
+  product: Product;
 };
 
 export type Order = {
@@ -588,6 +649,8 @@ export type Query = {
   me: User;
   /** Products the viewer likes, most recently liked first. */
   myLikes: ProductLikeConnection;
+  /** Products the viewer asked to be told about, newest first. */
+  myNotifications: Array<NotifyRequest>;
   /** The viewer’s orders, newest first. */
   myOrders: OrderConnection;
   /** One order; its owner and admins only (NOT_FOUND for anyone else). */
@@ -773,12 +836,19 @@ export type StockLevel = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** A drop’s sale opening, restocks, selling out and end, for anyone: the last event at once, then each new one. NOT_FOUND for an unknown or unlisted product. */
+  dropLifecycle: DropLifecycle;
   /** Every status change of the viewer’s own orders. */
   orderStatusChanged: OrderStatusChangedEvent;
   /** Changes of one of the viewer’s reservations (paid, expired, declined). */
   reservationChanged: Reservation;
   /** Live remaining units of a product: the current value at once, then at most one frame per STOCK_FRAME_MS (fewer under the realtime send budget); the last frame is the final value. NOT_FOUND for an unknown or unlisted product. */
   stockChanged: StockLevel;
+};
+
+
+export type SubscriptionDropLifecycleArgs = {
+  productId: Scalars['ID']['input'];
 };
 
 
