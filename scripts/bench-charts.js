@@ -43,7 +43,11 @@ function niceScale(max) {
   return { top: Math.ceil(max / step) * step, step };
 }
 
-function frame(title, yLabel, xLabel, top, step, body, legend) {
+/** The chart's frame (title, axes, grid, legend) around what `body` draws with the y scale. */
+function frame({ title, yLabel, xLabel, series }, body) {
+  const max = Math.max(0, ...series.flatMap((s) => s.values.filter((v) => v != null)));
+  const { top, step } = niceScale(max);
+  const legend = series.map((s) => s.name);
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const y = (v) => M.top + plotH - (v / top) * plotH;
@@ -75,80 +79,62 @@ function frame(title, yLabel, xLabel, top, step, body, legend) {
 }
 
 /** Grouped bars: one group per category, one bar per series (missing values are left out). */
-function barChart({ title, yLabel, xLabel, categories, series }) {
-  const max = Math.max(0, ...series.flatMap((s) => s.values.filter((v) => v != null)));
-  const { top, step } = niceScale(max);
-  return frame(
-    title,
-    yLabel,
-    xLabel,
-    top,
-    step,
-    ({ y, plotW }) => {
-      const groupW = plotW / categories.length;
-      const barW = (groupW * 0.8) / series.length;
-      const out = [];
-      categories.forEach((cat, c) => {
-        const x0 = M.left + c * groupW + groupW * 0.1;
-        series.forEach((s, i) => {
-          const v = s.values[c];
-          if (v == null) return;
-          const x = x0 + i * barW;
-          out.push(
-            `<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${esc(`${s.name}, ${cat}: ${fmt(v)}`)}</title></rect>`,
-            `<text x="${(x + barW / 2 - 1).toFixed(1)}" y="${(y(v) - 4).toFixed(1)}" text-anchor="middle" font-size="10">${fmt(v)}</text>`,
-          );
-        });
+function barChart(chart) {
+  const { categories, series } = chart;
+  return frame(chart, ({ y, plotW }) => {
+    const groupW = plotW / categories.length;
+    const barW = (groupW * 0.8) / series.length;
+    const out = [];
+    categories.forEach((cat, c) => {
+      const x0 = M.left + c * groupW + groupW * 0.1;
+      series.forEach((s, i) => {
+        const v = s.values[c];
+        if (v == null) return;
+        const x = x0 + i * barW;
         out.push(
-          `<text x="${(x0 + groupW * 0.4).toFixed(1)}" y="${(y(0) + 16).toFixed(1)}" text-anchor="middle">${esc(cat)}</text>`,
+          `<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${esc(`${s.name}, ${cat}: ${fmt(v)}`)}</title></rect>`,
+          `<text x="${(x + barW / 2 - 1).toFixed(1)}" y="${(y(v) - 4).toFixed(1)}" text-anchor="middle" font-size="10">${fmt(v)}</text>`,
         );
       });
-      return out.join('\n');
-    },
-    series.map((s) => s.name),
-  );
+      out.push(
+        `<text x="${(x0 + groupW * 0.4).toFixed(1)}" y="${(y(0) + 16).toFixed(1)}" text-anchor="middle">${esc(cat)}</text>`,
+      );
+    });
+    return out.join('\n');
+  });
 }
 
 /** Lines over categorical x positions (evenly spaced), one per series. */
-function lineChart({ title, yLabel, xLabel, categories, series }) {
-  const max = Math.max(0, ...series.flatMap((s) => s.values.filter((v) => v != null)));
-  const { top, step } = niceScale(max);
-  return frame(
-    title,
-    yLabel,
-    xLabel,
-    top,
-    step,
-    ({ y, plotW }) => {
-      // Inset so the first and last labels stay inside the plot.
-      const pad = 36;
-      const x = (i) =>
-        M.left +
-        pad +
-        (categories.length === 1
-          ? (plotW - 2 * pad) / 2
-          : (i / (categories.length - 1)) * (plotW - 2 * pad));
-      const out = categories.map(
-        (cat, i) =>
-          `<text x="${x(i).toFixed(1)}" y="${(y(0) + 16).toFixed(1)}" text-anchor="middle">${esc(cat)}</text>`,
+function lineChart(chart) {
+  const { categories, series } = chart;
+  return frame(chart, ({ y, plotW }) => {
+    // Inset so the first and last labels stay inside the plot.
+    const pad = 36;
+    const x = (i) =>
+      M.left +
+      pad +
+      (categories.length === 1
+        ? (plotW - 2 * pad) / 2
+        : (i / (categories.length - 1)) * (plotW - 2 * pad));
+    const out = categories.map(
+      (cat, i) =>
+        `<text x="${x(i).toFixed(1)}" y="${(y(0) + 16).toFixed(1)}" text-anchor="middle">${esc(cat)}</text>`,
+    );
+    series.forEach((s, k) => {
+      const color = COLORS[k % COLORS.length];
+      const pts = s.values
+        .map((v, i) => (v == null ? null : [x(i), y(Math.max(0, v)), v]))
+        .filter(Boolean);
+      out.push(
+        `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`,
       );
-      series.forEach((s, k) => {
-        const color = COLORS[k % COLORS.length];
-        const pts = s.values
-          .map((v, i) => (v == null ? null : [x(i), y(Math.max(0, v)), v]))
-          .filter(Boolean);
+      for (const [a, b, v] of pts)
         out.push(
-          `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`,
+          `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="3.5" fill="${color}"><title>${esc(`${s.name}: ${fmt(v)}`)}</title></circle>`,
         );
-        for (const [a, b, v] of pts)
-          out.push(
-            `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="3.5" fill="${color}"><title>${esc(`${s.name}: ${fmt(v)}`)}</title></circle>`,
-          );
-      });
-      return out.join('\n');
-    },
-    series.map((s) => s.name),
-  );
+    });
+    return out.join('\n');
+  });
 }
 
 const files = (suffix) =>

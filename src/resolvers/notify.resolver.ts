@@ -18,7 +18,7 @@ import { toId } from '../schema/product.inputs';
 import { TOPICS } from '../schema/topics';
 import type { DropLifecycle as Lifecycle, LifecycleFrame } from '../services/notify/drop-lifecycle';
 import type { NotifyService } from '../services/notify/notify.service';
-import { eventStream } from './event-stream';
+import { currentThenNewer } from './event-stream';
 import { viewerOf } from './viewer';
 
 type LifecycleArgs = { productId: string };
@@ -61,28 +61,9 @@ export class NotifyResolver {
   }
 
   /** The current frame, then every newer one. */
-  async frames(ctx: RequestContext, productId: number): Promise<AsyncIterable<LifecycleFrame>> {
-    // Listen first: a frame published while the current one is read is not lost.
-    const source = await this.pubSub.subscribeReady<LifecycleFrame>(
-      TOPICS.DROP_LIFECYCLE,
-      productId,
-    );
-    let first: LifecycleFrame;
-    try {
-      first = await this.lifecycle.current(ctx.em, productId);
-    } catch (err) {
-      await source.return?.();
-      throw err;
-    }
-    let version = first.version;
-    return eventStream(
-      source,
-      (frame) => {
-        if (frame.version <= version) return false;
-        version = frame.version;
-        return true;
-      },
-      [first],
+  frames(ctx: RequestContext, productId: number): Promise<AsyncIterable<LifecycleFrame>> {
+    return currentThenNewer(this.pubSub, TOPICS.DROP_LIFECYCLE, productId, () =>
+      this.lifecycle.current(ctx.em, productId),
     );
   }
 
