@@ -14,6 +14,7 @@ import { FieldCipher } from './common/field-cipher';
 import { MailService } from './mail/mail.service';
 import { DropLifecycle } from './notify/drop-lifecycle';
 import { NoticeService } from './notify/notice.service';
+import { NotifyRequests } from './notify/notify-requests';
 import { NotifyService } from './notify/notify.service';
 import { RestockAnnouncer } from './notify/restock-announcer';
 import { UnsubscribeTokens } from './notify/unsubscribe-token';
@@ -136,10 +137,12 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     logger.child({ component: 'order-placement' }),
   );
   const unsubscribeTokens = new UnsubscribeTokens(config.auth.jwtSecret);
-  const notify = new NotifyService(unsubscribeTokens);
+  const notifyRequests = new NotifyRequests();
+  const notify = new NotifyService(notifyRequests, unsubscribeTokens);
   const notices = new NoticeService(
     config,
     mail,
+    notifyRequests,
     unsubscribeTokens,
     stock,
     logger.child({ component: 'notify' }),

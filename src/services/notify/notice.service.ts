@@ -6,24 +6,13 @@ import { saleStateOf, requireListed } from '../catalog/listing';
 import type { MailService } from '../mail/mail.service';
 import type { StockService } from '../sale/stock.service';
 import { noticeMail, type NoticeKind } from './notice-mail';
+import type { DueDrop, NotifyRequests, Recipient } from './notify-requests';
 import type { UnsubscribeTokens } from './unsubscribe-token';
 
 /** Requests mailed per transaction: a drop with many requesters is sent in several rounds. */
 const BATCH = 500;
 const TOPIC_PREFIX = 'notify:';
 const DAY_MS = 86_400_000;
-
-interface Recipient {
-  id: number;
-  email: string;
-}
-
-interface DropRow {
-  id: number;
-  name: string;
-  sale_starts_at: Date | string | null;
-  sale_ends_at: Date | string | null;
-}
 
 /**
  * Sends notify-me notices through the mail outbox: a product's sale start (`saleStartLead`
@@ -35,6 +24,7 @@ export class NoticeService {
   constructor(
     private readonly config: Pick<Config, 'notify' | 'publicUrl'>,
     private readonly mail: MailService,
+    private readonly requests: NotifyRequests,
     private readonly tokens: UnsubscribeTokens,
     private readonly stock: StockService,
     private readonly logger: Logger,
@@ -48,36 +38,16 @@ export class NoticeService {
   /** Mails one batch of due sale-start notices; returns how many. Safe on several workers. */
   async sendSaleStarts(rootEm: EntityManager): Promise<number> {
     const em = rootEm.fork();
-    const drops = await em.execute<DropRow[]>(
-      `select p.id, p.name, p.sale_starts_at, p.sale_ends_at from products p
-       where p.deleted_at is null and p.sale_starts_at is not null
-         and p.sale_starts_at <= now(3) + interval ? second
-         and (p.sale_ends_at is null or p.sale_ends_at > now(3))
-         and exists (select 1 from notify_requests r where r.product_id = p.id and r.sale_start = 1
-           and (r.sale_start_sent_for is null or r.sale_start_sent_for <> p.sale_starts_at))
-       limit 10`,
-      [this.config.notify.saleLeadSeconds],
-    );
+    const drops = await this.requests.dueSaleStarts(em, this.config.notify.saleLeadSeconds);
     let sent = 0;
     for (const drop of drops) {
       sent += await em.transactional(async (tem) => {
-        const recipients = await tem.execute<Recipient[]>(
-          `select r.id, u.email from notify_requests r join users u on u.id = r.user_id
-           join products p on p.id = r.product_id
-           where r.product_id = ? and r.sale_start = 1
-             and (r.sale_start_sent_for is null or r.sale_start_sent_for <> p.sale_starts_at)
-           order by r.id limit ? for update skip locked`,
-          [drop.id, BATCH],
-        );
+        const recipients = await this.requests.claimSaleStart(tem, drop.id, BATCH);
         await this.enqueue(tem, 'SALE_START', drop, recipients);
-        if (recipients.length)
-          await tem.execute(
-            `update notify_requests r join products p on p.id = r.product_id
-             set r.sale_start_sent_for = p.sale_starts_at, r.last_sent_at = now(3)
-             where r.id in (${recipients.map(() => '?').join(',')})`,
-            recipients.map((r) => r.id),
-            'run',
-          );
+        await this.requests.markSaleStartSent(
+          tem,
+          recipients.map((r) => r.id),
+        );
         return recipients.length;
       });
     }
@@ -96,26 +66,19 @@ export class NoticeService {
     const [remaining] = await this.stock.remaining(em, [productId]);
     if (saleStateOf(product, remaining!) !== SaleState.LIVE) return 0;
     const cap = Math.max(1, Math.floor(units * this.config.notify.restockMultiple));
-    const drop: DropRow = {
+    const drop: DueDrop = {
       id: product.id,
       name: product.name,
       sale_starts_at: product.saleStartsAt ?? null,
       sale_ends_at: product.saleEndsAt ?? null,
     };
     return em.transactional(async (tem) => {
-      const recipients = await tem.execute<Recipient[]>(
-        `select r.id, u.email from notify_requests r join users u on u.id = r.user_id
-         where r.product_id = ? and r.restock = 1
-         order by r.last_sent_at is not null, r.last_sent_at, r.id limit ? for update skip locked`,
-        [productId, cap],
-      );
+      const recipients = await this.requests.claimRestock(tem, productId, cap);
       await this.enqueue(tem, 'RESTOCK', drop, recipients);
-      if (recipients.length)
-        await tem.execute(
-          `update notify_requests set last_sent_at = now(3) where id in (${recipients.map(() => '?').join(',')})`,
-          recipients.map((r) => r.id),
-          'run',
-        );
+      await this.requests.markSent(
+        tem,
+        recipients.map((r) => r.id),
+      );
       return recipients.length;
     });
   }
@@ -143,7 +106,7 @@ export class NoticeService {
   private async enqueue(
     em: EntityManager,
     kind: NoticeKind,
-    drop: DropRow,
+    drop: DueDrop,
     recipients: Recipient[],
   ): Promise<void> {
     if (!recipients.length) return;
