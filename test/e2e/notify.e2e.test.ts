@@ -191,6 +191,27 @@ describe('notify me', () => {
     }
   });
 
+  it('pending notices expire when the sale ends', async () => {
+    const members = await createMembers(t.app, 20);
+    const productId = await createProduct(t.app, {
+      stock: 0,
+      saleEndsAt: new Date(Date.now() + 2000),
+    });
+    for (const m of members) dataOf(await ask(m, productId, ['RESTOCK']));
+    // 20 notices one per 1/RATE s (4 s): the sale is over before half of them are due.
+    dataOf(await restock(productId, 10));
+    const rows = () => t.app.orm.em.fork().find(MailOutbox, { topic: `notify:${productId}` });
+    await waitFor(async () => (await rows()).every((r) => r.status !== MailStatus.PENDING), {
+      what: 'no pending notice',
+    });
+    const all = await rows();
+    expect(all).toHaveLength(20);
+    expect(all.filter((r) => r.status === MailStatus.EXPIRED).length).toBeGreaterThan(3);
+    expect(mailsAbout(productId)).toHaveLength(
+      all.filter((r) => r.status === MailStatus.SENT).length,
+    );
+  });
+
   it('the unsubscribe link shows a button on GET and unsubscribes on a one-click POST', async () => {
     const [bob] = await createMembers(t.app, 1);
     const productId = await createProduct(t.app, { stock: 0 });
