@@ -7,6 +7,7 @@ import { createSubscriber, pubSubChannel } from './clients/pubsub';
 import { createMetrics } from './http/metrics';
 import { createHttpServer, type HttpServer } from './http/server';
 import { mailPageRoutes } from './http/mail-pages';
+import { unsubscribeRoutes } from './http/unsubscribe';
 import { webRoutes } from './http/web';
 import { createErrorFormatter } from './http/format-error';
 import { createOperationGuard } from './http/operation-guard';
@@ -24,6 +25,7 @@ import { createServices, type Services } from './services';
 import { createWorkers } from './workers';
 import { isFinalFrame, type StockFrame } from './services/sale/stock.service';
 import { isUrgentFrame, type RoomFrame } from './services/sale/room.types';
+import { isFinalLifecycleFrame } from './services/notify/drop-lifecycle';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -139,6 +141,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
                     services.rooms.snapshot(orm.em.fork(), toId(args.productId, 'productId')),
                   isFinal: (frame: RoomFrame) => isUrgentFrame(frame),
                 },
+                dropLifecycle: {
+                  channel: (args: { productId: string }) =>
+                    pubSubChannel(
+                      config.redis.keyPrefix,
+                      TOPICS.DROP_LIFECYCLE,
+                      toId(args.productId, 'productId'),
+                    ),
+                  current: (args: { productId: string }) =>
+                    services.dropLifecycle.current(
+                      orm.em.fork(),
+                      toId(args.productId, 'productId'),
+                    ),
+                  isFinal: isFinalLifecycleFrame,
+                },
               },
               hooks: { clientAddress, guard: guard?.wsOnSubscribe, ...overrides.realtime },
             });
@@ -157,6 +173,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routes: serveApi
       ? (app, clientAddress) => {
           webRoutes(app, config);
+          unsubscribeRoutes(app, services.notify, orm.em, logger);
           mailPageRoutes(app, {
             auth: services.auth,
             context: (req) => context(null, clientAddress(req)),

@@ -10,6 +10,7 @@ import { Migration20261129020000_PaymentRefunds } from './Migration2026112902000
 import { Migration20261129100000_OrderEventsOutbox } from './Migration20261129100000_OrderEventsOutbox';
 import { Migration20261130000000_PaymentEventResends } from './Migration20261130000000_PaymentEventResends';
 import { Migration20261206000000_WaitingRooms } from './Migration20261206000000_WaitingRooms';
+import { Migration20261206120000_NotifyMe } from './Migration20261206120000_NotifyMe';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
 export const migrationsList: MigrationObject[] = [
@@ -39,4 +40,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261130000000_PaymentEventResends,
   },
   { name: 'Migration20261206000000_WaitingRooms', class: Migration20261206000000_WaitingRooms },
+  { name: 'Migration20261206120000_NotifyMe', class: Migration20261206120000_NotifyMe },
 ];

@@ -5,6 +5,7 @@ import { AuthResolver } from './auth.resolver';
 import { CartResolver } from './cart.resolver';
 import { LikeResolver } from './like.resolver';
 import { OperatorResolver } from './operator.resolver';
+import { NotifyResolver } from './notify.resolver';
 import { OrderStatusResolver } from './order-status.resolver';
 import { OrderItemResolver, OrderResolver } from './order.resolver';
 import { PaymentAuditResolver } from './payment-audit.resolver';
@@ -38,6 +39,7 @@ const RESOLVERS = [
   [OperatorResolver, (s: Services) => new OperatorResolver(s.operator)],
   [WaitingRoomResolver, (s: Services) => new WaitingRoomResolver(s.rooms, s.pubSub)],
   [ProductWaitingRoomResolver, (s: Services) => new ProductWaitingRoomResolver(s.rooms)],
+  [NotifyResolver, (s: Services) => new NotifyResolver(s.notify, s.dropLifecycle, s.pubSub)],
 ] as const;
 
 /** Every resolver class of the API, in schema order. */

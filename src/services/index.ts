@@ -14,6 +14,12 @@ import { LikeService } from './catalog/like.service';
 import { ProductService } from './catalog/product.service';
 import { FieldCipher } from './common/field-cipher';
 import { MailService } from './mail/mail.service';
+import { DropLifecycle } from './notify/drop-lifecycle';
+import { NoticeService } from './notify/notice.service';
+import { NotifyRequests } from './notify/notify-requests';
+import { NotifyService } from './notify/notify.service';
+import { RestockAnnouncer } from './notify/restock-announcer';
+import { UnsubscribeTokens } from './notify/unsubscribe-token';
 import { OrderStatusNotifier } from './orders/status-notifier';
 import { OrderLifecycleService } from './orders/lifecycle.service';
 import { OrderService } from './orders/order.service';
@@ -140,7 +146,23 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
   );
   const dropCounters = new DropCounters();
   const operator = new OperatorService(saleStore, dropCounters);
-  const products = new ProductService(stock, rooms);
+  const unsubscribeTokens = new UnsubscribeTokens(config.auth.jwtSecret);
+  const notifyRequests = new NotifyRequests();
+  const notify = new NotifyService(notifyRequests, unsubscribeTokens);
+  const notices = new NoticeService(
+    config,
+    mail,
+    notifyRequests,
+    unsubscribeTokens,
+    stock,
+    logger.child({ component: 'notify' }),
+  );
+  const dropLifecycle = new DropLifecycle(redis, pubSub, stock, config.notify.saleLeadSeconds);
+  const products = new ProductService(
+    stock,
+    rooms,
+    new RestockAnnouncer(dropLifecycle, notices, logger.child({ component: 'notify' })),
+  );
   const likes = new LikeService();
   const carts = new CartService();
 
@@ -178,6 +200,9 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     carts,
     dropCounters,
     operator,
+    notify,
+    notices,
+    dropLifecycle,
   };
 }
 

@@ -31,6 +31,15 @@ export type AddToCartInput = {
   quantity?: Scalars['Int']['input'];
 };
 
+/** The member was admitted but did not start a purchase within the admission window; the place went to the next in line. */
+export type AdmissionExpiredError = ErrorResult & {
+  __typename?: 'AdmissionExpiredError';
+  code: ErrorCode;
+  expiredAt: Scalars['DateTime']['output'];
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+};
+
 /** Tokens of a session: send `accessToken` as `Authorization: Bearer …`. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
@@ -40,6 +49,10 @@ export type AuthPayload = {
   refreshToken: Scalars['String']['output'];
   refreshTokenExpiresAt: Scalars['DateTime']['output'];
   user: User;
+};
+
+export type CancelNotifyMeInput = {
+  productId: Scalars['ID']['input'];
 };
 
 export type CancelOrderInput = {
@@ -75,6 +88,24 @@ export type CartPayload = {
   cart: Cart;
 };
 
+/** The proof was refused: reason invalid, expired, replayed (already used), otherMember or otherProduct. Ask for a new challenge (join without proof). */
+export type ChallengeFailedError = ErrorResult & {
+  __typename?: 'ChallengeFailedError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+};
+
+/** Joining needs a proof of work: solve `challenge` and join again with the proof. */
+export type ChallengeRequired = ErrorResult & {
+  __typename?: 'ChallengeRequired';
+  challenge: PowChallenge;
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+};
+
 export type ChangePasswordInput = {
   currentPassword: Scalars['String']['input'];
   newPassword: Scalars['String']['input'];
@@ -93,6 +124,30 @@ export type CreateProductInput = {
   saleStartsAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Units for sale. */
   stock: Scalars['Int']['input'];
+  /** Sell through a waiting room (see docs/waiting-room.md); null: no room. */
+  waitingRoom?: InputMaybe<WaitingRoomInput>;
+};
+
+/** A change in a drop’s sale: opened, restocked, sold out, ended or moved. */
+export type DropEvent =
+  | 'RESTOCKED'
+  | 'SALE_ENDED'
+  | 'SALE_OPENED'
+  | 'SALE_RESCHEDULED'
+  | 'SOLD_OUT';
+
+/** A change in a drop’s sale, for everyone watching it. */
+export type DropLifecycle = {
+  __typename?: 'DropLifecycle';
+  at: Scalars['DateTime']['output'];
+  /** What happened; null in the first frame when nothing has happened yet. */
+  event?: Maybe<DropEvent>;
+  productId: Scalars['ID']['output'];
+  /** Live remaining units when the event happened. */
+  remaining: Scalars['Int']['output'];
+  saleState: SaleState;
+  /** Per product, only grows. */
+  version: Scalars['Int']['output'];
 };
 
 export type EmailInput = {
@@ -101,12 +156,18 @@ export type EmailInput = {
 
 /** Expected business outcomes a client branches on. */
 export type ErrorCode =
+  | 'ADMISSION_EXPIRED'
+  | 'CHALLENGE_FAILED'
+  | 'CHALLENGE_REQUIRED'
+  | 'HOLDS_CAPPED'
   | 'INVALID_ORDER_TRANSITION'
+  | 'NOT_ADMITTED'
   | 'PAYMENT_DECLINED'
   | 'PAYMENT_IN_PROGRESS'
   | 'PURCHASE_LIMIT_EXCEEDED'
   | 'RATE_LIMITED'
   | 'RESERVATION_EXPIRED'
+  | 'ROOM_CLOSED'
   | 'SALE_ENDED'
   | 'SALE_NOT_STARTED'
   | 'SOLD_OUT';
@@ -126,6 +187,14 @@ export type InvalidOrderTransitionError = ErrorResult & {
   /** The status asked for. */
   to: OrderStatus;
 };
+
+export type JoinWaitingRoomInput = {
+  productId: Scalars['ID']['input'];
+  /** The solved ChallengeRequired.challenge (base64 ALTCHA payload). */
+  proof?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type JoinWaitingRoomResult = ChallengeFailedError | ChallengeRequired | PreQueueEntry | WaitingRoomClosed | WaitingRoomTicket;
 
 /** The product after the call, and whether the viewer now likes it. */
 export type LikePayload = {
@@ -154,6 +223,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds units of a product; adding it again adds to its line. */
   addToCart: CartPayload;
+  /** Stops every notice of this product to the viewer; false when none was asked. */
+  cancelNotifyMe: Scalars['Boolean']['output'];
   /** Cancels a placed order before it ships; its stock goes back at once. */
   cancelOrder: CancelOrderResult;
   /** Needs the current password; ends the other sessions. */
@@ -161,6 +232,10 @@ export type Mutation = {
   clearCart: CartPayload;
   /** Admin only. Creates a product and its live stock counter. */
   createProduct: ProductPayload;
+  /** Takes a place in line: one ticket per account, the same on every device and retry. WaitingRoomClosed once the room takes no one (paused, every unit in carts, sold out, ended). */
+  joinWaitingRoom: JoinWaitingRoomResult;
+  /** Gives up the viewer’s place; false when the viewer held none. */
+  leaveWaitingRoom: Scalars['Boolean']['output'];
   /** Idempotent: liking a liked product changes nothing. */
   likeProduct: LikePayload;
   /** Verified accounts only. */
@@ -169,6 +244,10 @@ export type Mutation = {
   logout: LogoutPayload;
   /** Ends every session of the member at once. */
   logoutAll: LogoutPayload;
+  /** Mail me when this product’s sale starts (a few minutes ahead, with a link into its line) or when it is restocked. Idempotent; replaces the events asked for earlier. NOT_FOUND for an unknown product. */
+  notifyMe: NotifyRequest;
+  /** Admin only. Pauses a room: nobody is admitted or joins; every frame shows why. */
+  pauseWaitingRoom: WaitingRoomFrame;
   /** Pays a held reservation; the order follows from the payment event. */
   pay: PayResult;
   /** Reserves units (one product, or several lines such as the cart’s) until paid or the hold expires. */
@@ -185,6 +264,8 @@ export type Mutation = {
   resetPassword: UserPayload;
   /** Admin only. Adds units to durable and live stock together, also during a sale. */
   restockProduct: ProductPayload;
+  /** Admin only. Resumes a paused room. */
+  resumeWaitingRoom: WaitingRoomFrame;
   /** Creates an unverified account and mails a verification link; for an address that has an account, answers the same and mails its owner. */
   signUp: AcceptedPayload;
   /** Rebuilds a product’s live counter from MySQL stock minus live holds and unwritten paid units. */
@@ -205,6 +286,11 @@ export type MutationAddToCartArgs = {
 };
 
 
+export type MutationCancelNotifyMeArgs = {
+  input: CancelNotifyMeInput;
+};
+
+
 export type MutationCancelOrderArgs = {
   input: CancelOrderInput;
 };
@@ -220,6 +306,16 @@ export type MutationCreateProductArgs = {
 };
 
 
+export type MutationJoinWaitingRoomArgs = {
+  input: JoinWaitingRoomInput;
+};
+
+
+export type MutationLeaveWaitingRoomArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+
 export type MutationLikeProductArgs = {
   input: LikeProductInput;
 };
@@ -227,6 +323,16 @@ export type MutationLikeProductArgs = {
 
 export type MutationLoginArgs = {
   input: LoginInput;
+};
+
+
+export type MutationNotifyMeArgs = {
+  input: NotifyMeInput;
+};
+
+
+export type MutationPauseWaitingRoomArgs = {
+  input: PauseWaitingRoomInput;
 };
 
 
@@ -275,6 +381,11 @@ export type MutationRestockProductArgs = {
 };
 
 
+export type MutationResumeWaitingRoomArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
@@ -307,6 +418,41 @@ export type MutationUpdateProfileArgs = {
 
 export type MutationVerifyEmailArgs = {
   input: VerifyEmailInput;
+};
+
+/** The product sells through a waiting room and the member is not admitted yet (ticket above servedThrough), holds no ticket (ticket null: join first), or the room is paused. Nothing was reserved. */
+export type NotAdmittedError = ErrorResult & {
+  __typename?: 'NotAdmittedError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  /** ticket − servedThrough, when in line. */
+  position?: Maybe<Scalars['Int']['output']>;
+  productId: Scalars['ID']['output'];
+  /** Every ticket up to this one is admitted. */
+  servedThrough: Scalars['Int']['output'];
+  /** The member’s ticket; null: not in line. */
+  ticket?: Maybe<Scalars['Int']['output']>;
+};
+
+/** What a member asks to be mailed about: the sale opening, or a sold-out restock. */
+export type NotifyEvent =
+  | 'RESTOCK'
+  | 'SALE_START';
+
+export type NotifyMeInput = {
+  /** What to be mailed about; replaces the events asked for earlier. */
+  events: Array<NotifyEvent>;
+  productId: Scalars['ID']['input'];
+};
+
+/** A product the viewer asked to be told about. */
+export type NotifyRequest = {
+  __typename?: 'NotifyRequest';
+  createdAt: Scalars['DateTime']['output'];
+  /** The events the viewer is told of. */
+  events: Array<NotifyEvent>;
+  id: Scalars['ID']['output'];
+  product: Product;
 };
 
 /** The waiting room’s figures for a drop. */
@@ -445,6 +591,12 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PauseWaitingRoomInput = {
+  productId: Scalars['ID']['input'];
+  /** Shown to everyone in line (1 to 500 characters). */
+  reason: Scalars['String']['input'];
+};
+
 export type PayInput = {
   reservationId: Scalars['ID']['input'];
 };
@@ -514,6 +666,30 @@ export type PaymentStatus =
   | 'REFUNDING'
   | 'VOID';
 
+/** An ALTCHA proof-of-work challenge (altcha-lib / altcha widget, SHA-256): find `number` ≤ maxNumber with SHA-256(salt + number) = challenge, then send base64(JSON {algorithm, challenge, number, salt, signature}) as JoinWaitingRoomInput.proof. Bound to the viewer and the product; single use; expires at expiresAt. */
+export type PowChallenge = {
+  __typename?: 'PowChallenge';
+  algorithm: Scalars['String']['output'];
+  challenge: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  /** The cost: grows with the queue length. */
+  maxNumber: Scalars['Int']['output'];
+  salt: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+};
+
+/** An entry of the pre-queue: its ticket comes from the draw at the sale start (see waitingRoomDraw). */
+export type PreQueueEntry = {
+  __typename?: 'PreQueueEntry';
+  /** Entries so far. */
+  entrants: Scalars['Int']['output'];
+  /** The member’s receipt, checkable in the published draw. */
+  entryId: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  /** The commitment to the draw’s seed, published before the pre-queue. */
+  seedCommit: Scalars['String']['output'];
+};
+
 export type Product = {
   __typename?: 'Product';
   createdAt: Scalars['DateTime']['output'];
@@ -537,6 +713,7 @@ export type Product = {
   saleState: SaleState;
   /** Durable stock: units not yet sold by a written order. */
   stock: Scalars['Int']['output'];
+  waitingRoom?: Maybe<WaitingRoomSettings>;
 };
 
 export type ProductConnection = {
@@ -621,7 +798,7 @@ export type PurchaseLimitExceededError = ErrorResult & {
   remainingAllowance: Scalars['Int']['output'];
 };
 
-export type PurchaseResult = PurchaseLimitExceededError | Reservation | SaleNotActiveError | SoldOutError;
+export type PurchaseResult = AdmissionExpiredError | NotAdmittedError | PurchaseLimitExceededError | Reservation | SaleNotActiveError | SoldOutError | TooManyHoldsError;
 
 export type Query = {
   __typename?: 'Query';
@@ -631,8 +808,12 @@ export type Query = {
   me: User;
   /** Products the viewer likes, most recently liked first. */
   myLikes: ProductLikeConnection;
+  /** Products the viewer asked to be told about, newest first. */
+  myNotifications: Array<NotifyRequest>;
   /** The viewer’s orders, newest first. */
   myOrders: OrderConnection;
+  /** The viewer’s ticket (any device); null when the viewer is not in line. */
+  myWaitingRoomTicket?: Maybe<WaitingRoomTicket>;
   /** Admins: a drop’s live figures for the operator’s view, meant to be polled each second. */
   operatorSnapshot: OperatorSnapshot;
   /** One order; its owner and admins only (NOT_FOUND for anyone else). */
@@ -647,6 +828,12 @@ export type Query = {
   reservation: Reservation;
   /** The server clock, so client countdowns agree with it. */
   serverTime: Scalars['DateTime']['output'];
+  /** The room’s current frame (public). NOT_FOUND for a product without a room. */
+  waitingRoom: WaitingRoomFrame;
+  /** The room’s draw, public: anyone can recompute the order (npm run verify:draw). */
+  waitingRoomDraw: WaitingRoomDraw;
+  /** Admin only. A room’s settings, frame and counts. */
+  waitingRoomStatus: WaitingRoomStatus;
 };
 
 
@@ -660,6 +847,11 @@ export type QueryMyOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
   status?: InputMaybe<Array<OrderStatus>>;
+};
+
+
+export type QueryMyWaitingRoomTicketArgs = {
+  productId: Scalars['ID']['input'];
 };
 
 
@@ -693,6 +885,21 @@ export type QueryProductsArgs = {
 
 export type QueryReservationArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryWaitingRoomArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+
+export type QueryWaitingRoomDrawArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+
+export type QueryWaitingRoomStatusArgs = {
+  productId: Scalars['ID']['input'];
 };
 
 export type RefreshTokenInput = {
@@ -823,12 +1030,21 @@ export type StockLevel = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** A drop’s sale opening, restocks, selling out and end, for anyone: the last event at once, then each new one. NOT_FOUND for an unknown or unlisted product. */
+  dropLifecycle: DropLifecycle;
   /** Every status change of the viewer’s own orders. */
   orderStatusChanged: OrderStatusChangedEvent;
   /** Changes of one of the viewer’s reservations (paid, expired, declined). */
   reservationChanged: Reservation;
   /** Live remaining units of a product: the current value at once, then at most one frame per STOCK_FRAME_MS (fewer under the realtime send budget); the last frame is the final value. NOT_FOUND for an unknown or unlisted product. */
   stockChanged: StockLevel;
+  /** A waiting room, live and public: the current frame at once, then one frame per tick (ROOM_TICK_MS) and an urgent one on every state change. The websocket server fans it out (one execution per frame, the same bytes to every watcher). */
+  waitingRoom: WaitingRoomFrame;
+};
+
+
+export type SubscriptionDropLifecycleArgs = {
+  productId: Scalars['ID']['input'];
 };
 
 
@@ -841,8 +1057,24 @@ export type SubscriptionStockChangedArgs = {
   productId: Scalars['ID']['input'];
 };
 
+
+export type SubscriptionWaitingRoomArgs = {
+  productId: Scalars['ID']['input'];
+};
+
 export type SyncStockInput = {
   productId: Scalars['ID']['input'];
+};
+
+/** The member already holds the most unpaid reservations allowed (SALE_MAX_OPEN_HOLDS): pay or cancel one first. */
+export type TooManyHoldsError = ErrorResult & {
+  __typename?: 'TooManyHoldsError';
+  code: ErrorCode;
+  maxOpenHolds: Scalars['Int']['output'];
+  message: Scalars['String']['output'];
+  /** When the earliest open hold ends at the latest. */
+  nextReleaseAt: Scalars['DateTime']['output'];
+  openHolds: Scalars['Int']['output'];
 };
 
 export type UpdateCartItemInput = {
@@ -863,6 +1095,8 @@ export type UpdateProductInput = {
   purchaseLimit?: InputMaybe<Scalars['Int']['input']>;
   saleEndsAt?: InputMaybe<Scalars['DateTime']['input']>;
   saleStartsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Creates or changes the waiting room; null removes it; omitted leaves it. */
+  waitingRoom?: InputMaybe<WaitingRoomInput>;
 };
 
 export type UpdateProfileInput = {
@@ -895,6 +1129,159 @@ export type UserPayload = {
 export type VerifyEmailInput = {
   /** The token from the verification link. */
   token: Scalars['String']['input'];
+};
+
+/** The room takes no new members: reason NOT_OPEN, PAUSED, ALL_IN_CARTS, SOLD_OUT, ENDED or ENTRIES_CLOSED (RAFFLE after the pre-queue). */
+export type WaitingRoomClosed = ErrorResult & {
+  __typename?: 'WaitingRoomClosed';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+};
+
+/** The public draw of a room (scripts/verify-draw.mjs recomputes it): the commitment always, root and count from the seal, seed, order and late log once the room has closed. */
+export type WaitingRoomDraw = {
+  __typename?: 'WaitingRoomDraw';
+  entries?: Maybe<Scalars['Int']['output']>;
+  entriesRoot?: Maybe<Scalars['String']['output']>;
+  /** Late joiners’ entry ids (N+1…). */
+  late?: Maybe<Array<Scalars['String']['output']>>;
+  lateHash?: Maybe<Scalars['String']['output']>;
+  /** Entry ids in ticket order (1..N). */
+  order?: Maybe<Array<Scalars['String']['output']>>;
+  productId: Scalars['ID']['output'];
+  scheme: Scalars['String']['output'];
+  seed?: Maybe<Scalars['String']['output']>;
+  seedCommit: Scalars['String']['output'];
+};
+
+/** One frame of a waiting room, the same for every watcher: each client computes its own position as ticket − servedThrough. */
+export type WaitingRoomFrame = {
+  __typename?: 'WaitingRoomFrame';
+  /** How long an admitted member has to start a purchase. */
+  admissionSeconds: Scalars['Int']['output'];
+  /** Smoothed admissions per minute. */
+  admitPerMinute: Scalars['Float']['output'];
+  admitPerMinuteHigh: Scalars['Float']['output'];
+  /** Lower and upper recent admission rates: a wait range is position ÷ admitPerMinuteHigh … position ÷ admitPerMinuteLow minutes. */
+  admitPerMinuteLow: Scalars['Float']['output'];
+  /** ALL_IN_CARTS: tickets above this are unlikely to be served (every unit is in a cart; only unpaid holds can come back). */
+  cutoffTicket?: Maybe<Scalars['Int']['output']>;
+  /** Pre-queue entries so far; after the seal, N. */
+  entrants: Scalars['Int']['output'];
+  /** After the seal: root of the entries. */
+  entriesRoot?: Maybe<Scalars['String']['output']>;
+  /** How long a reservation made through the room holds. */
+  holdSeconds: Scalars['Int']['output'];
+  /** Units held in carts (unpaid reservations). */
+  inCarts: Scalars['Int']['output'];
+  /** The last ticket given out. */
+  lastTicket: Scalars['Int']['output'];
+  /** Chain hash of the late joins so far. */
+  lateHash?: Maybe<Scalars['String']['output']>;
+  mode: WaitingRoomMode;
+  /** ALL_IN_CARTS: the earliest hold expiry. */
+  nextReturnAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The sale start (admission starts then). */
+  opensAt?: Maybe<Scalars['DateTime']['output']>;
+  pausedReason?: Maybe<Scalars['String']['output']>;
+  preQueueOpensAt?: Maybe<Scalars['DateTime']['output']>;
+  productId: Scalars['ID']['output'];
+  /** Members still waiting (left members excluded). */
+  queueLength: Scalars['Int']['output'];
+  /** Free units. */
+  remaining: Scalars['Int']['output'];
+  /** Every ticket up to this one is admitted. */
+  servedThrough: Scalars['Int']['output'];
+  /** Redis time of the frame. */
+  serverTime: Scalars['DateTime']['output'];
+  state: WaitingRoomState;
+  /** This frame changed the state (sent at once). */
+  urgent: Scalars['Boolean']['output'];
+  /** Only grows; a gap or a lower value after reconnect: refetch. */
+  version: Scalars['Int']['output'];
+};
+
+/** A product’s waiting room (admin). Omitted fields keep their value, or the configured default for a new room. */
+export type WaitingRoomInput = {
+  /** Seconds an admitted member has to start a purchase (10 to 3600). */
+  admissionSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** Seconds a reservation made through the room holds its units (30 to 3600). */
+  holdSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** Most admissions per second (1 to 10000). */
+  maxAdmitPerSecond?: InputMaybe<Scalars['Int']['input']>;
+  mode?: InputMaybe<WaitingRoomMode>;
+  /** When members may start joining (before saleStartsAt); null: at the sale start. */
+  preQueueOpensAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** How a room orders its line. */
+export type WaitingRoomMode =
+  /** First come, first served (joins are numbered as they arrive). */
+  | 'FIFO'
+  /** Entries only before the sale starts (the pre-queue). */
+  | 'RAFFLE';
+
+/** A product’s waiting-room settings. */
+export type WaitingRoomSettings = {
+  __typename?: 'WaitingRoomSettings';
+  admissionSeconds: Scalars['Int']['output'];
+  holdSeconds: Scalars['Int']['output'];
+  maxAdmitPerSecond: Scalars['Int']['output'];
+  mode: WaitingRoomMode;
+  pausedReason?: Maybe<Scalars['String']['output']>;
+  preQueueOpensAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type WaitingRoomState =
+  /** No free unit, but some are held in carts and may come back (see cutoffTicket). */
+  | 'ALL_IN_CARTS'
+  /** Final: the sale window is over. */
+  | 'ENDED'
+  /** Admitting members while free units remain. */
+  | 'OPEN'
+  /** An operator paused the room; pausedReason says why. */
+  | 'PAUSED'
+  /** Entries before the sale starts (the draw orders them); nobody is admitted yet. */
+  | 'PREQUEUE'
+  /** Not open for joining yet. */
+  | 'SCHEDULED'
+  /** The sale started: the entries are frozen and being ordered. */
+  | 'SEALING'
+  /** Final: no free unit and no hold left. */
+  | 'SOLD_OUT';
+
+/** A room as the operator sees it. */
+export type WaitingRoomStatus = {
+  __typename?: 'WaitingRoomStatus';
+  /** Tickets given out (including members who left). */
+  entries: Scalars['Int']['output'];
+  frame: WaitingRoomFrame;
+  /** Members who left before their turn. */
+  left: Scalars['Int']['output'];
+  settings: WaitingRoomSettings;
+};
+
+/** The viewer’s place in a room: bound to the account, any device. */
+export type WaitingRoomTicket = {
+  __typename?: 'WaitingRoomTicket';
+  /** Once admitted: start a purchase before. */
+  admissionExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** A reservation was made with this admission. */
+  admissionUsed: Scalars['Boolean']['output'];
+  admitted: Scalars['Boolean']['output'];
+  /** ALL_IN_CARTS and the ticket is past cutoffTicket: unlikely served. */
+  beyondCutoff: Scalars['Boolean']['output'];
+  frame: WaitingRoomFrame;
+  /** Wait range, upper bound; null: unknown. */
+  maxSeconds?: Maybe<Scalars['Int']['output']>;
+  /** Wait range, lower bound in seconds. */
+  minSeconds?: Maybe<Scalars['Int']['output']>;
+  /** ticket − servedThrough; 0 once admitted. */
+  position: Scalars['Int']['output'];
+  productId: Scalars['ID']['output'];
+  ticket: Scalars['Int']['output'];
 };
 
 export type UserFieldsFragment = { __typename?: 'User', id: string, email: string, name: string, role: Role, emailVerified: boolean, phone?: string | null, address?: string | null, createdAt: string };
@@ -1089,6 +1476,32 @@ export type MyLikesQueryVariables = Exact<{
 
 export type MyLikesQuery = { __typename?: 'Query', myLikes: { __typename?: 'ProductLikeConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'ProductLikeEdge', cursor: string, node: { __typename?: 'ProductLike', likedAt: string, product: { __typename?: 'Product', id: string, name: string, likeCount: number, likedByMe: boolean } } }> } };
 
+export type NotifyMeMutationVariables = Exact<{
+  input: NotifyMeInput;
+}>;
+
+
+export type NotifyMeMutation = { __typename?: 'Mutation', notifyMe: { __typename?: 'NotifyRequest', id: string, events: Array<NotifyEvent>, createdAt: string, product: { __typename?: 'Product', id: string, name: string } } };
+
+export type CancelNotifyMeMutationVariables = Exact<{
+  input: CancelNotifyMeInput;
+}>;
+
+
+export type CancelNotifyMeMutation = { __typename?: 'Mutation', cancelNotifyMe: boolean };
+
+export type MyNotificationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyNotificationsQuery = { __typename?: 'Query', myNotifications: Array<{ __typename?: 'NotifyRequest', id: string, events: Array<NotifyEvent>, product: { __typename?: 'Product', id: string } }> };
+
+export type DropLifecycleSubscriptionVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type DropLifecycleSubscription = { __typename?: 'Subscription', dropLifecycle: { __typename?: 'DropLifecycle', productId: string, event?: DropEvent | null, saleState: SaleState, remaining: number, at: string, version: number } };
+
 export type OperatorSnapshotQueryVariables = Exact<{
   productId: Scalars['ID']['input'];
 }>;
@@ -1156,7 +1569,7 @@ export type PurchaseMutationVariables = Exact<{
 }>;
 
 
-export type PurchaseMutation = { __typename?: 'Mutation', purchase: { __typename: 'PurchaseLimitExceededError', code: ErrorCode, message: string, productId: string, remainingAllowance: number } | { __typename: 'Reservation', id: string, status: ReservationStatus, totalAmount: number, holdExpiresAt: string, createdAt: string, paymentId?: string | null, orderId?: string | null, items: Array<{ __typename?: 'ReservationItem', productId: string, quantity: number, unitPrice: number }> } | { __typename: 'SaleNotActiveError', code: ErrorCode, message: string, productId: string, saleStartsAt?: string | null, saleEndsAt?: string | null } | { __typename: 'SoldOutError', code: ErrorCode, message: string, productId: string, remaining: number } };
+export type PurchaseMutation = { __typename?: 'Mutation', purchase: { __typename: 'AdmissionExpiredError', code: ErrorCode, message: string } | { __typename: 'NotAdmittedError', code: ErrorCode, message: string } | { __typename: 'PurchaseLimitExceededError', code: ErrorCode, message: string, productId: string, remainingAllowance: number } | { __typename: 'Reservation', id: string, status: ReservationStatus, totalAmount: number, holdExpiresAt: string, createdAt: string, paymentId?: string | null, orderId?: string | null, items: Array<{ __typename?: 'ReservationItem', productId: string, quantity: number, unitPrice: number }> } | { __typename: 'SaleNotActiveError', code: ErrorCode, message: string, productId: string, saleStartsAt?: string | null, saleEndsAt?: string | null } | { __typename: 'SoldOutError', code: ErrorCode, message: string, productId: string, remaining: number } | { __typename: 'TooManyHoldsError', code: ErrorCode, message: string } };
 
 export type PayMutationVariables = Exact<{
   input: PayInput;
@@ -1237,6 +1650,10 @@ export const ClearCartDocument = {"kind":"Document","definitions":[{"kind":"Oper
 export const LikeProductDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LikeProduct"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LikeProductInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"likeProduct"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liked"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"likeCount"}},{"kind":"Field","name":{"kind":"Name","value":"likedByMe"}}]}}]}}]}}]} as unknown as DocumentNode<LikeProductMutation, LikeProductMutationVariables>;
 export const UnlikeProductDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnlikeProduct"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LikeProductInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unlikeProduct"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liked"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"likeCount"}},{"kind":"Field","name":{"kind":"Name","value":"likedByMe"}}]}}]}}]}}]} as unknown as DocumentNode<UnlikeProductMutation, UnlikeProductMutationVariables>;
 export const MyLikesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyLikes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myLikes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"likedAt"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"likeCount"}},{"kind":"Field","name":{"kind":"Name","value":"likedByMe"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<MyLikesQuery, MyLikesQueryVariables>;
+export const NotifyMeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyMe"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NotifyMeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"notifyMe"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"events"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<NotifyMeMutation, NotifyMeMutationVariables>;
+export const CancelNotifyMeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelNotifyMe"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CancelNotifyMeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelNotifyMe"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}]}]}}]} as unknown as DocumentNode<CancelNotifyMeMutation, CancelNotifyMeMutationVariables>;
+export const MyNotificationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyNotifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myNotifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"events"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<MyNotificationsQuery, MyNotificationsQueryVariables>;
+export const DropLifecycleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DropLifecycle"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"productId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dropLifecycle"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"productId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"productId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"event"}},{"kind":"Field","name":{"kind":"Name","value":"saleState"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<DropLifecycleSubscription, DropLifecycleSubscriptionVariables>;
 export const OperatorSnapshotDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OperatorSnapshot"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"productId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operatorSnapshot"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"productId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"productId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"inCarts"}},{"kind":"Field","name":{"kind":"Name","value":"paidAwaitingOrder"}},{"kind":"Field","name":{"kind":"Name","value":"orderLagMs"}},{"kind":"Field","name":{"kind":"Name","value":"purchases"}},{"kind":"Field","name":{"kind":"Name","value":"pays"}},{"kind":"Field","name":{"kind":"Name","value":"paid"}},{"kind":"Field","name":{"kind":"Name","value":"refusals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"queue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"waiting"}},{"kind":"Field","name":{"kind":"Name","value":"admitted"}},{"kind":"Field","name":{"kind":"Name","value":"paused"}},{"kind":"Field","name":{"kind":"Name","value":"pauseReason"}}]}}]}}]}}]} as unknown as DocumentNode<OperatorSnapshotQuery, OperatorSnapshotQueryVariables>;
 export const MyOrdersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyOrders"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"OrderStatus"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myOrders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"placedAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextStatuses"}}]}}]}}]}}]}}]} as unknown as DocumentNode<MyOrdersQuery, MyOrdersQueryVariables>;
 export const OrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Order"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrderFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalAmount"}},{"kind":"Field","name":{"kind":"Name","value":"placedAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextTransitionAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextStatuses"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}}]}}]}}]} as unknown as DocumentNode<OrderQuery, OrderQueryVariables>;

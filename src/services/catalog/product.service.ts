@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { FilterQuery } from '@mikro-orm/mysql';
+import type { EntityManager, FilterQuery } from '@mikro-orm/mysql';
 import { loader, type RequestContext } from '../../context';
 import { Product, SaleState } from '../../entities/product.entity';
 import { BadUserInputError } from '../../errors';
@@ -48,6 +48,11 @@ const SORTS: Record<ProductSort, { key: SortKey; dir: 'asc' | 'desc' }> = {
 
 const REMAINING_LOADER = 'product.remainingStock';
 
+/** Told of units added to a product once they are on sale (its lifecycle frame and notices). */
+export interface RestockListener {
+  restocked(em: EntityManager, productId: number, units: number): Promise<void>;
+}
+
 /** `%`, `_` and `\` match themselves in a LIKE pattern built from user text. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -60,6 +65,7 @@ export class ProductService {
   constructor(
     private readonly stock: StockService,
     private readonly rooms?: WaitingRoomService,
+    private readonly restocks?: RestockListener,
   ) {}
 
   async create(ctx: RequestContext, input: NewProduct): Promise<Product> {
@@ -116,6 +122,7 @@ export class ProductService {
     await requireListed(ctx.em, id);
     await this.stock.adjust(ctx.em, id, quantity);
     ctx.loaders.delete(REMAINING_LOADER);
+    if (quantity > 0) await this.restocks?.restocked(ctx.em, id, quantity);
     return (await ctx.em.findOne(Product, id, { refresh: true }))!;
   }
 

@@ -107,6 +107,15 @@ export const PurchaseDocument = graphql(`
         saleStartsAt
         saleEndsAt
       }
+      ... on NotAdmittedError {
+        message
+      }
+      ... on AdmissionExpiredError {
+        message
+      }
+      ... on TooManyHoldsError {
+        message
+      }
     }
   }
 `);

@@ -97,5 +97,9 @@ function purchaseAnswer(purchase: Purchase, offset: number): HTMLElement {
       onLeave(() => clearInterval(timer));
       return message('error', 'The sale has not started yet. It starts in ', text, '.');
     }
+    case 'NotAdmittedError':
+    case 'AdmissionExpiredError':
+    case 'TooManyHoldsError':
+      return message('error', purchase.message);
   }
 }
