@@ -39,6 +39,13 @@ async function buildWeb({ quiet = false } = {}) {
       entryPoints: [join(ROOT, 'web', 'widget', 'demo.ts')],
       outfile: join(OUT, 'widget', 'demo.js'),
     }),
+    // The proof of work of joining a room: altcha-lib's solver in a Web Worker, as a file (a
+    // strict CSP refuses a worker made from a blob or an inline script).
+    build({
+      ...common,
+      entryPoints: [join(ROOT, 'node_modules', 'altcha-lib', 'dist', 'worker.js')],
+      outfile: join(OUT, 'shop', 'pow-worker.js'),
+    }),
     // The operator's view: its own bundle, with uPlot, which shoppers never load.
     build({
       ...common,

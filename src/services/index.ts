@@ -146,6 +146,18 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
   );
   const dropCounters = new DropCounters();
   const operator = new OperatorService(saleStore, dropCounters);
+  // The operator's view charts the room: its line, its admissions so far and its pause.
+  operator.setQueueSource(async (productId) => {
+    const em = orm.em.fork();
+    if (!(await rooms.find(em, productId))) return null;
+    const frame = await rooms.snapshot(em, productId);
+    return {
+      waiting: frame.queueLength,
+      admitted: frame.servedThrough,
+      paused: frame.state === 'PAUSED',
+      pauseReason: frame.pausedReason || null,
+    };
+  });
   const unsubscribeTokens = new UnsubscribeTokens(config.auth.jwtSecret);
   const notifyRequests = new NotifyRequests();
   const notify = new NotifyService(notifyRequests, unsubscribeTokens);

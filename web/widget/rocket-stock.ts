@@ -13,13 +13,20 @@
  * Event: `rocket-stock-change` ({ state, remaining }) whenever what it shows changes.
  *
  * Queue view (optional, the attribute `queue`): a line under the stock for a member waiting in a
- * drop's room, fed through `showQueue()` (the room's subscription calls it): place in line and a
- * wait range, then "your turn" with the time left to buy. Screen readers hear the place at most
- * once per `announce-every` seconds (default 30) and the turn at once; nothing moves.
+ * drop's room: place in line and a wait range, then "your turn" with the time left to buy. With
+ * `queue="<ticket>"` the widget follows the room's public `waitingRoom` subscription itself (place
+ * = ticket − servedThrough; the turn ends at `admitted-until` if given, else at the admitting
+ * frame's time plus the room's admission seconds); with a bare `queue` the page calls
+ * `showQueue()`. Screen readers hear the place at most once per `announce-every` seconds
+ * (default 30) and the turn at once; nothing moves.
  */
 import { createClient, type Client } from 'graphql-ws/client';
 import { graphql } from './gql';
-import type { RocketStockProductQuery, RocketStockSubscription } from './gql/graphql';
+import type {
+  RocketStockProductQuery,
+  RocketStockRoomSubscription,
+  RocketStockSubscription,
+} from './gql/graphql';
 
 const PRODUCT = graphql(`
   query RocketStockProduct($id: ID!) {
@@ -42,6 +49,35 @@ const STOCK = graphql(`
     }
   }
 `);
+
+const ROOM = graphql(`
+  subscription RocketStockRoom($id: ID!) {
+    waitingRoom(productId: $id) {
+      version
+      state
+      serverTime
+      servedThrough
+      admitPerMinuteLow
+      admitPerMinuteHigh
+      admissionSeconds
+    }
+  }
+`);
+
+/**
+ * An honest wait range for a place in line from a room frame's fast and slow admission rates
+ * (per minute): place ÷ high … place ÷ low minutes, in seconds; NaN where a rate is 0 (unknown).
+ */
+export function waitRange(
+  place: number,
+  frame: { admitPerMinuteLow: number; admitPerMinuteHigh: number },
+): { waitMinSeconds: number; waitMaxSeconds: number } {
+  const { admitPerMinuteLow: low, admitPerMinuteHigh: high } = frame;
+  return {
+    waitMinSeconds: high > 0 ? (place / high) * 60 : NaN,
+    waitMaxSeconds: low > 0 ? (place / low) * 60 : NaN,
+  };
+}
 
 export type StockState = 'LOADING' | 'UPCOMING' | 'LIVE' | 'SOLD_OUT' | 'ENDED' | 'UNAVAILABLE';
 
@@ -127,7 +163,7 @@ function releaseSocket(url: string): void {
 }
 
 export class RocketStockElement extends HTMLElement {
-  static observedAttributes = ['product-id', 'endpoint'];
+  static observedAttributes = ['product-id', 'endpoint', 'queue'];
 
   private readonly root: ShadowRoot;
   private client: Client | undefined;
@@ -182,7 +218,12 @@ export class RocketStockElement extends HTMLElement {
       const [lo, hi] = [status.waitMinSeconds, status.waitMaxSeconds].map((s) =>
         Math.max(1, Math.round(s / 60)),
       );
-      text = `#${status.place} in line · about ${lo === hi ? lo : `${lo}–${hi}`} min`;
+      const wait = Number.isNaN(hi)
+        ? Number.isNaN(lo)
+          ? ''
+          : ` · at least ${lo} min`
+        : ` · about ${lo === hi ? lo : `${lo}–${hi}`} min`;
+      text = `#${status.place} in line${wait}`;
       this.setAttribute('queue-state', 'WAITING');
       const every = Number(this.getAttribute('announce-every') ?? 30) * 1000;
       if (Date.now() - this.queueAnnouncedAt >= every) this.say(text);
@@ -251,6 +292,8 @@ export class RocketStockElement extends HTMLElement {
       }),
       this.subscribe(id, run),
     ];
+    const ticket = Number(this.getAttribute('queue'));
+    if (ticket > 0) this.cleanup.push(this.followRoom(id, ticket, run));
     void this.load(id, run);
   }
 
@@ -282,6 +325,31 @@ export class RocketStockElement extends HTMLElement {
           this.update();
         },
         error: (err) => run === this.run && this.fail(err),
+        complete: () => undefined,
+      },
+    );
+  }
+
+  /** The room's frames for the member holding `ticket` (the attribute `queue`). */
+  private followRoom(id: string, ticket: number, run: number): () => void {
+    let version = -1;
+    let admittedUntil: string | null = null;
+    return this.client!.subscribe<RocketStockRoomSubscription>(
+      { query: ROOM.toString(), variables: { id } },
+      {
+        next: ({ data }) => {
+          const f = data?.waitingRoom;
+          if (run !== this.run || !f || f.version <= version) return;
+          version = f.version;
+          if (f.state === 'SOLD_OUT' || f.state === 'ENDED') return this.showQueue(null);
+          const place = ticket - f.servedThrough;
+          if (place > 0) return this.showQueue({ place, ...waitRange(place, f) });
+          admittedUntil ??=
+            this.getAttribute('admitted-until') ??
+            new Date(Date.parse(f.serverTime) + f.admissionSeconds * 1000).toISOString();
+          this.showQueue({ admittedUntil });
+        },
+        error: () => undefined,
         complete: () => undefined,
       },
     );

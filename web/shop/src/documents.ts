@@ -80,6 +80,9 @@ export const ProductDocument = graphql(`
       saleState
       saleStartsAt
       saleEndsAt
+      waitingRoom {
+        mode
+      }
     }
   }
 `);

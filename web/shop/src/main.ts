@@ -5,6 +5,9 @@ import { ApiError, describeError } from './api';
 import { renderNav } from './nav';
 import { go, leavePage } from './page';
 import { forgotPasswordPage, signInPage, signUpPage } from './pages/account';
+import { drawPage } from './pages/draw';
+import { dropPage } from './pages/drop';
+import { noticesPage } from './pages/notify';
 import { ordersPage } from './pages/orders';
 import { productPage } from './pages/product';
 import { productsPage } from './pages/products';
@@ -15,6 +18,9 @@ type Page = (argument: string) => HTMLElement[] | Promise<HTMLElement[]>;
 const ROUTES: Record<string, Page> = {
   products: productsPage,
   product: productPage,
+  drop: dropPage,
+  draw: drawPage,
+  notices: noticesPage,
   orders: ordersPage,
   signin: signInPage,
   signup: signUpPage,

@@ -26,6 +26,7 @@ export function renderNav(nav: HTMLElement): void {
     ...(me
       ? [
           h('a', { href: '#/orders' }, 'My orders'),
+          h('a', { href: '#/notices' }, 'My notices'),
           ...(me.user.role === 'ADMIN' ? [h('a', { href: 'operator.html' }, 'Operator')] : []),
           h('span', { class: 'who' }, me.user.name),
           h('button', { class: 'link', type: 'button', onclick: () => void signOut() }, 'Sign out'),

@@ -17,10 +17,12 @@ import * as types from './graphql';
 type Documents = {
     "\n  query RocketStockProduct($id: ID!) {\n    serverTime\n    product(id: $id) {\n      id\n      name\n      saleStartsAt\n      saleEndsAt\n      remainingStock\n    }\n  }\n": typeof types.RocketStockProductDocument,
     "\n  subscription RocketStock($id: ID!) {\n    stockChanged(productId: $id) {\n      remaining\n      version\n    }\n  }\n": typeof types.RocketStockDocument,
+    "\n  subscription RocketStockRoom($id: ID!) {\n    waitingRoom(productId: $id) {\n      version\n      state\n      serverTime\n      servedThrough\n      admitPerMinuteLow\n      admitPerMinuteHigh\n      admissionSeconds\n    }\n  }\n": typeof types.RocketStockRoomDocument,
 };
 const documents: Documents = {
     "\n  query RocketStockProduct($id: ID!) {\n    serverTime\n    product(id: $id) {\n      id\n      name\n      saleStartsAt\n      saleEndsAt\n      remainingStock\n    }\n  }\n": types.RocketStockProductDocument,
     "\n  subscription RocketStock($id: ID!) {\n    stockChanged(productId: $id) {\n      remaining\n      version\n    }\n  }\n": types.RocketStockDocument,
+    "\n  subscription RocketStockRoom($id: ID!) {\n    waitingRoom(productId: $id) {\n      version\n      state\n      serverTime\n      servedThrough\n      admitPerMinuteLow\n      admitPerMinuteHigh\n      admissionSeconds\n    }\n  }\n": types.RocketStockRoomDocument,
 };
 
 /**
@@ -31,6 +33,10 @@ export function graphql(source: "\n  query RocketStockProduct($id: ID!) {\n    s
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription RocketStock($id: ID!) {\n    stockChanged(productId: $id) {\n      remaining\n      version\n    }\n  }\n"): typeof import('./graphql').RocketStockDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RocketStockRoom($id: ID!) {\n    waitingRoom(productId: $id) {\n      version\n      state\n      serverTime\n      servedThrough\n      admitPerMinuteLow\n      admitPerMinuteHigh\n      admissionSeconds\n    }\n  }\n"): typeof import('./graphql').RocketStockRoomDocument;
 
 
 export function graphql(source: string) {

@@ -1299,6 +1299,13 @@ export type RocketStockSubscriptionVariables = Exact<{
 
 export type RocketStockSubscription = { __typename?: 'Subscription', stockChanged: { __typename?: 'StockLevel', remaining: number, version: number } };
 
+export type RocketStockRoomSubscriptionVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type RocketStockRoomSubscription = { __typename?: 'Subscription', waitingRoom: { __typename?: 'WaitingRoomFrame', version: number, state: WaitingRoomState, serverTime: string, servedThrough: number, admitPerMinuteLow: number, admitPerMinuteHigh: number, admissionSeconds: number } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1338,3 +1345,16 @@ export const RocketStockDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RocketStockSubscription, RocketStockSubscriptionVariables>;
+export const RocketStockRoomDocument = new TypedDocumentString(`
+    subscription RocketStockRoom($id: ID!) {
+  waitingRoom(productId: $id) {
+    version
+    state
+    serverTime
+    servedThrough
+    admitPerMinuteLow
+    admitPerMinuteHigh
+    admissionSeconds
+  }
+}
+    `) as unknown as TypedDocumentString<RocketStockRoomSubscription, RocketStockRoomSubscriptionVariables>;

@@ -1331,7 +1331,7 @@ export type ShopProductQueryVariables = Exact<{
 }>;
 
 
-export type ShopProductQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, description: string, price: number, purchaseLimit?: number | null, saleState: SaleState, saleStartsAt?: string | null, saleEndsAt?: string | null } | null };
+export type ShopProductQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, description: string, price: number, purchaseLimit?: number | null, saleState: SaleState, saleStartsAt?: string | null, saleEndsAt?: string | null, waitingRoom?: { __typename?: 'WaitingRoomSettings', mode: WaitingRoomMode } | null } | null };
 
 export type ShopPurchaseMutationVariables = Exact<{
   input: PurchaseInput;
@@ -1382,12 +1382,82 @@ export type ShopRequestReturnMutationVariables = Exact<{
 
 export type ShopRequestReturnMutation = { __typename?: 'Mutation', requestReturn: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
 
+export type ShopRoomFrameFragment = { __typename?: 'WaitingRoomFrame', version: number, state: WaitingRoomState, mode: WaitingRoomMode, serverTime: string, opensAt?: string | null, preQueueOpensAt?: string | null, servedThrough: number, queueLength: number, remaining: number, inCarts: number, cutoffTicket?: number | null, nextReturnAt?: string | null, admitPerMinuteLow: number, admitPerMinuteHigh: number, admissionSeconds: number, holdSeconds: number, pausedReason?: string | null, entrants: number };
+
+export type ShopDropQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopDropQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, description: string, price: number, purchaseLimit?: number | null, saleState: SaleState, saleStartsAt?: string | null, waitingRoom?: { __typename?: 'WaitingRoomSettings', mode: WaitingRoomMode } | null } | null, waitingRoom: { __typename?: 'WaitingRoomFrame', version: number, state: WaitingRoomState, mode: WaitingRoomMode, serverTime: string, opensAt?: string | null, preQueueOpensAt?: string | null, servedThrough: number, queueLength: number, remaining: number, inCarts: number, cutoffTicket?: number | null, nextReturnAt?: string | null, admitPerMinuteLow: number, admitPerMinuteHigh: number, admissionSeconds: number, holdSeconds: number, pausedReason?: string | null, entrants: number } };
+
+export type ShopMyTicketQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopMyTicketQuery = { __typename?: 'Query', myWaitingRoomTicket?: { __typename?: 'WaitingRoomTicket', ticket: number, admitted: boolean, admissionExpiresAt?: string | null, admissionUsed: boolean } | null };
+
+export type ShopJoinRoomMutationVariables = Exact<{
+  input: JoinWaitingRoomInput;
+}>;
+
+
+export type ShopJoinRoomMutation = { __typename?: 'Mutation', joinWaitingRoom: { __typename: 'ChallengeFailedError', reason: string, message: string } | { __typename: 'ChallengeRequired', challenge: { __typename?: 'PowChallenge', algorithm: string, challenge: string, salt: string, signature: string, maxNumber: number } } | { __typename: 'PreQueueEntry', entryId: string, entrants: number, seedCommit: string } | { __typename: 'WaitingRoomClosed', reason: string, message: string } | { __typename: 'WaitingRoomTicket', ticket: number, admitted: boolean, admissionExpiresAt?: string | null } };
+
+export type ShopWaitingRoomSubscriptionVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopWaitingRoomSubscription = { __typename?: 'Subscription', waitingRoom: { __typename?: 'WaitingRoomFrame', version: number, state: WaitingRoomState, mode: WaitingRoomMode, serverTime: string, opensAt?: string | null, preQueueOpensAt?: string | null, servedThrough: number, queueLength: number, remaining: number, inCarts: number, cutoffTicket?: number | null, nextReturnAt?: string | null, admitPerMinuteLow: number, admitPerMinuteHigh: number, admissionSeconds: number, holdSeconds: number, pausedReason?: string | null, entrants: number } };
+
+export type ShopDrawQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopDrawQuery = { __typename?: 'Query', waitingRoomDraw: { __typename?: 'WaitingRoomDraw', scheme: string, seedCommit: string, entries?: number | null, entriesRoot?: string | null, seed?: string | null, order?: Array<string> | null, late?: Array<string> | null, lateHash?: string | null } };
+
+export type ShopMyNotificationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ShopMyNotificationsQuery = { __typename?: 'Query', myNotifications: Array<{ __typename?: 'NotifyRequest', id: string, events: Array<NotifyEvent>, createdAt: string, product: { __typename?: 'Product', id: string, name: string } }> };
+
+export type ShopNotifyMeMutationVariables = Exact<{
+  input: NotifyMeInput;
+}>;
+
+
+export type ShopNotifyMeMutation = { __typename?: 'Mutation', notifyMe: { __typename?: 'NotifyRequest', id: string, events: Array<NotifyEvent> } };
+
+export type ShopCancelNotifyMeMutationVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type ShopCancelNotifyMeMutation = { __typename?: 'Mutation', cancelNotifyMe: boolean };
+
 export type ShopOperatorSnapshotQueryVariables = Exact<{
   productId: Scalars['ID']['input'];
 }>;
 
 
 export type ShopOperatorSnapshotQuery = { __typename?: 'Query', operatorSnapshot: { __typename?: 'OperatorSnapshot', at: string, productId: string, remaining?: number | null, inCarts: number, paidAwaitingOrder: number, orderLagMs?: number | null, purchases: number, pays: number, paid: number, refusals: Array<{ __typename?: 'OperatorRefusals', reason: string, count: number }>, queue?: { __typename?: 'OperatorQueue', waiting: number, admitted: number, paused: boolean, pauseReason?: string | null } | null } };
+
+export type ShopPauseRoomMutationVariables = Exact<{
+  input: PauseWaitingRoomInput;
+}>;
+
+
+export type ShopPauseRoomMutation = { __typename?: 'Mutation', pauseWaitingRoom: { __typename?: 'WaitingRoomFrame', state: WaitingRoomState, pausedReason?: string | null } };
+
+export type ShopResumeRoomMutationVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type ShopResumeRoomMutation = { __typename?: 'Mutation', resumeWaitingRoom: { __typename?: 'WaitingRoomFrame', state: WaitingRoomState, pausedReason?: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1430,6 +1500,28 @@ export const ShopOrderFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ShopOrder"}) as unknown as TypedDocumentString<ShopOrderFragment, unknown>;
+export const ShopRoomFrameFragmentDoc = new TypedDocumentString(`
+    fragment ShopRoomFrame on WaitingRoomFrame {
+  version
+  state
+  mode
+  serverTime
+  opensAt
+  preQueueOpensAt
+  servedThrough
+  queueLength
+  remaining
+  inCarts
+  cutoffTicket
+  nextReturnAt
+  admitPerMinuteLow
+  admitPerMinuteHigh
+  admissionSeconds
+  holdSeconds
+  pausedReason
+  entrants
+}
+    `, {"fragmentName":"ShopRoomFrame"}) as unknown as TypedDocumentString<ShopRoomFrameFragment, unknown>;
 export const ShopLoginDocument = new TypedDocumentString(`
     mutation ShopLogin($input: LoginInput!) {
   login(input: $input) {
@@ -1502,6 +1594,9 @@ export const ShopProductDocument = new TypedDocumentString(`
     saleState
     saleStartsAt
     saleEndsAt
+    waitingRoom {
+      mode
+    }
   }
 }
     `) as unknown as TypedDocumentString<ShopProductQuery, ShopProductQueryVariables>;
@@ -1695,6 +1790,155 @@ export const ShopRequestReturnDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<ShopRequestReturnMutation, ShopRequestReturnMutationVariables>;
+export const ShopDropDocument = new TypedDocumentString(`
+    query ShopDrop($id: ID!) {
+  serverTime
+  product(id: $id) {
+    id
+    name
+    description
+    price
+    purchaseLimit
+    saleState
+    saleStartsAt
+    waitingRoom {
+      mode
+    }
+  }
+  waitingRoom(productId: $id) {
+    ...ShopRoomFrame
+  }
+}
+    fragment ShopRoomFrame on WaitingRoomFrame {
+  version
+  state
+  mode
+  serverTime
+  opensAt
+  preQueueOpensAt
+  servedThrough
+  queueLength
+  remaining
+  inCarts
+  cutoffTicket
+  nextReturnAt
+  admitPerMinuteLow
+  admitPerMinuteHigh
+  admissionSeconds
+  holdSeconds
+  pausedReason
+  entrants
+}`) as unknown as TypedDocumentString<ShopDropQuery, ShopDropQueryVariables>;
+export const ShopMyTicketDocument = new TypedDocumentString(`
+    query ShopMyTicket($id: ID!) {
+  myWaitingRoomTicket(productId: $id) {
+    ticket
+    admitted
+    admissionExpiresAt
+    admissionUsed
+  }
+}
+    `) as unknown as TypedDocumentString<ShopMyTicketQuery, ShopMyTicketQueryVariables>;
+export const ShopJoinRoomDocument = new TypedDocumentString(`
+    mutation ShopJoinRoom($input: JoinWaitingRoomInput!) {
+  joinWaitingRoom(input: $input) {
+    __typename
+    ... on WaitingRoomTicket {
+      ticket
+      admitted
+      admissionExpiresAt
+    }
+    ... on PreQueueEntry {
+      entryId
+      entrants
+      seedCommit
+    }
+    ... on WaitingRoomClosed {
+      reason
+      message
+    }
+    ... on ChallengeRequired {
+      challenge {
+        algorithm
+        challenge
+        salt
+        signature
+        maxNumber
+      }
+    }
+    ... on ChallengeFailedError {
+      reason
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopJoinRoomMutation, ShopJoinRoomMutationVariables>;
+export const ShopWaitingRoomDocument = new TypedDocumentString(`
+    subscription ShopWaitingRoom($id: ID!) {
+  waitingRoom(productId: $id) {
+    ...ShopRoomFrame
+  }
+}
+    fragment ShopRoomFrame on WaitingRoomFrame {
+  version
+  state
+  mode
+  serverTime
+  opensAt
+  preQueueOpensAt
+  servedThrough
+  queueLength
+  remaining
+  inCarts
+  cutoffTicket
+  nextReturnAt
+  admitPerMinuteLow
+  admitPerMinuteHigh
+  admissionSeconds
+  holdSeconds
+  pausedReason
+  entrants
+}`) as unknown as TypedDocumentString<ShopWaitingRoomSubscription, ShopWaitingRoomSubscriptionVariables>;
+export const ShopDrawDocument = new TypedDocumentString(`
+    query ShopDraw($id: ID!) {
+  waitingRoomDraw(productId: $id) {
+    scheme
+    seedCommit
+    entries
+    entriesRoot
+    seed
+    order
+    late
+    lateHash
+  }
+}
+    `) as unknown as TypedDocumentString<ShopDrawQuery, ShopDrawQueryVariables>;
+export const ShopMyNotificationsDocument = new TypedDocumentString(`
+    query ShopMyNotifications {
+  myNotifications {
+    id
+    events
+    createdAt
+    product {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopMyNotificationsQuery, ShopMyNotificationsQueryVariables>;
+export const ShopNotifyMeDocument = new TypedDocumentString(`
+    mutation ShopNotifyMe($input: NotifyMeInput!) {
+  notifyMe(input: $input) {
+    id
+    events
+  }
+}
+    `) as unknown as TypedDocumentString<ShopNotifyMeMutation, ShopNotifyMeMutationVariables>;
+export const ShopCancelNotifyMeDocument = new TypedDocumentString(`
+    mutation ShopCancelNotifyMe($productId: ID!) {
+  cancelNotifyMe(input: {productId: $productId})
+}
+    `) as unknown as TypedDocumentString<ShopCancelNotifyMeMutation, ShopCancelNotifyMeMutationVariables>;
 export const ShopOperatorSnapshotDocument = new TypedDocumentString(`
     query ShopOperatorSnapshot($productId: ID!) {
   operatorSnapshot(productId: $productId) {
@@ -1720,3 +1964,19 @@ export const ShopOperatorSnapshotDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ShopOperatorSnapshotQuery, ShopOperatorSnapshotQueryVariables>;
+export const ShopPauseRoomDocument = new TypedDocumentString(`
+    mutation ShopPauseRoom($input: PauseWaitingRoomInput!) {
+  pauseWaitingRoom(input: $input) {
+    state
+    pausedReason
+  }
+}
+    `) as unknown as TypedDocumentString<ShopPauseRoomMutation, ShopPauseRoomMutationVariables>;
+export const ShopResumeRoomDocument = new TypedDocumentString(`
+    mutation ShopResumeRoom($productId: ID!) {
+  resumeWaitingRoom(productId: $productId) {
+    state
+    pausedReason
+  }
+}
+    `) as unknown as TypedDocumentString<ShopResumeRoomMutation, ShopResumeRoomMutationVariables>;

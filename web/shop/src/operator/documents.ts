@@ -25,3 +25,21 @@ export const OperatorSnapshotDocument = graphql(`
     }
   }
 `);
+
+export const PauseRoomDocument = graphql(`
+  mutation ShopPauseRoom($input: PauseWaitingRoomInput!) {
+    pauseWaitingRoom(input: $input) {
+      state
+      pausedReason
+    }
+  }
+`);
+
+export const ResumeRoomDocument = graphql(`
+  mutation ShopResumeRoom($productId: ID!) {
+    resumeWaitingRoom(productId: $productId) {
+      state
+      pausedReason
+    }
+  }
+`);

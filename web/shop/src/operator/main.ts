@@ -17,7 +17,7 @@ function watch(productId: string): void {
   const width = Math.min(main.clientWidth || 800, 860);
   const charts = CHARTS.map((spec) => new Chart(spec, width));
   const status = h('div', { class: 'out' });
-  const room = h('section', { 'aria-labelledby': 'room-title' });
+  const room = roomPanel(productId);
   main.replaceChildren(
     h('h1', {}, `Drop of product ${productId}`),
     h(
@@ -27,7 +27,7 @@ function watch(productId: string): void {
     ),
     status,
     ...charts.map((c) => c.element),
-    room,
+    room.element,
   );
   let before: Parameters<Chart['push']>[0] | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -37,7 +37,7 @@ function watch(productId: string): void {
       const { operatorSnapshot: now } = await request(OperatorSnapshotDocument, { productId });
       const seconds = before ? (Date.parse(now.at) - Date.parse(before.at)) / 1000 : 0;
       for (const chart of charts) chart.push(now, before, seconds);
-      room.replaceChildren(...roomPanel(now.queue));
+      room.update(now.queue);
       status.replaceChildren();
       main.dataset.polls = String(Number(main.dataset.polls ?? 0) + 1);
       before = now;

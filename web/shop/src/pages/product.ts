@@ -3,6 +3,7 @@ import { ProductDocument, PurchaseDocument } from '../documents';
 import type { ShopPurchaseMutation } from '../gql/graphql';
 import { go, onLeave } from '../page';
 import { countdown, h, message, money } from '../ui';
+import { notifyControl } from './notify';
 import { payPanel } from './pay-panel';
 
 type Purchase = ShopPurchaseMutation['purchase'];
@@ -57,13 +58,26 @@ export async function productPage(id: string): Promise<HTMLElement[]> {
     product.purchaseLimit
       ? h('p', { class: 'hint' }, `At most ${product.purchaseLimit} per member.`)
       : h('span'),
-    h('div', { class: 'buy-row' }, h('label', {}, 'Quantity ', quantity), buy),
+    product.waitingRoom
+      ? h(
+          'p',
+          { class: 'drop-link' },
+          'This drop sells through a line: ',
+          h(
+            'a',
+            { href: `#/drop/${product.id}` },
+            product.waitingRoom.mode === 'RAFFLE' ? 'enter the draw' : 'take your place in line',
+          ),
+          '. Buying works once it is your turn.',
+        )
+      : h('div', { class: 'buy-row' }, h('label', {}, 'Quantity ', quantity), buy),
     out,
+    notifyControl(product.id),
   ];
 }
 
 /** What a purchase's answer means to the buyer. */
-function purchaseAnswer(purchase: Purchase, offset: number): HTMLElement {
+export function purchaseAnswer(purchase: Purchase, offset: number): HTMLElement {
   switch (purchase.__typename) {
     case 'Reservation':
       return payPanel(purchase.id, purchase.totalAmount, purchase.holdExpiresAt, offset);
