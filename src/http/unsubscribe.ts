@@ -66,6 +66,12 @@ export function unsubscribeRoutes(
 const LINK_GONE =
   '<p>This unsubscribe link is invalid, or you are already unsubscribed. Nothing more will be sent for it.</p>';
 
+/** Styled by the storefront's stylesheet like the other mail pages: nothing inline, so a strict CSP fits. */
 function page(content: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Unsubscribe · Rocket Mart</title></head><body style="font-family:sans-serif;max-width:32rem;margin:4rem auto;color:#111;background:#fff"><main><h1>Rocket Mart</h1>${content}</main></body></html>`;
+  return (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">' +
+    '<title>Unsubscribe · Rocket Mart</title><link rel="stylesheet" href="/shop/style.css"></head>' +
+    '<body><header><a class="brand" href="/shop/#/products">Rocket Mart</a></header>' +
+    `<main><h1>Unsubscribe</h1>${content}</main></body></html>`
+  );
 }

@@ -222,7 +222,9 @@ export class RocketStockElement extends HTMLElement {
         ? Number.isNaN(lo)
           ? ''
           : ` · at least ${lo} min`
-        : ` · about ${lo === hi ? lo : `${lo}–${hi}`} min`;
+        : status.waitMaxSeconds < 60
+          ? ' · under 1 min'
+          : ` · about ${lo === hi ? lo : `${lo}–${hi}`} min`;
       text = `#${status.place} in line${wait}`;
       this.setAttribute('queue-state', 'WAITING');
       const every = Number(this.getAttribute('announce-every') ?? 30) * 1000;
@@ -251,8 +253,11 @@ export class RocketStockElement extends HTMLElement {
     this.stop();
   }
 
-  attributeChangedCallback(_name: string, old: string | null, value: string | null): void {
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     // Before connectedCallback (an upgrade with attributes) there is nothing to restart yet.
+    // A bare `queue` (the page feeds the view) needs no restart; a ticket to follow does.
+    const ticket = (v: string | null) => Number(v) > 0;
+    if (name === 'queue' && !ticket(old) && !ticket(value)) return;
     if (old !== value && this.client) {
       this.stop();
       this.start();

@@ -202,7 +202,8 @@ export async function dropPage(id: string): Promise<HTMLElement[]> {
   return [
     h('p', {}, productLink(id, '← Back to the product')),
     h('h1', {}, `${product.name}: the drop`),
-    h('p', {}, h('span', { class: 'price' }, money(product.price)), ' ', stock),
+    h('p', { class: 'price' }, money(product.price)),
+    h('p', {}, stock),
     h(
       'p',
       { class: 'hint' },
