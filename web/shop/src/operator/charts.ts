@@ -39,6 +39,17 @@ const refused = (s: Snapshot | undefined, reason: string) =>
 
 export const CHARTS: ChartSpec[] = [
   {
+    // Filled once the waiting room reports its figures (queue is null until then).
+    title: 'Waiting room',
+    unit: 'members',
+    shows: (s) => s.queue != null,
+    series: ['waiting', 'admitted/s'],
+    values: (s, b, t) => [
+      s.queue?.waiting ?? null,
+      s.queue ? rate(s.queue.admitted, b?.queue?.admitted, t) : null,
+    ],
+  },
+  {
     title: 'Units',
     unit: 'units',
     series: ['remaining', 'in carts', 'paid, order not written'],
@@ -65,17 +76,6 @@ export const CHARTS: ChartSpec[] = [
     unit: '/s',
     series: [...REASONS],
     values: (s, b, t) => REASONS.map((r) => rate(refused(s, r) ?? 0, b && (refused(b, r) ?? 0), t)),
-  },
-  {
-    // Filled once the waiting room reports its figures (queue is null until then).
-    title: 'Waiting room',
-    unit: 'members',
-    shows: (s) => s.queue != null,
-    series: ['waiting', 'admitted/s'],
-    values: (s, b, t) => [
-      s.queue?.waiting ?? null,
-      s.queue ? rate(s.queue.admitted, b?.queue?.admitted, t) : null,
-    ],
   },
 ];
 

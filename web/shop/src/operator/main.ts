@@ -26,8 +26,9 @@ function watch(productId: string): void {
       'Polled each second. Units are live across the cluster; calls and refusals are this API process’s counts.',
     ),
     status,
-    ...charts.map((c) => c.element),
+    // The room's state and its pause first: the control wanted in a hurry.
     room.element,
+    ...charts.map((c) => c.element),
   );
   let before: Parameters<Chart['push']>[0] | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
