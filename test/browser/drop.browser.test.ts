@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { expectAccessible } from './helpers/axe';
 import { launchBrowser, type Browser } from './helpers/browser';
+import { withStrictCsp } from './helpers/csp';
 import { signInAs } from './helpers/session';
 import { buildWeb, originOf, screenshot } from './helpers/web';
 
@@ -109,6 +110,22 @@ describe('the drop page in a real browser', () => {
     await screenshot(page, 'drop-turn');
     await page.getByRole('button', { name: 'Buy now' }).click();
     await page.getByRole('button', { name: /^Pay/ }).waitFor();
+    await page.close();
+  });
+
+  it('solves the proof of work in its worker file under a strict CSP', async () => {
+    const productId = await roomProduct(5, {});
+    const [me] = await createMembers(t.app, 1);
+    const page = await browser.context.newPage();
+    // Under the route that adds the policy Chromium opens no websocket: the join is over HTTP.
+    const refused = await withStrictCsp(page);
+    await signInAs(page, shop, me!, `#/drop/${productId}`);
+    const worker = page.waitForEvent('worker');
+    await page.getByRole('button', { name: 'Join the line' }).click();
+    expect((await worker).url()).toBe(`${shop}pow-worker.js`);
+    await page.getByText('Ticket #1').waitFor();
+    expect((await ticketOf(productId, me!)).ticket).toBe(1);
+    expect(refused()).toEqual([]);
     await page.close();
   });
 
