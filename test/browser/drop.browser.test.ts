@@ -82,9 +82,21 @@ describe('the drop page in a real browser', () => {
     await page.getByRole('link', { name: 'take your place in line' }).click();
     await page.getByRole('heading', { name: /: the drop$/ }).waitFor();
     await expectAccessible(page, 'drop page, before joining');
+    // "Joining…" may show for only a few ms (the test's challenge is cheap): an observer sees it.
+    await page.evaluate(() => {
+      const seen = new MutationObserver(() => {
+        if (document.querySelector('main')!.textContent!.includes('Joining…')) {
+          document.body.dataset.sawJoining = 'yes';
+          seen.disconnect();
+        }
+      });
+      seen.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const worker = page.waitForEvent('worker');
     await page.getByRole('button', { name: 'Join the line' }).click();
-    await page.getByText('Joining…').waitFor();
+    expect((await worker).url()).toBe(`${shop}pow-worker.js`);
     await page.getByText('Ticket #4').waitFor();
+    expect(await page.locator('body').getAttribute('data-saw-joining')).toBe('yes');
     await page.getByText('Place in line: 3').waitFor();
     await page.locator('rocket-stock[queue-state=WAITING]').waitFor();
     expect(await ticketOf(productId, me!)).toEqual({ ticket: 4, admitted: false });

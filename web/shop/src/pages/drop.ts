@@ -214,7 +214,7 @@ export async function dropPage(id: string): Promise<HTMLElement[]> {
     state,
     place,
     action,
-    notifyControl(id),
+    notifyControl(id, product.saleState),
   ];
 }
 

@@ -5,7 +5,7 @@ import {
   MyNotificationsDocument,
   NotifyMeDocument,
 } from '../drop-documents';
-import type { NotifyEvent } from '../gql/graphql';
+import type { NotifyEvent, SaleState } from '../gql/graphql';
 import { h, message } from '../ui';
 
 const EVENTS: [NotifyEvent, string][] = [
@@ -13,18 +13,25 @@ const EVENTS: [NotifyEvent, string][] = [
   ['RESTOCK', 'when it is restocked'],
 ];
 
-/** "Mail me …" checkboxes and a button; filled with the member's current request. */
-export function notifyControl(productId: string): HTMLElement {
+/**
+ * "Mail me …" checkboxes and a button, filled with the member's current request: both events
+ * before the sale, restocks only once it has started, nothing once it has ended.
+ */
+export function notifyControl(productId: string, saleState: SaleState): HTMLElement {
+  if (saleState === 'ENDED') return h('span');
+  const events = EVENTS.filter(([e]) => e === 'RESTOCK' || saleState === 'UPCOMING');
   if (!session()) {
     return h(
       'p',
       { class: 'hint' },
       h('a', { href: '#/signin' }, 'Sign in'),
-      ' to be mailed when the sale starts or the product is restocked.',
+      saleState === 'UPCOMING'
+        ? ' to be mailed when the sale starts or the product is restocked.'
+        : ' to be mailed when the product is restocked.',
     );
   }
   const out = h('div', { class: 'out' });
-  const boxes = EVENTS.map(([event, label]) => {
+  const boxes = events.map(([event, label]) => {
     const box = h('input', { type: 'checkbox', name: 'events', value: event });
     return { event, box, label: h('label', { class: 'check' }, box, ` ${label}`) };
   });

@@ -72,7 +72,7 @@ export async function productPage(id: string): Promise<HTMLElement[]> {
         )
       : h('div', { class: 'buy-row' }, h('label', {}, 'Quantity ', quantity), buy),
     out,
-    notifyControl(product.id),
+    notifyControl(product.id, product.saleState),
   ];
 }
 
