@@ -109,6 +109,7 @@ describe('the drop page in a real browser', () => {
     await page.getByText(/Every unit left is in someone’s cart right now/).waitFor();
     await page.getByText(/Your ticket #4 is after #\d+.*unlikely to be served/).waitFor();
     await expectAccessible(page, 'drop page, all in carts');
+    await screenshot(page, 'drop-all-in-carts');
 
     // A restock admits the line, this member included: the turn, then a purchase.
     await gql(

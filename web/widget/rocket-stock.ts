@@ -348,7 +348,9 @@ export class RocketStockElement extends HTMLElement {
           version = f.version;
           if (f.state === 'SOLD_OUT' || f.state === 'ENDED') return this.showQueue(null);
           const place = ticket - f.servedThrough;
-          if (place > 0) return this.showQueue({ place, ...waitRange(place, f) });
+          // A paused line or one whose units are all in carts has no wait to estimate.
+          const rates = f.state === 'OPEN' ? f : { admitPerMinuteLow: 0, admitPerMinuteHigh: 0 };
+          if (place > 0) return this.showQueue({ place, ...waitRange(place, rates) });
           admittedUntil ??=
             this.getAttribute('admitted-until') ??
             new Date(Date.parse(f.serverTime) + f.admissionSeconds * 1000).toISOString();

@@ -27,8 +27,11 @@ export async function dropPage(id: string): Promise<HTMLElement[]> {
   try {
     data = await request(DropDocument, { id });
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'NOT_FOUND')
-      return [message('info', 'This product sells without a line: ', productLink(id))];
+    // No room (a restock mail links every product here): its own page is where to buy.
+    if (err instanceof ApiError && err.code === 'NOT_FOUND') {
+      location.replace(`#/product/${encodeURIComponent(id)}`);
+      return [];
+    }
     throw err;
   }
   const { product, serverTime } = data;
@@ -62,7 +65,8 @@ export async function dropPage(id: string): Promise<HTMLElement[]> {
             {},
             h('strong', { class: 'position' }, `Place in line: ${position}`),
             h('br'),
-            waitWords(range.waitMinSeconds, range.waitMaxSeconds),
+            // Only an admitting line has a wait to estimate; otherwise the state says why.
+            frame.state === 'OPEN' ? waitWords(range.waitMinSeconds, range.waitMaxSeconds) : '',
           )
         : h('span'),
     );
@@ -218,8 +222,7 @@ export async function dropPage(id: string): Promise<HTMLElement[]> {
   ];
 }
 
-const productLink = (id: string, text = 'buy it on its page') =>
-  h('a', { href: `#/product/${id}` }, text);
+const productLink = (id: string, text: string) => h('a', { href: `#/product/${id}` }, text);
 
 /** Quantity and Buy for an admitted member; the answer as on the product page. */
 function buyRow(id: string, limit: number, offset: number, onReserved: () => void): HTMLElement {
