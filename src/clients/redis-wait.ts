@@ -15,7 +15,14 @@ import type { RedisClient } from './redis';
  * connection runs its commands in order), so each connection has at most one WAIT out and one
  * more that every write answered meanwhile joins, sent when the first is answered.
  */
-const ACKNOWLEDGED_SCRIPTS = ['saleReserve', 'salePayClaim', 'salePay', 'saleRelease'] as const;
+const ACKNOWLEDGED_SCRIPTS = [
+  'saleReserve',
+  'salePayClaim',
+  'salePay',
+  'saleRelease',
+  // A waiting-room ticket is on a replica before its member hears of it.
+  'roomJoin',
+] as const;
 
 /** What WAIT has cost so far on one connection. */
 export interface ReplicationStats {

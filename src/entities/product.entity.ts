@@ -5,12 +5,20 @@ import { BaseEntity } from './base.entity';
 export enum SaleState {
   UPCOMING = 'UPCOMING',
   LIVE = 'LIVE',
+  /** No free unit, but some are held in carts (unpaid) and may come back. */
+  ALL_IN_CARTS = 'ALL_IN_CARTS',
   SOLD_OUT = 'SOLD_OUT',
   ENDED = 'ENDED',
 }
 registerEnumType(SaleState, {
   name: 'SaleState',
   description: 'Where a product is in its sale window.',
+  valuesConfig: {
+    ALL_IN_CARTS: {
+      description:
+        'No free unit, but some are held in carts (unpaid reservations) and may come back; SOLD_OUT once none is held.',
+    },
+  },
 });
 
 /**

@@ -117,7 +117,8 @@ describe('fan-out', () => {
           () => s.events.at(-1)?.data?.stockChanged.soldOut && s.events.at(-1)!.data!.stockChanged,
           { what: 'SOLD_OUT' },
         );
-        expect(last).toMatchObject({ remaining: 0, saleState: 'SOLD_OUT' });
+        // Every unit is held (unpaid): ALL_IN_CARTS, not yet SOLD_OUT.
+        expect(last).toMatchObject({ remaining: 0, saleState: 'ALL_IN_CARTS' });
         finals.push(last);
       }
       // One version, one value, whichever process sent it.

@@ -316,6 +316,42 @@ describe('no hoarding', () => {
   });
 });
 
+describe('saleState without a room', () => {
+  it('tells ALL_IN_CARTS (units held) from SOLD_OUT (none held) to readers and watchers', async () => {
+    const productId = await createProduct(t.app, { stock: 2 });
+    const [a, b] = await createMembers(t.app, 2);
+    const client = t.ws();
+    const frames: Any[] = [];
+    client.subscribe<Any>(
+      {
+        query: `subscription($p: ID!) { stockChanged(productId: $p) { remaining saleState } }`,
+        variables: { p: String(productId) },
+      },
+      {
+        next: (v) => v.data && frames.push(v.data.stockChanged),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    await waitFor(() => frames.length > 0, { what: 'the first frame' });
+    const held = [await buy(productId, a!), await buy(productId, b!)];
+    const stateOf = async () =>
+      (await gql(`query($p: ID!) { product(id: $p) { saleState } }`, { p: String(productId) }))
+        .product.saleState;
+    await waitFor(() => frames.at(-1)?.saleState === 'ALL_IN_CARTS', { what: 'ALL_IN_CARTS' });
+    expect(await stateOf()).toBe('ALL_IN_CARTS');
+    for (const [i, m] of [a!, b!].entries())
+      await gql(
+        `mutation($i: PayInput!) { pay(input: $i) { __typename } }`,
+        { i: { reservationId: held[i].id } },
+        m.token,
+      );
+    await waitFor(() => frames.at(-1)?.saleState === 'SOLD_OUT', { what: 'SOLD_OUT once paid' });
+    expect(await stateOf()).toBe('SOLD_OUT');
+    await client.dispose();
+  });
+});
+
 /** A waitingRoom subscription collecting frames. */
 function subscribeRaw(client: ReturnType<TestApp['ws']>, productId: number) {
   const frames: Any[] = [];

@@ -173,7 +173,8 @@ export class ProductService {
   }
 
   async saleState(ctx: RequestContext, product: Product): Promise<SaleState> {
-    return saleStateOf(product, await this.remainingStock(ctx, product.id));
+    const remaining = await this.remainingStock(ctx, product.id);
+    return saleStateOf(product, remaining, remaining <= 0 && (await this.stock.held(product.id)));
   }
 }
 
@@ -207,5 +208,8 @@ function saleStateFilter(state: SaleState, now: Date): FilterQuery<Product> {
       return { $and: [...open, { stock: { $gt: 0 } }] };
     case SaleState.SOLD_OUT:
       return { $and: [...open, { stock: 0 }] };
+    case SaleState.ALL_IN_CARTS:
+      // Holds are live Redis state: MySQL cannot tell; such products list as LIVE.
+      return { id: 0 };
   }
 }

@@ -121,7 +121,9 @@ export class DropLifecycle {
     );
     const now = new Date();
     const frames = await Promise.all(
-      products.map((p, i) => this.observe(p.id, saleStateOf(p, remaining[i]!, now), remaining[i]!)),
+      products.map((p, i) =>
+        this.observe(p.id, saleStateOf(p, remaining[i]!, false, now), remaining[i]!),
+      ),
     );
     return frames.filter(Boolean).length;
   }

@@ -30,6 +30,9 @@ export const PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
  * release (release.lua) it. The layout and the Redis Cluster rule are in sale-store.ts.
  */
 export class ReservationStore {
+  /** Called with a reservation's products once it is paid (its holds became sales). */
+  onPaid: (productIds: number[]) => void = () => undefined;
+
   constructor(private readonly redis: AppRedis) {}
 
   /**
@@ -268,8 +271,10 @@ export class ReservationStore {
       PAID_RECORD_MS,
     );
     // A paid reservation is no longer an open hold of its member.
-    if (result === 'OK')
+    if (result === 'OK') {
       void this.forgetMemberHold(reservation.userId, reservation.id).catch(() => undefined);
+      this.onPaid(reservation.items.map((i) => i.productId));
+    }
     return result;
   }
 

@@ -129,6 +129,11 @@ export class SaleStore {
     return Number(value);
   }
 
+  /** How many reservations hold units of a product. */
+  heldCount(productId: number): Promise<number> {
+    return this.redis.hlen(saleKeys(productId).holdQty);
+  }
+
   /** Reservation id → units held live on a product. */
   heldQuantities(productId: number): Promise<Map<string, number>> {
     return this.quantities(saleKeys(productId).holdQty);
@@ -210,7 +215,7 @@ export class SaleStore {
     const channel = pubSubChannel(this.keyPrefix, TOPICS.STOCK_CHANGED, productId);
     const args = window ? [ms(window.startsAt), ms(window.endsAt)] : [];
     return this.redis.stockFrame(
-      ...([k.stock, k.meta, k.frameLock, k.frameState, k.version] as const),
+      ...([k.stock, k.meta, k.frameLock, k.frameState, k.version, k.holdQty] as const),
       frameMs,
       channel,
       productId,

@@ -13,9 +13,16 @@ export interface StockFrame {
   version: number;
 }
 
-/** Whether a frame ends the sale (sent at once, whatever the frame rate). */
+/**
+ * Whether a frame is sent at once, whatever the frame rate: one that ends the sale, or the one
+ * that says every unit is in a cart.
+ */
 export function isFinalFrame(frame: Pick<StockFrame, 'saleState'>): boolean {
-  return frame.saleState === 'SOLD_OUT' || frame.saleState === 'ENDED';
+  return (
+    frame.saleState === 'SOLD_OUT' ||
+    frame.saleState === 'ENDED' ||
+    frame.saleState === 'ALL_IN_CARTS'
+  );
 }
 
 /**

@@ -36,6 +36,8 @@ export class StockService {
     private readonly roomDefaultLimit = 2,
   ) {
     this.frames = new StockFrames(store, frameMs, (em, id) => this.remaining(em, [id]));
+    // A paid hold can turn ALL_IN_CARTS into SOLD_OUT: a frame follows.
+    store.reservations.onPaid = (productIds) => productIds.forEach((id) => this.touch(id));
   }
 
   /**
@@ -194,10 +196,11 @@ export class StockService {
     const product = await requireListed(em, productId);
     const [remaining] = await this.remaining(em, [productId]);
     const version = await this.store.frameVersion(productId);
+    const held = remaining <= 0 && (await this.held(productId));
     return {
       productId,
       remaining,
-      saleState: saleStateOf(product, remaining),
+      saleState: saleStateOf(product, remaining, held),
       soldOut: remaining <= 0,
       version,
     };
@@ -282,6 +285,11 @@ export class StockService {
   async adjustLive(productId: number, delta: number): Promise<void> {
     await this.store.addToCounter(productId, delta);
     this.touch(productId);
+  }
+
+  /** Whether units of the product are held in carts (unpaid reservations). */
+  async held(productId: number): Promise<boolean> {
+    return (await this.store.heldCount(productId)) > 0;
   }
 
   /** Notes that a product's live stock changed: a `stockChanged` frame follows (coalesced). */

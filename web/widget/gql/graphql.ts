@@ -996,6 +996,8 @@ export type SaleNotActiveError = ErrorResult & {
 
 /** Where a product is in its sale window. */
 export type SaleState =
+  /** No free unit, but some are held in carts (unpaid reservations) and may come back; SOLD_OUT once none is held. */
+  | 'ALL_IN_CARTS'
   | 'ENDED'
   | 'LIVE'
   | 'SOLD_OUT'
