@@ -83,7 +83,7 @@ export class NoticeService {
     });
   }
 
-  /** Expires the pending notices of drops that sold out, ended or were deleted; returns how many. */
+  /** Expires the pending notices of drops sold out (or all in carts), ended or deleted; returns how many. */
   async expireLapsed(rootEm: EntityManager): Promise<number> {
     const em = rootEm.fork();
     let expired = 0;
@@ -93,7 +93,12 @@ export class NoticeService {
         .level(em, productId)
         .then((level) => level.saleState)
         .catch(() => SaleState.ENDED); // deleted or unknown: nothing left to buy
-      if (state === SaleState.SOLD_OUT || state === SaleState.ENDED) {
+      // Every unit in a cart counts as sold out here: a mail now would find nothing to buy.
+      if (
+        state === SaleState.SOLD_OUT ||
+        state === SaleState.ALL_IN_CARTS ||
+        state === SaleState.ENDED
+      ) {
         const n = await this.mail.expireTopic(em, topic);
         if (n) this.logger.info({ productId, expired: n, state }, 'notices expired');
         expired += n;
