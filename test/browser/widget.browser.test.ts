@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
-import { PurchaseDocument } from '../graphql/generated';
+import { PayDocument, PurchaseDocument } from '../graphql/generated';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
 import { createMembers, createProduct, waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -57,6 +57,9 @@ async function waitForWidget(page: Page, state: string, remaining?: number, time
   }
 }
 
+/** Reservations made by buyOne, with their buyer's token, to pay later. */
+const held: { id: string; token: string }[] = [];
+
 async function buyOne(url: string, productId: number, token: string) {
   const res = await gqlRequest(
     url,
@@ -64,7 +67,9 @@ async function buyOne(url: string, productId: number, token: string) {
     { input: { productId: String(productId), quantity: 1, idempotencyKey: randomUUID() } },
     token,
   );
-  return dataOf(res).purchase.__typename;
+  const purchase = dataOf(res).purchase;
+  if (purchase.__typename === 'Reservation') held.push({ id: purchase.id, token });
+  return purchase.__typename;
 }
 
 describe('<rocket-stock> in a real browser', () => {
@@ -97,6 +102,8 @@ describe('<rocket-stock> in a real browser', () => {
     sitePort = (site.address() as AddressInfo).port;
     t = await startTestApp(__filename, {
       STOCK_FRAME_MS: '50',
+      PAYMENT_LATENCY_MS: '0',
+      PAYMENT_DECLINE_RATE: '0',
       CORS_ORIGINS: `https://blog.example,http://localhost:${sitePort}`,
     });
     browser = await launchBrowser();
@@ -107,10 +114,11 @@ describe('<rocket-stock> in a real browser', () => {
     await new Promise((resolve) => site?.close(resolve));
   });
 
-  it('counts down live while units are bought over HTTP and ends on SOLD_OUT', async () => {
+  it('counts down live while units are bought over HTTP, all in carts, then SOLD_OUT once paid', async () => {
     const stock = 6;
     const productId = await createProduct(t.app, { stock });
     const buyers = await createMembers(t.app, stock + 1);
+    held.length = 0;
     const page = await openWidget(browser, originOf(t.url), productId);
     await waitForWidget(page, 'LIVE', stock);
     // The page listens before the first unit goes.
@@ -123,8 +131,21 @@ describe('<rocket-stock> in a real browser', () => {
       await waitForWidget(page, 'LIVE', left);
     }
     expect(await buyOne(t.url, productId, buyers[0]!.token)).toBe('Reservation');
-    await waitForWidget(page, 'SOLD_OUT');
+    // Every unit is held in an unpaid cart: they may come back, so not sold out yet.
+    await waitForWidget(page, 'ALL_IN_CARTS');
     expect(await buyOne(t.url, productId, buyers[stock]!.token)).toBe('SoldOutError');
+    await expectAccessible(page, 'widget page, ALL_IN_CARTS');
+    // Paid, none is held any more: sold out.
+    for (const r of held) {
+      const paid = await gqlRequest(
+        t.url,
+        PayDocument,
+        { input: { reservationId: r.id } },
+        r.token,
+      );
+      expect(dataOf(paid).pay.__typename).toBe('Payment');
+    }
+    await waitForWidget(page, 'SOLD_OUT');
     await screenshot(page, 'widget-sold-out', 'rocket-stock#light');
     await expectAccessible(page, 'widget page, SOLD_OUT');
 
@@ -137,7 +158,15 @@ describe('<rocket-stock> in a real browser', () => {
     const announced = (await shownOf(page))
       .map((s) => s.announced)
       .filter((text, i, all) => text && text !== all[i - 1]);
-    expect(announced).toEqual(['6 left', '5 left', '3 left', '2 left', '1 left', 'Sold out']);
+    expect(announced).toEqual([
+      '6 left',
+      '5 left',
+      '3 left',
+      '2 left',
+      '1 left',
+      'All in carts',
+      'Sold out',
+    ]);
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 /**
  * `<rocket-stock product-id="42" endpoint="wss://shop.example/graphql">` — the live stock of one
  * Rocket Mart product: UPCOMING with a countdown on the server's clock, LIVE with "N left",
- * SOLD_OUT or ENDED. The product and the server time come over HTTP, `stockChanged` over one
+ * ALL_IN_CARTS (none free, some held in unpaid carts that may come back), SOLD_OUT or ENDED. The product and the server time come over HTTP, `stockChanged` over one
  * graphql-ws socket shared by the page's widgets. The socket reconnects with backoff; after a
  * reconnect the widget refetches the product and the clock, and the subscription starts again
  * from the current value.
@@ -37,6 +37,7 @@ const PRODUCT = graphql(`
       saleStartsAt
       saleEndsAt
       remainingStock
+      saleState
     }
   }
 `);
@@ -45,6 +46,7 @@ const STOCK = graphql(`
   subscription RocketStock($id: ID!) {
     stockChanged(productId: $id) {
       remaining
+      saleState
       version
     }
   }
@@ -79,7 +81,8 @@ export function waitRange(
   };
 }
 
-export type StockState = 'LOADING' | 'UPCOMING' | 'LIVE' | 'SOLD_OUT' | 'ENDED' | 'UNAVAILABLE';
+export type StockState =
+  'LOADING' | 'UPCOMING' | 'LIVE' | 'ALL_IN_CARTS' | 'SOLD_OUT' | 'ENDED' | 'UNAVAILABLE';
 
 const DEFAULT_THRESHOLDS = [100, 50, 20, 10, 5, 3, 2, 1];
 
@@ -90,6 +93,7 @@ const LABELS: Record<StockState, string> = {
   LOADING: 'Loading…',
   UPCOMING: 'Starts in',
   LIVE: 'Live',
+  ALL_IN_CARTS: 'All in carts',
   SOLD_OUT: 'Sold out',
   ENDED: 'Sale ended',
   UNAVAILABLE: 'Unavailable',
@@ -108,7 +112,7 @@ const STYLE = `
 .value{font-variant-numeric:tabular-nums;font-size:1.25em}
 .detail{font-size:.8em}
 :host([state=LIVE]) .box{background:var(--rocket-stock-live-background,#dcfce7);border-color:var(--rocket-stock-accent,#16a34a)}
-:host([state=SOLD_OUT]) .box,:host([state=ENDED]) .box,:host([state=UNAVAILABLE]) .box{background:var(--rocket-stock-out-background,#f3f4f6);border-color:#d1d5db;color:var(--rocket-stock-out-color,#374151)}
+:host([state=ALL_IN_CARTS]) .box,:host([state=SOLD_OUT]) .box,:host([state=ENDED]) .box,:host([state=UNAVAILABLE]) .box{background:var(--rocket-stock-out-background,#f3f4f6);border-color:#d1d5db;color:var(--rocket-stock-out-color,#374151)}
 .bump{animation:bump .4s ease-out}
 @keyframes bump{from{transform:scale(1.25)}to{transform:none}}
 @media (prefers-reduced-motion:reduce){.bump{animation:none}}
@@ -177,6 +181,8 @@ export class RocketStockElement extends HTMLElement {
   private startsAt: number | null = null;
   private endsAt: number | null = null;
   private remaining: number | null = null;
+  /** None free but some held in carts (the API's ALL_IN_CARTS): they may come back. */
+  private held = false;
   /** Whether the sale window and clock are known; until then the state is not. */
   private loaded = false;
   private retryLoad: ReturnType<typeof setTimeout> | undefined;
@@ -327,6 +333,7 @@ export class RocketStockElement extends HTMLElement {
           if (!level || level.version <= this.version) return;
           this.version = level.version;
           this.remaining = level.remaining;
+          this.held = level.saleState === 'ALL_IN_CARTS';
           this.update();
         },
         error: (err) => run === this.run && this.fail(err),
@@ -386,7 +393,10 @@ export class RocketStockElement extends HTMLElement {
       this.startsAt = product.saleStartsAt ? Date.parse(product.saleStartsAt) : null;
       this.endsAt = product.saleEndsAt ? Date.parse(product.saleEndsAt) : null;
       // Frames are newer than this answer once one has arrived.
-      if (this.version < 0) this.remaining = product.remainingStock;
+      if (this.version < 0) {
+        this.remaining = product.remainingStock;
+        this.held = product.saleState === 'ALL_IN_CARTS';
+      }
       this.loaded = true;
       this.update();
     } catch {
@@ -417,7 +427,11 @@ export class RocketStockElement extends HTMLElement {
     if (this.endsAt !== null) {
       this.tick = setTimeout(() => this.update(), Math.min(this.endsAt - now, 2 ** 31 - 1));
     }
-    if (this.remaining <= 0) return this.render('SOLD_OUT');
+    if (this.remaining <= 0) {
+      return this.held
+        ? this.render('ALL_IN_CARTS', 'unpaid units may come back')
+        : this.render('SOLD_OUT');
+    }
     this.render('LIVE', 'left', String(this.remaining));
   }
 
@@ -437,7 +451,8 @@ export class RocketStockElement extends HTMLElement {
     this.setAttribute('state', state);
     if (state === 'LIVE' || state === 'UPCOMING') {
       this.setAttribute('remaining', String(this.remaining));
-    } else if (state === 'SOLD_OUT') this.setAttribute('remaining', '0');
+    } else if (state === 'SOLD_OUT' || state === 'ALL_IN_CARTS')
+      this.setAttribute('remaining', '0');
     this.announce(state);
     if (changed) {
       this.dispatchEvent(
@@ -464,6 +479,7 @@ export class RocketStockElement extends HTMLElement {
         text = 'Sale is live';
       }
     } else if (state === 'SOLD_OUT') text = 'Sold out';
+    else if (state === 'ALL_IN_CARTS') text = 'All in carts';
     else if (state === 'ENDED') text = 'Sale ended';
     else if (state === 'UPCOMING' && this.lastAnnounced === undefined) text = 'Sale not started';
     if (state !== 'LIVE') this.announcedBelow = Infinity;

@@ -1292,14 +1292,14 @@ export type RocketStockProductQueryVariables = Exact<{
 }>;
 
 
-export type RocketStockProductQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, saleStartsAt?: string | null, saleEndsAt?: string | null, remainingStock: number } | null };
+export type RocketStockProductQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, saleStartsAt?: string | null, saleEndsAt?: string | null, remainingStock: number, saleState: SaleState } | null };
 
 export type RocketStockSubscriptionVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type RocketStockSubscription = { __typename?: 'Subscription', stockChanged: { __typename?: 'StockLevel', remaining: number, version: number } };
+export type RocketStockSubscription = { __typename?: 'Subscription', stockChanged: { __typename?: 'StockLevel', remaining: number, saleState: SaleState, version: number } };
 
 export type RocketStockRoomSubscriptionVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -1336,6 +1336,7 @@ export const RocketStockProductDocument = new TypedDocumentString(`
     saleStartsAt
     saleEndsAt
     remainingStock
+    saleState
   }
 }
     `) as unknown as TypedDocumentString<RocketStockProductQuery, RocketStockProductQueryVariables>;
@@ -1343,6 +1344,7 @@ export const RocketStockDocument = new TypedDocumentString(`
     subscription RocketStock($id: ID!) {
   stockChanged(productId: $id) {
     remaining
+    saleState
     version
   }
 }
