@@ -15,7 +15,7 @@ export function roomPanel(productId: string): {
   element: HTMLElement;
   update: (queue: Queue) => void;
 } {
-  const title = h('h2', { id: 'room-title' }, 'Admissions');
+  const title = h('h2', { id: 'room-title' }, 'Waiting room admissions');
   const status = h('p', { role: 'status' });
   const out = h('div', { class: 'out' });
   const reason = h('input', { name: 'reason', maxlength: '500', required: '' });
