@@ -92,7 +92,7 @@ async function main() {
   const bots = await createBenchMembers(db, tokens, BOTS, 'b');
   const addProduct: AddProduct = async (stock, startsAt, limit, room) => {
     const [res] = await db.query<{ insertId: number } & never[]>(
-      'insert into products (created_at, updated_at, name, description, price, stock, sale_starts_at, purchase_limit, like_count) values (now(3), now(3), ?, ?, 100, ?, ?, ?, 0)',
+      'insert into products (created_at, updated_at, name, description, price, stock, sale_starts_at, purchase_limit) values (now(3), now(3), ?, ?, 100, ?, ?, ?)',
       ['Bench drop', '', stock, startsAt, limit],
     );
     const id = (res as unknown as { insertId: number }).insertId;

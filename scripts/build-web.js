@@ -33,10 +33,34 @@ async function buildWeb({ quiet = false } = {}) {
       entryPoints: [join(ROOT, 'web', 'shop', 'src', 'main.ts')],
       outfile: join(OUT, 'shop', 'app.js'),
     }),
+    // The widget's demo page's script (no inline script: a strict CSP allows the page).
+    build({
+      ...common,
+      entryPoints: [join(ROOT, 'web', 'widget', 'demo.ts')],
+      outfile: join(OUT, 'widget', 'demo.js'),
+    }),
+    // The proof of work of joining a room: altcha-lib's solver in a Web Worker, as a file (a
+    // strict CSP refuses a worker made from a blob or an inline script).
+    build({
+      ...common,
+      entryPoints: [join(ROOT, 'node_modules', 'altcha-lib', 'dist', 'worker.js')],
+      outfile: join(OUT, 'shop', 'pow-worker.js'),
+    }),
+    // The operator's view: its own bundle, with uPlot, which shoppers never load.
+    build({
+      ...common,
+      entryPoints: [join(ROOT, 'web', 'shop', 'src', 'operator', 'main.ts')],
+      outfile: join(OUT, 'shop', 'operator.js'),
+    }),
   ]);
   mkdirSync(join(OUT, 'widget'), { recursive: true });
   cpSync(join(ROOT, 'web', 'widget', 'demo.html'), join(OUT, 'widget', 'index.html'));
+  cpSync(join(ROOT, 'web', 'widget', 'demo.css'), join(OUT, 'widget', 'demo.css'));
   cpSync(join(ROOT, 'web', 'shop', 'public'), join(OUT, 'shop'), { recursive: true });
+  cpSync(
+    join(ROOT, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'),
+    join(OUT, 'shop', 'uplot.css'),
+  );
 
   const widget = readFileSync(join(OUT, 'widget', 'rocket-stock.js'));
   const gzipped = gzipSync(widget, { level: 9 }).length;

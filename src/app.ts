@@ -4,10 +4,10 @@ import type { Config } from './config';
 import { createRequestContext, type RequestContext, type Viewer } from './context';
 import type { Orm } from './clients/orm';
 import { createSubscriber, pubSubChannel } from './clients/pubsub';
-import { AppError } from './errors';
 import { createMetrics } from './http/metrics';
 import { createHttpServer, type HttpServer } from './http/server';
-import { verifyEmailPage } from './http/pages';
+import { mailPageRoutes } from './http/mail-pages';
+import { unsubscribeRoutes } from './http/unsubscribe';
 import { webRoutes } from './http/web';
 import { createErrorFormatter } from './http/format-error';
 import { createOperationGuard } from './http/operation-guard';
@@ -25,6 +25,7 @@ import { createServices, type Services } from './services';
 import { createWorkers } from './workers';
 import { isFinalFrame, type StockFrame } from './services/sale/stock.service';
 import { isUrgentFrame, type RoomFrame } from './services/sale/room.types';
+import { isFinalLifecycleFrame } from './services/notify/drop-lifecycle';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -143,6 +144,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
                     services.rooms.snapshot(orm.em.fork(), toId(args.productId, 'productId')),
                   isFinal: (frame: RoomFrame) => isUrgentFrame(frame),
                 },
+                dropLifecycle: {
+                  channel: (args: { productId: string }) =>
+                    pubSubChannel(
+                      config.redis.keyPrefix,
+                      TOPICS.DROP_LIFECYCLE,
+                      toId(args.productId, 'productId'),
+                    ),
+                  current: (args: { productId: string }) =>
+                    services.dropLifecycle.current(
+                      orm.em.fork(),
+                      toId(args.productId, 'productId'),
+                    ),
+                  isFinal: isFinalLifecycleFrame,
+                },
               },
               hooks: { clientAddress, guard: guard?.wsOnSubscribe, ...overrides.realtime },
             });
@@ -161,18 +176,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routes: serveApi
       ? (app, clientAddress) => {
           webRoutes(app, config);
-          app.get('/verify-email', async (req, res) => {
-            const token = typeof req.query.token === 'string' ? req.query.token : '';
-            try {
-              const user = await services.auth.verifyEmail(
-                context(null, clientAddress(req)),
-                token,
-              );
-              res.type('html').send(verifyEmailPage(true, user.email));
-            } catch (err) {
-              if (!(err instanceof AppError)) logger.error({ err }, 'verify-email page failed');
-              res.status(400).type('html').send(verifyEmailPage(false));
-            }
+          unsubscribeRoutes(app, services.notify, orm.em, logger);
+          mailPageRoutes(app, {
+            auth: services.auth,
+            context: (req) => context(null, clientAddress(req)),
+            logger,
           });
         }
       : undefined,

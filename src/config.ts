@@ -136,6 +136,15 @@ function toConfig(e: ReturnType<typeof parseEnv>) {
       refundIntervalMs: e.PAYMENT_REFUND_INTERVAL_MS,
       refundLeaseSeconds: e.PAYMENT_REFUND_LEASE_SECONDS,
     },
+    notify: {
+      /** Notice mails sent per second at most, across every process (their send times are spaced). */
+      ratePerSecond: e.NOTIFY_RATE_PER_SECOND,
+      /** A restock mails at most this many requesters per unit restocked. */
+      restockMultiple: e.NOTIFY_RESTOCK_MULTIPLE,
+      /** Sale-start notices go out this long before the sale opens, into the drop's pre-queue. */
+      saleLeadSeconds: e.NOTIFY_SALE_LEAD_SECONDS,
+      pollIntervalMs: e.NOTIFY_POLL_INTERVAL_MS,
+    },
     realtime: {
       apiServesWebsockets: e.API_SERVES_WEBSOCKETS,
       maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,

@@ -159,6 +159,12 @@ export const envSchema = z.object({
   ORDER_RETURN_COMPLETES_AFTER_SECONDS: int(86400),
   ORDER_SCHEDULER_INTERVAL_MS: int(1000),
 
+  // notify me (docs/configuration.md)
+  NOTIFY_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  NOTIFY_RESTOCK_MULTIPLE: z.coerce.number().positive().default(3),
+  NOTIFY_SALE_LEAD_SECONDS: int(300),
+  NOTIFY_POLL_INTERVAL_MS: int(1000),
+
   // realtime (websockets)
   API_SERVES_WEBSOCKETS: bool.default('true'),
   WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(32768),

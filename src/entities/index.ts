@@ -1,6 +1,7 @@
 import { CartItem } from './cart-item.entity';
 import { EmailToken } from './email-token.entity';
 import { MailOutbox } from './mail-outbox.entity';
+import { NotifyRequest } from './notify-request.entity';
 import { Order, OrderItem, OrderStatusChange } from './order.entity';
 import { Payment } from './payment.entity';
 import { Product } from './product.entity';
@@ -26,4 +27,5 @@ export const entities = [
   ProductLikeCount,
   CartItem,
   WaitingRoom,
+  NotifyRequest,
 ];

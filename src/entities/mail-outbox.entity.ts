@@ -12,6 +12,7 @@ export enum MailStatus {
  */
 @Entity({ tableName: 'mail_outbox' })
 @Index({ properties: ['status', 'nextAttemptAt'] })
+@Index({ properties: ['topic', 'status'] })
 export class MailOutbox {
   @PrimaryKey({ type: 'integer', unsigned: true, autoincrement: true })
   id!: number;
@@ -45,4 +46,8 @@ export class MailOutbox {
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   sentAt?: Date | null;
+
+  /** Mails that lapse together (e.g. a drop's notices, `notify:<productId>`); null for most. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  topic?: string | null;
 }

@@ -21,6 +21,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   roomJoin: { file: 'room-join.lua', keys: 7 },
   roomLeave: { file: 'room-leave.lua', keys: 3 },
   memberGate: { file: 'member-gate.lua', keys: 2 },
+  dropLifecycle: { file: 'drop-lifecycle.lua', keys: 1 },
 };
 
 /**
@@ -61,6 +62,13 @@ export interface ScriptCommands {
   /** member-gate.lua: 2 keys, then mode, reservationId, hold end ms, cap, rate points, window ms. */
   memberGate(...args: (string | number)[]): Promise<(string | number)[]>;
   saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
+  /** drop-lifecycle.lua: the announced frame's JSON, or null when nothing changed. */
+  dropLifecycle(
+    lifecycle: string,
+    state: string,
+    frame: string,
+    event: string,
+  ): Promise<string | null>;
   stockRebuild(
     stock: string,
     holdQty: string,

@@ -13,6 +13,7 @@ import { Migration20261130000000_PaymentEventResends } from './Migration20261130
 import { Migration20261206100000_LikeCounts } from './Migration20261206100000_LikeCounts';
 import { Migration20261206110000_ProductSearch } from './Migration20261206110000_ProductSearch';
 import { Migration20261206000000_WaitingRooms } from './Migration20261206000000_WaitingRooms';
+import { Migration20261206120000_NotifyMe } from './Migration20261206120000_NotifyMe';
 
 /** Committed migrations in the order they run; a new migration file is appended here. */
 export const migrationsList: MigrationObject[] = [
@@ -51,4 +52,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261206000000_OneChargePerReservation,
   },
   { name: 'Migration20261206000000_WaitingRooms', class: Migration20261206000000_WaitingRooms },
+  { name: 'Migration20261206120000_NotifyMe', class: Migration20261206120000_NotifyMe },
 ];

@@ -1,3 +1,5 @@
+import type { AppPubSub } from '../clients/pubsub';
+
 /**
  * A subscription's event stream: `first` (e.g. the current value), then the source's events that
  * `keep` accepts. Unlike an async generator, `return` reaches the source at once even while a
@@ -32,4 +34,35 @@ export function eventStream<T>(
     },
   };
   return stream;
+}
+
+/**
+ * A versioned public topic's stream: `current()` first, then every newer frame published on
+ * `routingKey`/`id`. It listens before reading the current frame, so a frame published meanwhile
+ * is not lost; what `current` throws (e.g. NOT_FOUND) is thrown with nothing left subscribed.
+ */
+export async function currentThenNewer<T extends { version: number }>(
+  pubSub: AppPubSub,
+  routingKey: string,
+  id: number,
+  current: () => Promise<T>,
+): Promise<AsyncIterableIterator<T>> {
+  const source = await pubSub.subscribeReady<T>(routingKey, id);
+  let first: T;
+  try {
+    first = await current();
+  } catch (err) {
+    await source.return?.();
+    throw err;
+  }
+  let version = first.version;
+  return eventStream(
+    source,
+    (frame) => {
+      if (frame.version <= version) return false;
+      version = frame.version;
+      return true;
+    },
+    [first],
+  );
 }

@@ -4,6 +4,8 @@ import type { Services } from '../services';
 import { AuthResolver } from './auth.resolver';
 import { CartResolver } from './cart.resolver';
 import { LikeResolver } from './like.resolver';
+import { OperatorResolver } from './operator.resolver';
+import { NotifyResolver } from './notify.resolver';
 import { OrderStatusResolver } from './order-status.resolver';
 import { OrderItemResolver, OrderResolver } from './order.resolver';
 import { PaymentAuditResolver } from './payment-audit.resolver';
@@ -28,11 +30,16 @@ const RESOLVERS = [
   [ProductResolver, (s: Services) => new ProductResolver(s.products, s.likes)],
   [CartResolver, (s: Services) => new CartResolver(s.carts)],
   [LikeResolver, (s: Services) => new LikeResolver(s.likes)],
-  [PurchaseResolver, (s: Services) => new PurchaseResolver(s.reservations, s.payments, s.pubSub)],
+  [
+    PurchaseResolver,
+    (s: Services) => new PurchaseResolver(s.reservations, s.payments, s.pubSub, s.dropCounters),
+  ],
   [StockResolver, (s: Services) => new StockResolver(s.stock, s.pubSub)],
   [PaymentAuditResolver, (s: Services) => new PaymentAuditResolver(s.audit)],
+  [OperatorResolver, (s: Services) => new OperatorResolver(s.operator)],
   [WaitingRoomResolver, (s: Services) => new WaitingRoomResolver(s.rooms, s.pubSub)],
   [ProductWaitingRoomResolver, (s: Services) => new ProductWaitingRoomResolver(s.rooms)],
+  [NotifyResolver, (s: Services) => new NotifyResolver(s.notify, s.dropLifecycle, s.pubSub)],
 ] as const;
 
 /** Every resolver class of the API, in schema order. */

@@ -35,14 +35,33 @@ import {
 } from '../schema/purchase.types';
 import { toId } from '../schema/product.inputs';
 import { TOPICS } from '../schema/topics';
+import type { DropCounters } from '../services/ops/drop-counters';
 import type { PaymentService } from '../services/payments/payment.service';
 import type {
   ReservationEventPayload,
   ReservationService,
   ReservationView,
 } from '../services/sale/reservation.service';
+import { RESERVATION_ID } from '../services/sale/sale-keys';
 import { eventStream } from './event-stream';
 import { viewerOf } from './viewer';
+
+/** The code each refused answer carries, as the operator's view counts it. */
+const PURCHASE_REFUSAL = {
+  soldOut: ErrorResultCode.SOLD_OUT,
+  notStarted: ErrorResultCode.SALE_NOT_STARTED,
+  ended: ErrorResultCode.SALE_ENDED,
+  limit: ErrorResultCode.PURCHASE_LIMIT_EXCEEDED,
+  notAdmitted: ErrorResultCode.NOT_ADMITTED,
+  admissionExpired: ErrorResultCode.ADMISSION_EXPIRED,
+  holdsCapped: ErrorResultCode.HOLDS_CAPPED,
+} as const;
+const PAY_REFUSAL = {
+  paid: undefined,
+  declined: ErrorResultCode.PAYMENT_DECLINED,
+  inProgress: ErrorResultCode.PAYMENT_IN_PROGRESS,
+  expired: ErrorResultCode.RESERVATION_EXPIRED,
+} as const;
 
 function toReservation(view: ReservationView): Reservation {
   return Object.assign(new Reservation(), { ...view, status: view.status as ReservationStatus });
@@ -54,6 +73,7 @@ export class PurchaseResolver {
     private readonly reservations: ReservationService,
     private readonly payments: PaymentService,
     private readonly pubSub: AppPubSub,
+    private readonly counters?: DropCounters,
   ) {}
 
   @Authorized()
@@ -83,6 +103,10 @@ export class PurchaseResolver {
       items,
       idempotencyKey: input.idempotencyKey,
     });
+    this.counters?.purchase(
+      items.map((i) => i.productId),
+      outcome.kind === 'reserved' ? undefined : PURCHASE_REFUSAL[outcome.kind],
+    );
     switch (outcome.kind) {
       case 'reserved':
         return toReservation(outcome.reservation);
@@ -157,6 +181,8 @@ export class PurchaseResolver {
   })
   async pay(@Ctx() ctx: RequestContext, @Arg('input') input: PayInput): Promise<typeof PayResult> {
     const outcome = await this.payments.pay(viewerOf(ctx).userId, String(input.reservationId));
+    const productId = RESERVATION_ID.exec(String(input.reservationId))?.[1];
+    if (productId) this.counters?.pay(Number(productId), PAY_REFUSAL[outcome.kind]);
     switch (outcome.kind) {
       case 'paid':
         return Object.assign(new CompletedPayment(), {

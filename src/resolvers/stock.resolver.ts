@@ -15,7 +15,7 @@ import { Role } from '../entities/user.entity';
 import { StockLevel, SyncStockInput } from '../schema/purchase.types';
 import { toId } from '../schema/product.inputs';
 import { TOPICS } from '../schema/topics';
-import { eventStream } from './event-stream';
+import { currentThenNewer } from './event-stream';
 import type { StockFrame, StockService } from '../services/sale/stock.service';
 
 type StockArgs = { productId: string };
@@ -28,25 +28,9 @@ export class StockResolver {
   ) {}
 
   /** The current frame, then every newer one. */
-  async frames(ctx: RequestContext, productId: number): Promise<AsyncIterable<StockFrame>> {
-    // Listen first: a frame published while the current one is read is not lost.
-    const source = await this.pubSub.subscribeReady<StockFrame>(TOPICS.STOCK_CHANGED, productId);
-    let first: StockFrame;
-    try {
-      first = await this.stock.snapshot(ctx.em, productId);
-    } catch (err) {
-      await source.return?.();
-      throw err;
-    }
-    let version = first.version;
-    return eventStream(
-      source,
-      (frame) => {
-        if (frame.version <= version) return false;
-        version = frame.version;
-        return true;
-      },
-      [first],
+  frames(ctx: RequestContext, productId: number): Promise<AsyncIterable<StockFrame>> {
+    return currentThenNewer(this.pubSub, TOPICS.STOCK_CHANGED, productId, () =>
+      this.stock.snapshot(ctx.em, productId),
     );
   }
 

@@ -9,6 +9,8 @@ export const TOPICS = {
   RESERVATION_CHANGED: 'RESERVATION_CHANGED',
   /** Scoped by the owner's user id, so a member only ever receives their own orders. */
   ORDER_STATUS_CHANGED: 'ORDER_STATUS_CHANGED',
+  /** A product's sale opening, restock, sell-out and end (public, scoped by product id). */
+  DROP_LIFECYCLE: 'DROP_LIFECYCLE',
 } as const;
 
 export function topicFor(key: keyof typeof TOPICS, id: string | number): string {

@@ -4,6 +4,8 @@ import { createMailer } from '../clients/mailer';
 import { createOrm } from '../clients/orm';
 import { createPubSub } from '../clients/pubsub';
 import { createRedis } from '../clients/redis';
+import { DropCounters } from './ops/drop-counters';
+import { OperatorService } from './ops/operator.service';
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../logger';
 import { AuthService } from './members/auth.service';
@@ -12,6 +14,12 @@ import { LikeService } from './catalog/like.service';
 import { ProductService } from './catalog/product.service';
 import { FieldCipher } from './common/field-cipher';
 import { MailService } from './mail/mail.service';
+import { DropLifecycle } from './notify/drop-lifecycle';
+import { NoticeService } from './notify/notice.service';
+import { NotifyRequests } from './notify/notify-requests';
+import { NotifyService } from './notify/notify.service';
+import { RestockAnnouncer } from './notify/restock-announcer';
+import { UnsubscribeTokens } from './notify/unsubscribe-token';
 import { OrderStatusNotifier } from './orders/status-notifier';
 import { OrderLifecycleService } from './orders/lifecycle.service';
 import { OrderService } from './orders/order.service';
@@ -151,7 +159,37 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     metrics.registry,
     logger.child({ component: 'order-placement' }),
   );
-  const products = new ProductService(stock, rooms);
+  const dropCounters = new DropCounters();
+  const operator = new OperatorService(saleStore, dropCounters);
+  // The operator's view charts the room: its line, its admissions so far and its pause.
+  operator.setQueueSource(async (productId) => {
+    const em = orm.em.fork();
+    if (!(await rooms.find(em, productId))) return null;
+    const frame = await rooms.snapshot(em, productId);
+    return {
+      waiting: frame.queueLength,
+      admitted: frame.servedThrough,
+      paused: frame.state === 'PAUSED',
+      pauseReason: frame.pausedReason || null,
+    };
+  });
+  const unsubscribeTokens = new UnsubscribeTokens(config.auth.jwtSecret);
+  const notifyRequests = new NotifyRequests();
+  const notify = new NotifyService(notifyRequests, unsubscribeTokens);
+  const notices = new NoticeService(
+    config,
+    mail,
+    notifyRequests,
+    unsubscribeTokens,
+    stock,
+    logger.child({ component: 'notify' }),
+  );
+  const dropLifecycle = new DropLifecycle(redis, pubSub, stock, config.notify.saleLeadSeconds);
+  const products = new ProductService(
+    stock,
+    rooms,
+    new RestockAnnouncer(dropLifecycle, notices, logger.child({ component: 'notify' })),
+  );
   const likes = new LikeService();
   const carts = new CartService();
 
@@ -189,6 +227,11 @@ export async function createServices(config: Config, logger: Logger, metrics: Me
     products,
     likes,
     carts,
+    dropCounters,
+    operator,
+    notify,
+    notices,
+    dropLifecycle,
   };
 }
 

@@ -1,4 +1,5 @@
 import { createMailWorker } from './mail.worker';
+import { createNotifyWorker } from './notify.worker';
 import { createOrderSchedulerWorker } from './order-scheduler.worker';
 import { createOrderWriter } from './order-writer.worker';
 import {
@@ -22,6 +23,7 @@ const WORKERS = [
   createPaymentRefunds,
   createOrderSchedulerWorker,
   createRoomTicker,
+  createNotifyWorker,
 ];
 
 export function createWorkers(deps: WorkerDeps): Worker[] {

@@ -3,6 +3,7 @@
 import { CapturingSmtp, tokenFromMail } from '../helpers/smtp';
 import { createProduct, waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { expectAccessible } from './helpers/axe';
 import { launchBrowser, type Browser } from './helpers/browser';
 import { buildWeb, originOf, screenshot } from './helpers/web';
 
@@ -33,8 +34,10 @@ describe('storefront in a real browser', () => {
     const email = `shopper.${Date.now()}@example.com`;
     const page = await browser.context.newPage();
 
-    // Sign up: the verification mail arrives; its link verifies the address.
+    // Sign up: the verification mail arrives; its link shows a button whose POST verifies.
     await page.goto(`${shop}#/signup`);
+    await page.getByRole('heading', { name: 'Create an account' }).waitFor();
+    await expectAccessible(page, 'sign-up page');
     await page.getByLabel('Name').fill('Sam Shopper');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel(/^Password/).fill('correct horse battery');
@@ -44,7 +47,12 @@ describe('storefront in a real browser', () => {
     await page.goto(
       `${originOf(t.url)}/verify-email?token=${tokenFromMail(mail, '/verify-email')}`,
     );
+    await page.getByRole('button', { name: 'Confirm my email address' }).waitFor();
+    await expectAccessible(page, 'verification page');
+    await screenshot(page, 'verify-email');
+    await page.getByRole('button', { name: 'Confirm my email address' }).click();
     await page.getByText('is verified').waitFor();
+    await expectAccessible(page, 'verified page');
 
     // Sign in: wrong password first, shown by its meaning, then the right one.
     await page.goto(`${shop}#/signin`);
@@ -52,6 +60,7 @@ describe('storefront in a real browser', () => {
     await page.getByLabel('Password').fill('wrong password!');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').getByText('Invalid email or password').waitFor();
+    await expectAccessible(page, 'sign-in page with an error');
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const productLink = page.locator(`a[href="#/product/${productId}"]`);
@@ -62,6 +71,7 @@ describe('storefront in a real browser', () => {
         state: 'attached',
       },
     );
+    await expectAccessible(page, 'product list');
     await screenshot(page, 'shop-products');
 
     // My orders stays open in its own tab: the order must show up there live.
@@ -87,6 +97,7 @@ describe('storefront in a real browser', () => {
     await page.waitForSelector(`rocket-stock[state=LIVE][remaining="2"]`, { state: 'attached' });
     await page.getByRole('button', { name: 'Pay €25.00' }).click();
     await page.getByText('Paid €25.00.').waitFor();
+    await expectAccessible(page, 'product page, paid');
     await screenshot(page, 'shop-product');
 
     const order = ordersTab.locator('li[data-order-id]');
@@ -95,6 +106,7 @@ describe('storefront in a real browser', () => {
     expect(await ordersTab.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(
       1,
     );
+    await expectAccessible(ordersTab, 'my orders');
     await screenshot(ordersTab, 'shop-orders');
 
     // Cancel from the button that nextStatuses offers; the unit goes back at once.
@@ -113,6 +125,7 @@ describe('storefront in a real browser', () => {
     await page.goto(`${originOf(t.url)}/shop/#/product/${productId}`);
     await page.getByRole('button', { name: 'Buy now' }).click();
     await page.getByText('The sale has not started yet. It starts in').waitFor();
+    await expectAccessible(page, 'product page, sale not started');
     expect(await page.locator('.message .countdown').textContent()).toMatch(
       /^(00:59:\d\d|01:00:00)$/,
     );

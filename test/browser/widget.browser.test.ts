@@ -5,10 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
-import { PurchaseDocument } from '../graphql/generated';
+import { PayDocument, PurchaseDocument } from '../graphql/generated';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
 import { createMembers, createProduct, waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { expectAccessible } from './helpers/axe';
 import { launchBrowser, type Browser } from './helpers/browser';
 import { buildWeb, originOf, screenshot } from './helpers/web';
 
@@ -56,6 +57,9 @@ async function waitForWidget(page: Page, state: string, remaining?: number, time
   }
 }
 
+/** Reservations made by buyOne, with their buyer's token, to pay later. */
+const held: { id: string; token: string }[] = [];
+
 async function buyOne(url: string, productId: number, token: string) {
   const res = await gqlRequest(
     url,
@@ -63,7 +67,9 @@ async function buyOne(url: string, productId: number, token: string) {
     { input: { productId: String(productId), quantity: 1, idempotencyKey: randomUUID() } },
     token,
   );
-  return dataOf(res).purchase.__typename;
+  const purchase = dataOf(res).purchase;
+  if (purchase.__typename === 'Reservation') held.push({ id: purchase.id, token });
+  return purchase.__typename;
 }
 
 describe('<rocket-stock> in a real browser', () => {
@@ -78,6 +84,14 @@ describe('<rocket-stock> in a real browser', () => {
     site = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://site');
       res.setHeader('content-type', 'text/html');
+      const api = url.searchParams.get('api') ?? '';
+      if (url.searchParams.has('csp')) {
+        // A strict site: no inline styles or scripts anywhere.
+        res.setHeader(
+          'content-security-policy',
+          `default-src 'none'; script-src ${api}; connect-src ${api} ${api.replace('http', 'ws')}; style-src 'self'`,
+        );
+      }
       res.end(
         `<!doctype html><title>Blog</title><p>Our launch:</p>` +
           `<rocket-stock id="light" product-id="${url.searchParams.get('product')}"></rocket-stock>` +
@@ -88,6 +102,8 @@ describe('<rocket-stock> in a real browser', () => {
     sitePort = (site.address() as AddressInfo).port;
     t = await startTestApp(__filename, {
       STOCK_FRAME_MS: '50',
+      PAYMENT_LATENCY_MS: '0',
+      PAYMENT_DECLINE_RATE: '0',
       CORS_ORIGINS: `https://blog.example,http://localhost:${sitePort}`,
     });
     browser = await launchBrowser();
@@ -98,24 +114,40 @@ describe('<rocket-stock> in a real browser', () => {
     await new Promise((resolve) => site?.close(resolve));
   });
 
-  it('counts down live while units are bought over HTTP and ends on SOLD_OUT', async () => {
+  it('counts down live while units are bought over HTTP, all in carts, then SOLD_OUT once paid', async () => {
     const stock = 6;
     const productId = await createProduct(t.app, { stock });
     const buyers = await createMembers(t.app, stock + 1);
+    held.length = 0;
     const page = await openWidget(browser, originOf(t.url), productId);
     await waitForWidget(page, 'LIVE', stock);
     // The page listens before the first unit goes.
     await waitForSubscribers(t.app, `STOCK_CHANGED:${productId}`);
     await screenshot(page, 'widget-live', 'rocket-stock#light');
+    await expectAccessible(page, 'widget page, LIVE');
 
     for (let left = stock - 1; left >= 1; left--) {
       expect(await buyOne(t.url, productId, buyers[left]!.token)).toBe('Reservation');
       await waitForWidget(page, 'LIVE', left);
     }
     expect(await buyOne(t.url, productId, buyers[0]!.token)).toBe('Reservation');
-    await waitForWidget(page, 'SOLD_OUT');
+    // Every unit is held in an unpaid cart: they may come back, so not sold out yet.
+    await waitForWidget(page, 'ALL_IN_CARTS');
     expect(await buyOne(t.url, productId, buyers[stock]!.token)).toBe('SoldOutError');
+    await expectAccessible(page, 'widget page, ALL_IN_CARTS');
+    // Paid, none is held any more: sold out.
+    for (const r of held) {
+      const paid = await gqlRequest(
+        t.url,
+        PayDocument,
+        { input: { reservationId: r.id } },
+        r.token,
+      );
+      expect(dataOf(paid).pay.__typename).toBe('Payment');
+    }
+    await waitForWidget(page, 'SOLD_OUT');
     await screenshot(page, 'widget-sold-out', 'rocket-stock#light');
+    await expectAccessible(page, 'widget page, SOLD_OUT');
 
     const counts = (await shownOf(page))
       .filter((s) => s.state === 'LIVE')
@@ -126,7 +158,15 @@ describe('<rocket-stock> in a real browser', () => {
     const announced = (await shownOf(page))
       .map((s) => s.announced)
       .filter((text, i, all) => text && text !== all[i - 1]);
-    expect(announced).toEqual(['6 left', '5 left', '3 left', '2 left', '1 left', 'Sold out']);
+    expect(announced).toEqual([
+      '6 left',
+      '5 left',
+      '3 left',
+      '2 left',
+      '1 left',
+      'All in carts',
+      'Sold out',
+    ]);
     await page.close();
   });
 
@@ -190,6 +230,71 @@ describe('<rocket-stock> in a real browser', () => {
     await other.close();
   });
 
+  it('is styled on a site whose CSP forbids inline styles (a constructed style sheet)', async () => {
+    const productId = await createProduct(t.app, { stock: 2 });
+    const page = await browser.context.newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => /Content Security Policy/.test(m.text()) && refused.push(m.text()));
+    await page.goto(
+      `http://localhost:${sitePort}/?product=${productId}&api=${originOf(t.url)}&csp`,
+    );
+    await waitForWidget(page, 'LIVE', 2);
+    const background = await page
+      .locator('rocket-stock#light [part=box]')
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background).toBe('rgb(220, 252, 231)');
+    expect(refused).toEqual([]);
+    // The policy is in force: an inline <style> of the page's own is refused.
+    const inline = await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = 'p { color: rgb(1, 2, 3) }';
+      document.head.append(style);
+      return getComputedStyle(document.querySelector('p')!).color;
+    });
+    expect(inline).not.toBe('rgb(1, 2, 3)');
+    await page.close();
+  });
+
+  it('shows a place in line and the turn to buy with the queue attribute, announcing sparingly', async () => {
+    const productId = await createProduct(t.app, { stock: 5 });
+    const page = await openWidget(browser, originOf(t.url), productId);
+    await waitForWidget(page, 'LIVE', 5);
+    const widget = page.locator('rocket-stock#light');
+    const show = (status: unknown) =>
+      widget.evaluate(
+        (el, s) => (el as unknown as { showQueue: (s: unknown) => void }).showQueue(s),
+        status,
+      );
+    const line = page.locator('rocket-stock#light [part=queue]');
+    const announced = page.locator('rocket-stock#light [role=status]');
+    // Without the attribute the view stays hidden.
+    await show({ place: 9, waitMinSeconds: 60, waitMaxSeconds: 60 });
+    expect(await line.isHidden()).toBe(true);
+
+    await widget.evaluate((el) => el.setAttribute('queue', ''));
+    await show({ place: 42, waitMinSeconds: 60, waitMaxSeconds: 180 });
+    expect(await widget.getAttribute('queue-state')).toBe('WAITING');
+    expect(await line.textContent()).toBe('#42 in line · about 1–3 min');
+    expect(await announced.textContent()).toBe('#42 in line · about 1–3 min');
+    // The next place shows at once, but is not read out again within 30 s.
+    await show({ place: 41, waitMinSeconds: 60, waitMaxSeconds: 120 });
+    expect(await line.textContent()).toBe('#41 in line · about 1–2 min');
+    expect(await announced.textContent()).toBe('#42 in line · about 1–3 min');
+    await expectAccessible(page, 'widget page, queue view waiting');
+
+    await show({ admittedUntil: new Date(Date.now() + 90_000).toISOString() });
+    expect(await widget.getAttribute('queue-state')).toBe('ADMITTED');
+    // On the server's clock, as the widget estimates it: within a second or two of ours.
+    expect(await line.textContent()).toMatch(/^Your turn — buy within 01:(2[7-9]|3[0-3])$/);
+    expect(await announced.textContent()).toBe('Your turn to buy');
+    await expectAccessible(page, 'widget page, queue view admitted');
+    await screenshot(page, 'widget-queue', 'rocket-stock#light');
+    await show(null);
+    expect(await line.isHidden()).toBe(true);
+    expect(await widget.getAttribute('queue-state')).toBeNull();
+    await page.close();
+  });
+
   it('counts down to the start on the server clock and turns LIVE without a reload', async () => {
     const startsAt = new Date(Date.now() + 4000);
     const productId = await createProduct(t.app, { stock: 7, saleStartsAt: startsAt });
@@ -199,6 +304,7 @@ describe('<rocket-stock> in a real browser', () => {
     const countdown = await page.locator('rocket-stock#light [part=value]').textContent();
     expect(countdown).toMatch(/^00:0[1-4]$/);
     await screenshot(page, 'widget-upcoming', 'rocket-stock#light');
+    await expectAccessible(page, 'widget page, UPCOMING');
 
     await waitForWidget(page, 'LIVE', 7, 10_000);
     const turnedAt = Date.now();
@@ -224,6 +330,7 @@ describe('<rocket-stock> in a real browser', () => {
     await waitForWidget(page, 'LIVE', 5);
     await waitForWidget(page, 'ENDED', undefined, 10_000);
     expect(await page.locator('rocket-stock#light [part=label]').textContent()).toBe('Sale ended');
+    await expectAccessible(page, 'widget page, ENDED');
     await page.close();
   });
 

@@ -107,13 +107,24 @@ describe('sign-up and verification', () => {
     dataOf(await t.gql(VerifyEmailDocument, { input: { token: second } }));
   });
 
-  it('the verification link opened in a browser verifies too', async () => {
+  it('the verification link shows a button; only its POST verifies (a prefetching scanner does not)', async () => {
     const email = newEmail();
     dataOf(await t.gql(SignUpDocument, { input: { email, password: PASSWORD, name: 'B' } }));
     const token = tokenFromMail(await smtp.waitForMail(email, /verify/i), '/verify-email');
-    const page = await fetch(t.url.replace('/graphql', `/verify-email?token=${token}`));
+    const url = t.url.replace('/graphql', '/verify-email');
+    const page = await fetch(`${url}?token=${token}`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('is verified');
+    expect(await page.text()).toContain('Confirm my email address');
+    expect(errorCode(await t.gql(LoginDocument, { input: { email, password: PASSWORD } }))).toBe(
+      'EMAIL_NOT_VERIFIED',
+    );
+    const confirmed = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('is verified');
     dataOf(await t.gql(LoginDocument, { input: { email, password: PASSWORD } }));
   });
 });
@@ -263,6 +274,18 @@ describe('passwords', () => {
 
     const token = tokenFromMail(await smtp.waitForMail(email, /reset/i), '/reset-password');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    // The mail's link opens a form; neither opening it nor a refused POST spends the token.
+    const page = t.url.replace('/graphql', '/reset-password');
+    const form = await fetch(`${page}?token=${token}`);
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('<form method="post" action="/reset-password">');
+    const short = await fetch(page, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, password: 'short', confirm: 'short' }).toString(),
+    });
+    expect(short.status).toBe(400);
+    expect(await short.text()).toContain('The password needs 8 to 128 characters.');
     dataOf(
       await t.gql(ResetPasswordDocument, { input: { token, newPassword: 'reset to this one' } }),
     );

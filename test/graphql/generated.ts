@@ -51,6 +51,10 @@ export type AuthPayload = {
   user: User;
 };
 
+export type CancelNotifyMeInput = {
+  productId: Scalars['ID']['input'];
+};
+
 export type CancelOrderInput = {
   /** An order of the viewer’s, still PLACED. */
   orderId: Scalars['ID']['input'];
@@ -122,6 +126,28 @@ export type CreateProductInput = {
   stock: Scalars['Int']['input'];
   /** Sell through a waiting room (see docs/waiting-room.md); null: no room. */
   waitingRoom?: InputMaybe<WaitingRoomInput>;
+};
+
+/** A change in a drop’s sale: opened, restocked, sold out, ended or moved. */
+export type DropEvent =
+  | 'RESTOCKED'
+  | 'SALE_ENDED'
+  | 'SALE_OPENED'
+  | 'SALE_RESCHEDULED'
+  | 'SOLD_OUT';
+
+/** A change in a drop’s sale, for everyone watching it. */
+export type DropLifecycle = {
+  __typename?: 'DropLifecycle';
+  at: Scalars['DateTime']['output'];
+  /** What happened; null in the first frame when nothing has happened yet. */
+  event?: Maybe<DropEvent>;
+  productId: Scalars['ID']['output'];
+  /** Live remaining units when the event happened. */
+  remaining: Scalars['Int']['output'];
+  saleState: SaleState;
+  /** Per product, only grows. */
+  version: Scalars['Int']['output'];
 };
 
 export type EmailInput = {
@@ -197,6 +223,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds units of a product; adding it again adds to its line. */
   addToCart: CartPayload;
+  /** Stops every notice of this product to the viewer; false when none was asked. */
+  cancelNotifyMe: Scalars['Boolean']['output'];
   /** Cancels a placed order before it ships; its stock goes back at once. */
   cancelOrder: CancelOrderResult;
   /** Needs the current password; ends the other sessions. */
@@ -216,6 +244,8 @@ export type Mutation = {
   logout: LogoutPayload;
   /** Ends every session of the member at once. */
   logoutAll: LogoutPayload;
+  /** Mail me when this product’s sale starts (a few minutes ahead, with a link into its line) or when it is restocked. Idempotent; replaces the events asked for earlier. NOT_FOUND for an unknown product. */
+  notifyMe: NotifyRequest;
   /** Admin only. Pauses a room: nobody is admitted or joins; every frame shows why. */
   pauseWaitingRoom: WaitingRoomFrame;
   /** Pays a held reservation; the order follows from the payment event. */
@@ -256,6 +286,11 @@ export type MutationAddToCartArgs = {
 };
 
 
+export type MutationCancelNotifyMeArgs = {
+  input: CancelNotifyMeInput;
+};
+
+
 export type MutationCancelOrderArgs = {
   input: CancelOrderInput;
 };
@@ -288,6 +323,11 @@ export type MutationLikeProductArgs = {
 
 export type MutationLoginArgs = {
   input: LoginInput;
+};
+
+
+export type MutationNotifyMeArgs = {
+  input: NotifyMeInput;
 };
 
 
@@ -392,6 +432,71 @@ export type NotAdmittedError = ErrorResult & {
   servedThrough: Scalars['Int']['output'];
   /** The member’s ticket; null: not in line. */
   ticket?: Maybe<Scalars['Int']['output']>;
+};
+
+/** What a member asks to be mailed about: the sale opening, or a sold-out restock. */
+export type NotifyEvent =
+  | 'RESTOCK'
+  | 'SALE_START';
+
+export type NotifyMeInput = {
+  /** What to be mailed about; replaces the events asked for earlier. */
+  events: Array<NotifyEvent>;
+  productId: Scalars['ID']['input'];
+};
+
+/** A product the viewer asked to be told about. */
+export type NotifyRequest = {
+  __typename?: 'NotifyRequest';
+  createdAt: Scalars['DateTime']['output'];
+  /** The events the viewer is told of. */
+  events: Array<NotifyEvent>;
+  id: Scalars['ID']['output'];
+  product: Product;
+};
+
+/** The waiting room’s figures for a drop. */
+export type OperatorQueue = {
+  __typename?: 'OperatorQueue';
+  /** Members admitted to buy so far. */
+  admitted: Scalars['Int']['output'];
+  pauseReason?: Maybe<Scalars['String']['output']>;
+  paused: Scalars['Boolean']['output'];
+  /** Members waiting in line. */
+  waiting: Scalars['Int']['output'];
+};
+
+/** Refused purchase or pay answers of one reason. */
+export type OperatorRefusals = {
+  __typename?: 'OperatorRefusals';
+  count: Scalars['Int']['output'];
+  /** The answer’s code: SOLD_OUT, PURCHASE_LIMIT_EXCEEDED, PAYMENT_DECLINED… */
+  reason: Scalars['String']['output'];
+};
+
+/** A drop as its operator watches it, polled each second. Units are live (Redis); counts are cumulative since this API process started (two polls give a rate). */
+export type OperatorSnapshot = {
+  __typename?: 'OperatorSnapshot';
+  at: Scalars['DateTime']['output'];
+  /** Units held by live reservations, not paid yet. */
+  inCarts: Scalars['Int']['output'];
+  /** Payment to written order, averaged over the product’s latest 50 orders, ms. */
+  orderLagMs?: Maybe<Scalars['Float']['output']>;
+  /** pay calls that charged (this process). */
+  paid: Scalars['Int']['output'];
+  /** Units paid whose order is not written yet. */
+  paidAwaitingOrder: Scalars['Int']['output'];
+  /** pay calls for the product’s reservations (this process). */
+  pays: Scalars['Int']['output'];
+  productId: Scalars['ID']['output'];
+  /** purchase calls for the product (this process). */
+  purchases: Scalars['Int']['output'];
+  /** The waiting room’s figures; null while the product has no room. */
+  queue?: Maybe<OperatorQueue>;
+  /** Refusals by reason (this process). */
+  refusals: Array<OperatorRefusals>;
+  /** Units left; null before the sale’s counter exists. */
+  remaining?: Maybe<Scalars['Int']['output']>;
 };
 
 export type Order = {
@@ -714,10 +819,14 @@ export type Query = {
   me: User;
   /** Products the viewer likes, most recently liked first. */
   myLikes: ProductLikeConnection;
+  /** Products the viewer asked to be told about, newest first. */
+  myNotifications: Array<NotifyRequest>;
   /** The viewer’s orders, newest first. */
   myOrders: OrderConnection;
   /** The viewer’s ticket (any device); null when the viewer is not in line. */
   myWaitingRoomTicket?: Maybe<WaitingRoomTicket>;
+  /** Admins: a drop’s live figures for the operator’s view, meant to be polled each second. */
+  operatorSnapshot: OperatorSnapshot;
   /** One order; its owner and admins only (NOT_FOUND for anyone else). */
   order: Order;
   /** Admins: reconciles the provider’s charges and refunds with payments, orders and live units and lists the discrepancies. */
@@ -753,6 +862,11 @@ export type QueryMyOrdersArgs = {
 
 
 export type QueryMyWaitingRoomTicketArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+
+export type QueryOperatorSnapshotArgs = {
   productId: Scalars['ID']['input'];
 };
 
@@ -931,6 +1045,8 @@ export type StockLevel = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** A drop’s sale opening, restocks, selling out and end, for anyone: the last event at once, then each new one. NOT_FOUND for an unknown or unlisted product. */
+  dropLifecycle: DropLifecycle;
   /** Every status change of the viewer’s own orders. */
   orderStatusChanged: OrderStatusChangedEvent;
   /** Changes of one of the viewer’s reservations (paid, expired, declined). */
@@ -939,6 +1055,11 @@ export type Subscription = {
   stockChanged: StockLevel;
   /** A waiting room, live and public: the current frame at once, then one frame per tick (ROOM_TICK_MS) and an urgent one on every state change. The websocket server fans it out (one execution per frame, the same bytes to every watcher). */
   waitingRoom: WaitingRoomFrame;
+};
+
+
+export type SubscriptionDropLifecycleArgs = {
+  productId: Scalars['ID']['input'];
 };
 
 
@@ -1370,6 +1491,39 @@ export type MyLikesQueryVariables = Exact<{
 
 export type MyLikesQuery = { __typename?: 'Query', myLikes: { __typename?: 'ProductLikeConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'ProductLikeEdge', cursor: string, node: { __typename?: 'ProductLike', likedAt: string, product: { __typename?: 'Product', id: string, name: string, likeCount: number, likedByMe: boolean } } }> } };
 
+export type NotifyMeMutationVariables = Exact<{
+  input: NotifyMeInput;
+}>;
+
+
+export type NotifyMeMutation = { __typename?: 'Mutation', notifyMe: { __typename?: 'NotifyRequest', id: string, events: Array<NotifyEvent>, createdAt: string, product: { __typename?: 'Product', id: string, name: string } } };
+
+export type CancelNotifyMeMutationVariables = Exact<{
+  input: CancelNotifyMeInput;
+}>;
+
+
+export type CancelNotifyMeMutation = { __typename?: 'Mutation', cancelNotifyMe: boolean };
+
+export type MyNotificationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyNotificationsQuery = { __typename?: 'Query', myNotifications: Array<{ __typename?: 'NotifyRequest', id: string, events: Array<NotifyEvent>, product: { __typename?: 'Product', id: string } }> };
+
+export type DropLifecycleSubscriptionVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type DropLifecycleSubscription = { __typename?: 'Subscription', dropLifecycle: { __typename?: 'DropLifecycle', productId: string, event?: DropEvent | null, saleState: SaleState, remaining: number, at: string, version: number } };
+
+export type OperatorSnapshotQueryVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type OperatorSnapshotQuery = { __typename?: 'Query', operatorSnapshot: { __typename?: 'OperatorSnapshot', at: string, productId: string, remaining?: number | null, inCarts: number, paidAwaitingOrder: number, orderLagMs?: number | null, purchases: number, pays: number, paid: number, refusals: Array<{ __typename?: 'OperatorRefusals', reason: string, count: number }>, queue?: { __typename?: 'OperatorQueue', waiting: number, admitted: number, paused: boolean, pauseReason?: string | null } | null } };
+
 export type OrderFieldsFragment = { __typename?: 'Order', id: string, status: OrderStatus, totalAmount: number, placedAt: string, nextTransitionAt?: string | null, nextStatuses: Array<OrderStatus>, items: Array<{ __typename?: 'OrderItem', id: string, quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }>, history: Array<{ __typename?: 'OrderStatusChange', from?: OrderStatus | null, to: OrderStatus, at: string, actor: string }> };
 
 export type TransitionRefusalFragment = { __typename?: 'InvalidOrderTransitionError', code: ErrorCode, message: string, from: OrderStatus, to: OrderStatus };
@@ -1513,6 +1667,11 @@ export const ClearCartDocument = {"kind":"Document","definitions":[{"kind":"Oper
 export const LikeProductDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LikeProduct"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LikeProductInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"likeProduct"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liked"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"likeCount"}},{"kind":"Field","name":{"kind":"Name","value":"likedByMe"}}]}}]}}]}}]} as unknown as DocumentNode<LikeProductMutation, LikeProductMutationVariables>;
 export const UnlikeProductDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnlikeProduct"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LikeProductInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unlikeProduct"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liked"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"likeCount"}},{"kind":"Field","name":{"kind":"Name","value":"likedByMe"}}]}}]}}]}}]} as unknown as DocumentNode<UnlikeProductMutation, UnlikeProductMutationVariables>;
 export const MyLikesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyLikes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myLikes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"likedAt"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"likeCount"}},{"kind":"Field","name":{"kind":"Name","value":"likedByMe"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<MyLikesQuery, MyLikesQueryVariables>;
+export const NotifyMeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyMe"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NotifyMeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"notifyMe"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"events"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<NotifyMeMutation, NotifyMeMutationVariables>;
+export const CancelNotifyMeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelNotifyMe"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CancelNotifyMeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelNotifyMe"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}]}]}}]} as unknown as DocumentNode<CancelNotifyMeMutation, CancelNotifyMeMutationVariables>;
+export const MyNotificationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyNotifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myNotifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"events"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<MyNotificationsQuery, MyNotificationsQueryVariables>;
+export const DropLifecycleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DropLifecycle"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"productId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dropLifecycle"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"productId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"productId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"event"}},{"kind":"Field","name":{"kind":"Name","value":"saleState"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<DropLifecycleSubscription, DropLifecycleSubscriptionVariables>;
+export const OperatorSnapshotDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OperatorSnapshot"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"productId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operatorSnapshot"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"productId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"productId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"productId"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"inCarts"}},{"kind":"Field","name":{"kind":"Name","value":"paidAwaitingOrder"}},{"kind":"Field","name":{"kind":"Name","value":"orderLagMs"}},{"kind":"Field","name":{"kind":"Name","value":"purchases"}},{"kind":"Field","name":{"kind":"Name","value":"pays"}},{"kind":"Field","name":{"kind":"Name","value":"paid"}},{"kind":"Field","name":{"kind":"Name","value":"refusals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"queue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"waiting"}},{"kind":"Field","name":{"kind":"Name","value":"admitted"}},{"kind":"Field","name":{"kind":"Name","value":"paused"}},{"kind":"Field","name":{"kind":"Name","value":"pauseReason"}}]}}]}}]}}]} as unknown as DocumentNode<OperatorSnapshotQuery, OperatorSnapshotQueryVariables>;
 export const MyOrdersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyOrders"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"OrderStatus"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myOrders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"placedAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextStatuses"}}]}}]}}]}}]}}]} as unknown as DocumentNode<MyOrdersQuery, MyOrdersQueryVariables>;
 export const OrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Order"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrderFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalAmount"}},{"kind":"Field","name":{"kind":"Name","value":"placedAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextTransitionAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextStatuses"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}}]}}]}}]} as unknown as DocumentNode<OrderQuery, OrderQueryVariables>;
 export const CancelOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CancelOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrderFields"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"TransitionRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalAmount"}},{"kind":"Field","name":{"kind":"Name","value":"placedAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextTransitionAt"}},{"kind":"Field","name":{"kind":"Name","value":"nextStatuses"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TransitionRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidOrderTransitionError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}}]}}]} as unknown as DocumentNode<CancelOrderMutation, CancelOrderMutationVariables>;

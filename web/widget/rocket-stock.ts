@@ -1,7 +1,7 @@
 /**
  * `<rocket-stock product-id="42" endpoint="wss://shop.example/graphql">` — the live stock of one
  * Rocket Mart product: UPCOMING with a countdown on the server's clock, LIVE with "N left",
- * SOLD_OUT or ENDED. The product and the server time come over HTTP, `stockChanged` over one
+ * ALL_IN_CARTS (none free, some held in unpaid carts that may come back), SOLD_OUT or ENDED. The product and the server time come over HTTP, `stockChanged` over one
  * graphql-ws socket shared by the page's widgets. The socket reconnects with backoff; after a
  * reconnect the widget refetches the product and the clock, and the subscription starts again
  * from the current value.
@@ -11,10 +11,22 @@
  * Reflected on the element for styling and tests: `state` and `remaining`.
  * Styling: the CSS custom properties below, and the parts `box`, `label`, `value`, `detail`.
  * Event: `rocket-stock-change` ({ state, remaining }) whenever what it shows changes.
+ *
+ * Queue view (optional, the attribute `queue`): a line under the stock for a member waiting in a
+ * drop's room: place in line and a wait range, then "your turn" with the time left to buy. With
+ * `queue="<ticket>"` the widget follows the room's public `waitingRoom` subscription itself (place
+ * = ticket − servedThrough; the turn ends at `admitted-until` if given, else at the admitting
+ * frame's time plus the room's admission seconds); with a bare `queue` the page calls
+ * `showQueue()`. Screen readers hear the place at most once per `announce-every` seconds
+ * (default 30) and the turn at once; nothing moves.
  */
 import { createClient, type Client } from 'graphql-ws/client';
 import { graphql } from './gql';
-import type { RocketStockProductQuery, RocketStockSubscription } from './gql/graphql';
+import type {
+  RocketStockProductQuery,
+  RocketStockRoomSubscription,
+  RocketStockSubscription,
+} from './gql/graphql';
 
 const PRODUCT = graphql(`
   query RocketStockProduct($id: ID!) {
@@ -25,6 +37,7 @@ const PRODUCT = graphql(`
       saleStartsAt
       saleEndsAt
       remainingStock
+      saleState
     }
   }
 `);
@@ -33,18 +46,54 @@ const STOCK = graphql(`
   subscription RocketStock($id: ID!) {
     stockChanged(productId: $id) {
       remaining
+      saleState
       version
     }
   }
 `);
 
-export type StockState = 'LOADING' | 'UPCOMING' | 'LIVE' | 'SOLD_OUT' | 'ENDED' | 'UNAVAILABLE';
+const ROOM = graphql(`
+  subscription RocketStockRoom($id: ID!) {
+    waitingRoom(productId: $id) {
+      version
+      state
+      serverTime
+      servedThrough
+      admitPerMinuteLow
+      admitPerMinuteHigh
+      admissionSeconds
+    }
+  }
+`);
+
+/**
+ * An honest wait range for a place in line from a room frame's fast and slow admission rates
+ * (per minute): place ÷ high … place ÷ low minutes, in seconds; NaN where a rate is 0 (unknown).
+ */
+export function waitRange(
+  place: number,
+  frame: { admitPerMinuteLow: number; admitPerMinuteHigh: number },
+): { waitMinSeconds: number; waitMaxSeconds: number } {
+  const { admitPerMinuteLow: low, admitPerMinuteHigh: high } = frame;
+  return {
+    waitMinSeconds: high > 0 ? (place / high) * 60 : NaN,
+    waitMaxSeconds: low > 0 ? (place / low) * 60 : NaN,
+  };
+}
+
+export type StockState =
+  'LOADING' | 'UPCOMING' | 'LIVE' | 'ALL_IN_CARTS' | 'SOLD_OUT' | 'ENDED' | 'UNAVAILABLE';
 
 const DEFAULT_THRESHOLDS = [100, 50, 20, 10, 5, 3, 2, 1];
+
+/** What the queue view shows: waiting with a place and a wait range, or admitted until a time. */
+export type QueueStatus =
+  { place: number; waitMinSeconds: number; waitMaxSeconds: number } | { admittedUntil: string };
 const LABELS: Record<StockState, string> = {
   LOADING: 'Loading…',
   UPCOMING: 'Starts in',
   LIVE: 'Live',
+  ALL_IN_CARTS: 'All in carts',
   SOLD_OUT: 'Sold out',
   ENDED: 'Sale ended',
   UNAVAILABLE: 'Unavailable',
@@ -61,12 +110,13 @@ const STYLE = `
 .box{display:flex;gap:.5em;align-items:baseline;padding:var(--rocket-stock-padding,.4em .8em);border-radius:var(--rocket-stock-radius,.5em);background:var(--rocket-stock-background,#eef2ff);border:1px solid var(--rocket-stock-border,#c7d2fe)}
 .label{text-transform:uppercase;font-size:.75em;letter-spacing:.05em}
 .value{font-variant-numeric:tabular-nums;font-size:1.25em}
-.detail{font-size:.8em;opacity:.75}
+.detail{font-size:.8em}
 :host([state=LIVE]) .box{background:var(--rocket-stock-live-background,#dcfce7);border-color:var(--rocket-stock-accent,#16a34a)}
-:host([state=SOLD_OUT]) .box,:host([state=ENDED]) .box,:host([state=UNAVAILABLE]) .box{background:var(--rocket-stock-out-background,#f3f4f6);border-color:#d1d5db;color:var(--rocket-stock-out-color,#6b7280)}
+:host([state=ALL_IN_CARTS]) .box,:host([state=SOLD_OUT]) .box,:host([state=ENDED]) .box,:host([state=UNAVAILABLE]) .box{background:var(--rocket-stock-out-background,#f3f4f6);border-color:#d1d5db;color:var(--rocket-stock-out-color,#374151)}
 .bump{animation:bump .4s ease-out}
 @keyframes bump{from{transform:scale(1.25)}to{transform:none}}
 @media (prefers-reduced-motion:reduce){.bump{animation:none}}
+.queue{font-size:.85em;margin-top:.3em}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 
@@ -117,7 +167,7 @@ function releaseSocket(url: string): void {
 }
 
 export class RocketStockElement extends HTMLElement {
-  static observedAttributes = ['product-id', 'endpoint'];
+  static observedAttributes = ['product-id', 'endpoint', 'queue'];
 
   private readonly root: ShadowRoot;
   private client: Client | undefined;
@@ -131,6 +181,8 @@ export class RocketStockElement extends HTMLElement {
   private startsAt: number | null = null;
   private endsAt: number | null = null;
   private remaining: number | null = null;
+  /** None free but some held in carts (the API's ALL_IN_CARTS): they may come back. */
+  private held = false;
   /** Whether the sale window and clock are known; until then the state is not. */
   private loaded = false;
   private retryLoad: ReturnType<typeof setTimeout> | undefined;
@@ -143,7 +195,60 @@ export class RocketStockElement extends HTMLElement {
   constructor() {
     super();
     this.root = this.attachShadow({ mode: 'open' });
-    this.root.innerHTML = `<style>${STYLE}</style><div class="box" part="box"><span class="label" part="label"></span><span class="value" part="value"></span><span class="detail" part="detail"></span></div><span class="sr" role="status" aria-live="polite" aria-atomic="true"></span>`;
+    // A constructed sheet where there is one: a page's CSP without 'unsafe-inline' styles allows it.
+    let style = '';
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+      this.root.adoptedStyleSheets = [sheet];
+    } catch {
+      style = `<style>${STYLE}</style>`;
+    }
+    this.root.innerHTML = `${style}<div class="box" part="box"><span class="label" part="label"></span><span class="value" part="value"></span><span class="detail" part="detail"></span></div><div class="queue" part="queue" hidden></div><span class="sr" role="status" aria-live="polite" aria-atomic="true"></span>`;
+  }
+
+  private queueTick: ReturnType<typeof setTimeout> | undefined;
+  private queueAnnouncedAt = -Infinity;
+
+  /**
+   * Shows a member's place in a drop's room (with the attribute `queue`), or hides it (null).
+   * Reflected as the attribute `queue-state`: WAITING or ADMITTED.
+   */
+  showQueue(status: QueueStatus | null): void {
+    clearTimeout(this.queueTick);
+    const line = this.root.querySelector<HTMLElement>('.queue')!;
+    line.hidden = !status || !this.hasAttribute('queue');
+    if (line.hidden) return this.removeAttribute('queue-state');
+    let text: string;
+    if ('place' in status!) {
+      const [lo, hi] = [status.waitMinSeconds, status.waitMaxSeconds].map((s) =>
+        Math.max(1, Math.round(s / 60)),
+      );
+      const wait = Number.isNaN(hi)
+        ? Number.isNaN(lo)
+          ? ''
+          : ` · at least ${lo} min`
+        : status.waitMaxSeconds < 60
+          ? ' · under 1 min'
+          : ` · about ${lo === hi ? lo : `${lo}–${hi}`} min`;
+      text = `#${status.place} in line${wait}`;
+      this.setAttribute('queue-state', 'WAITING');
+      const every = Number(this.getAttribute('announce-every') ?? 30) * 1000;
+      if (Date.now() - this.queueAnnouncedAt >= every) this.say(text);
+    } else {
+      const left = Date.parse(status!.admittedUntil) - (Date.now() + this.offset);
+      text = `Your turn — buy within ${formatCountdown(left)}`;
+      if (this.getAttribute('queue-state') !== 'ADMITTED') this.say('Your turn to buy');
+      this.setAttribute('queue-state', 'ADMITTED');
+      if (left > 0) this.queueTick = setTimeout(() => this.showQueue(status), left % 1000 || 1000);
+    }
+    line.textContent = text;
+  }
+
+  private say(text: string): void {
+    this.queueAnnouncedAt = Date.now();
+    this.lastAnnounced = text;
+    this.root.querySelector('.sr')!.textContent = text;
   }
 
   connectedCallback(): void {
@@ -154,8 +259,11 @@ export class RocketStockElement extends HTMLElement {
     this.stop();
   }
 
-  attributeChangedCallback(_name: string, old: string | null, value: string | null): void {
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     // Before connectedCallback (an upgrade with attributes) there is nothing to restart yet.
+    // A bare `queue` (the page feeds the view) needs no restart; a ticket to follow does.
+    const ticket = (v: string | null) => Number(v) > 0;
+    if (name === 'queue' && !ticket(old) && !ticket(value)) return;
     if (old !== value && this.client) {
       this.stop();
       this.start();
@@ -195,6 +303,8 @@ export class RocketStockElement extends HTMLElement {
       }),
       this.subscribe(id, run),
     ];
+    const ticket = Number(this.getAttribute('queue'));
+    if (ticket > 0) this.cleanup.push(this.followRoom(id, ticket, run));
     void this.load(id, run);
   }
 
@@ -206,6 +316,7 @@ export class RocketStockElement extends HTMLElement {
     this.client = undefined;
     clearTimeout(this.tick);
     clearTimeout(this.retryLoad);
+    clearTimeout(this.queueTick);
   }
 
   private subscribe(id: string, run: number): () => void {
@@ -222,9 +333,37 @@ export class RocketStockElement extends HTMLElement {
           if (!level || level.version <= this.version) return;
           this.version = level.version;
           this.remaining = level.remaining;
+          this.held = level.saleState === 'ALL_IN_CARTS';
           this.update();
         },
         error: (err) => run === this.run && this.fail(err),
+        complete: () => undefined,
+      },
+    );
+  }
+
+  /** The room's frames for the member holding `ticket` (the attribute `queue`). */
+  private followRoom(id: string, ticket: number, run: number): () => void {
+    let version = -1;
+    let admittedUntil: string | null = null;
+    return this.client!.subscribe<RocketStockRoomSubscription>(
+      { query: ROOM.toString(), variables: { id } },
+      {
+        next: ({ data }) => {
+          const f = data?.waitingRoom;
+          if (run !== this.run || !f || f.version <= version) return;
+          version = f.version;
+          if (f.state === 'SOLD_OUT' || f.state === 'ENDED') return this.showQueue(null);
+          const place = ticket - f.servedThrough;
+          // A paused line or one whose units are all in carts has no wait to estimate.
+          const rates = f.state === 'OPEN' ? f : { admitPerMinuteLow: 0, admitPerMinuteHigh: 0 };
+          if (place > 0) return this.showQueue({ place, ...waitRange(place, rates) });
+          admittedUntil ??=
+            this.getAttribute('admitted-until') ??
+            new Date(Date.parse(f.serverTime) + f.admissionSeconds * 1000).toISOString();
+          this.showQueue({ admittedUntil });
+        },
+        error: () => undefined,
         complete: () => undefined,
       },
     );
@@ -254,7 +393,10 @@ export class RocketStockElement extends HTMLElement {
       this.startsAt = product.saleStartsAt ? Date.parse(product.saleStartsAt) : null;
       this.endsAt = product.saleEndsAt ? Date.parse(product.saleEndsAt) : null;
       // Frames are newer than this answer once one has arrived.
-      if (this.version < 0) this.remaining = product.remainingStock;
+      if (this.version < 0) {
+        this.remaining = product.remainingStock;
+        this.held = product.saleState === 'ALL_IN_CARTS';
+      }
       this.loaded = true;
       this.update();
     } catch {
@@ -285,7 +427,11 @@ export class RocketStockElement extends HTMLElement {
     if (this.endsAt !== null) {
       this.tick = setTimeout(() => this.update(), Math.min(this.endsAt - now, 2 ** 31 - 1));
     }
-    if (this.remaining <= 0) return this.render('SOLD_OUT');
+    if (this.remaining <= 0) {
+      return this.held
+        ? this.render('ALL_IN_CARTS', 'unpaid units may come back')
+        : this.render('SOLD_OUT');
+    }
     this.render('LIVE', 'left', String(this.remaining));
   }
 
@@ -305,7 +451,8 @@ export class RocketStockElement extends HTMLElement {
     this.setAttribute('state', state);
     if (state === 'LIVE' || state === 'UPCOMING') {
       this.setAttribute('remaining', String(this.remaining));
-    } else if (state === 'SOLD_OUT') this.setAttribute('remaining', '0');
+    } else if (state === 'SOLD_OUT' || state === 'ALL_IN_CARTS')
+      this.setAttribute('remaining', '0');
     this.announce(state);
     if (changed) {
       this.dispatchEvent(
@@ -332,6 +479,7 @@ export class RocketStockElement extends HTMLElement {
         text = 'Sale is live';
       }
     } else if (state === 'SOLD_OUT') text = 'Sold out';
+    else if (state === 'ALL_IN_CARTS') text = 'All in carts';
     else if (state === 'ENDED') text = 'Sale ended';
     else if (state === 'UPCOMING' && this.lastAnnounced === undefined) text = 'Sale not started';
     if (state !== 'LIVE') this.announcedBelow = Infinity;

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { raw, type FilterQuery } from '@mikro-orm/mysql';
+import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/mysql';
 import { loader, type RequestContext } from '../../context';
 import { Product, SaleState } from '../../entities/product.entity';
 import { BadUserInputError } from '../../errors';
@@ -57,6 +57,10 @@ const STOPWORDS = new Set(
     ' ',
   ),
 );
+/** Told of units added to a product once they are on sale (its lifecycle frame and notices). */
+export interface RestockListener {
+  restocked(em: EntityManager, productId: number, units: number): Promise<void>;
+}
 
 /** `%`, `_` and `\` match themselves in a LIKE pattern built from user text. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -70,6 +74,7 @@ export class ProductService {
   constructor(
     private readonly stock: StockService,
     private readonly rooms?: WaitingRoomService,
+    private readonly restocks?: RestockListener,
   ) {}
 
   async create(ctx: RequestContext, input: NewProduct): Promise<Product> {
@@ -126,6 +131,7 @@ export class ProductService {
     await requireListed(ctx.em, id);
     await this.stock.adjust(ctx.em, id, quantity);
     ctx.loaders.delete(REMAINING_LOADER);
+    if (quantity > 0) await this.restocks?.restocked(ctx.em, id, quantity);
     return (await ctx.em.findOne(Product, id, { refresh: true }))!;
   }
 

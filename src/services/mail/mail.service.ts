@@ -18,6 +18,15 @@ interface MailRow {
 export interface MailBody {
   text: string;
   html: string;
+  /** Extra headers, e.g. `List-Unsubscribe` (kept in the encrypted body: they carry tokens). */
+  headers?: Record<string, string>;
+}
+
+export interface EnqueueOptions {
+  /** Mails that lapse together (`expireTopic`), e.g. `notify:42`. */
+  topic?: string;
+  /** Not sent before this instant (pacing); default now. */
+  notBefore?: Date;
 }
 
 // A claimed mail is invisible to other workers this long; a worker that dies mid-send frees it.
@@ -46,13 +55,54 @@ export class MailService {
   }
 
   /** Adds a mail to the outbox of `em`'s unit of work; it is written when the caller flushes. */
-  enqueue(em: EntityManager, to: string, subject: string, body: MailBody, expiresAt: Date): void {
+  enqueue(
+    em: EntityManager,
+    to: string,
+    subject: string,
+    body: MailBody,
+    expiresAt: Date,
+    options: EnqueueOptions = {},
+  ): void {
     em.create(MailOutbox, {
       toAddress: to,
       subject,
       bodyCipher: this.cipher.encrypt(JSON.stringify(body)),
       expiresAt,
+      topic: options.topic ?? null,
+      nextAttemptAt: options.notBefore ?? new Date(),
     });
+  }
+
+  /** Expires the pending mails of a topic (they are never sent); returns how many. */
+  async expireTopic(em: EntityManager, topic: string): Promise<number> {
+    const res = await em.execute<{ affectedRows: number }>(
+      `update mail_outbox set status = 'EXPIRED' where topic = ? and status = 'PENDING'`,
+      [topic],
+      'run',
+    );
+    return res.affectedRows;
+  }
+
+  /** The topics (starting with `prefix`) that still have pending mails. */
+  async pendingTopics(em: EntityManager, prefix: string): Promise<string[]> {
+    const rows = await em.execute<{ topic: string }[]>(
+      `select distinct topic from mail_outbox where topic like ? and status = 'PENDING'`,
+      [`${prefix}%`],
+    );
+    return rows.map((r) => r.topic);
+  }
+
+  /**
+   * The latest send time of the pending, never tried mails of topics starting with `prefix`, if
+   * any (a claimed or retried mail's `next_attempt_at` is its lease or backoff, not its slot).
+   */
+  async lastScheduled(em: EntityManager, prefix: string): Promise<Date | null> {
+    const [row] = await em.execute<{ at: Date | string | null }[]>(
+      `select max(next_attempt_at) as at from mail_outbox
+       where topic like ? and status = 'PENDING' and attempts = 0`,
+      [`${prefix}%`],
+    );
+    return row?.at ? new Date(row.at) : null;
   }
 
   /** Sends up to `limit` due mails; returns how many were sent. Safe on several workers at once. */
@@ -83,6 +133,7 @@ export class MailService {
           subject: mail.subject,
           text: body.text,
           html: body.html,
+          headers: body.headers,
         });
       },
     };

@@ -16,7 +16,7 @@ export class ApiError extends Error {
 export interface Session {
   accessToken: string;
   accessTokenExpiresAt: string;
-  user: { id: string; name: string; email: string };
+  user: { id: string; name: string; email: string; role: string };
 }
 
 const SESSION_KEY = 'rocket-mart.session';

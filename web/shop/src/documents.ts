@@ -11,6 +11,7 @@ export const LoginDocument = graphql(`
         id
         name
         email
+        role
       }
     }
   }
@@ -27,6 +28,22 @@ export const SignUpDocument = graphql(`
 export const ResendVerificationDocument = graphql(`
   mutation ShopResendVerification($input: EmailInput!) {
     resendVerificationEmail(input: $input) {
+      accepted
+    }
+  }
+`);
+
+export const LogoutDocument = graphql(`
+  mutation ShopLogout {
+    logout {
+      endedSessions
+    }
+  }
+`);
+
+export const RequestPasswordResetDocument = graphql(`
+  mutation ShopRequestPasswordReset($input: EmailInput!) {
+    requestPasswordReset(input: $input) {
       accepted
     }
   }
@@ -63,6 +80,9 @@ export const ProductDocument = graphql(`
       saleState
       saleStartsAt
       saleEndsAt
+      waitingRoom {
+        mode
+      }
     }
   }
 `);
@@ -89,6 +109,15 @@ export const PurchaseDocument = graphql(`
         message
         saleStartsAt
         saleEndsAt
+      }
+      ... on NotAdmittedError {
+        message
+      }
+      ... on AdmissionExpiredError {
+        message
+      }
+      ... on TooManyHoldsError {
+        message
       }
     }
   }
@@ -144,6 +173,11 @@ export const OrderFragment = graphql(`
     totalAmount
     nextStatuses
     reservationId
+    payment {
+      status
+      refundAmount
+      refundedAt
+    }
     items {
       quantity
       unitPrice

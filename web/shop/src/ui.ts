@@ -1,3 +1,5 @@
+import { describeError } from './api';
+
 type Child = Node | string;
 type Attrs = Record<string, string | ((e: Event) => unknown)>;
 
@@ -17,6 +19,48 @@ export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLEle
   el.append(...children);
   return el;
 }
+
+/** A message to the person: errors are alerts, the rest polite status. */
+export function message(
+  kind: 'info' | 'error' | 'success',
+  text: string,
+  ...extra: Child[]
+): HTMLElement {
+  return h(
+    'p',
+    { class: `message ${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+    text,
+    ...extra,
+  );
+}
+
+/** A form whose submit runs `action`, showing its error (by code) under the form. */
+export function form(
+  fields: HTMLElement[],
+  submit: string,
+  action: (data: FormData, out: HTMLElement) => Promise<void>,
+): HTMLElement {
+  const out = h('div', { class: 'out' });
+  const button = h('button', { type: 'submit' }, submit);
+  const el = h('form', {}, ...fields, button, out);
+  el.addEventListener('submit', (e) => {
+    e.preventDefault();
+    button.disabled = true;
+    out.replaceChildren();
+    action(new FormData(el), out)
+      .catch((err) => out.replaceChildren(message('error', describeError(err))))
+      .finally(() => (button.disabled = false));
+  });
+  return el;
+}
+
+/** A labelled, required input. */
+export const field = (
+  label: string,
+  name: string,
+  type = 'text',
+  attrs: Record<string, string> = {},
+) => h('label', {}, label, h('input', { name, type, required: '', ...attrs }));
 
 const formatter = new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' });
 

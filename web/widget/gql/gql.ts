@@ -15,22 +15,28 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query RocketStockProduct($id: ID!) {\n    serverTime\n    product(id: $id) {\n      id\n      name\n      saleStartsAt\n      saleEndsAt\n      remainingStock\n    }\n  }\n": typeof types.RocketStockProductDocument,
-    "\n  subscription RocketStock($id: ID!) {\n    stockChanged(productId: $id) {\n      remaining\n      version\n    }\n  }\n": typeof types.RocketStockDocument,
+    "\n  query RocketStockProduct($id: ID!) {\n    serverTime\n    product(id: $id) {\n      id\n      name\n      saleStartsAt\n      saleEndsAt\n      remainingStock\n      saleState\n    }\n  }\n": typeof types.RocketStockProductDocument,
+    "\n  subscription RocketStock($id: ID!) {\n    stockChanged(productId: $id) {\n      remaining\n      saleState\n      version\n    }\n  }\n": typeof types.RocketStockDocument,
+    "\n  subscription RocketStockRoom($id: ID!) {\n    waitingRoom(productId: $id) {\n      version\n      state\n      serverTime\n      servedThrough\n      admitPerMinuteLow\n      admitPerMinuteHigh\n      admissionSeconds\n    }\n  }\n": typeof types.RocketStockRoomDocument,
 };
 const documents: Documents = {
-    "\n  query RocketStockProduct($id: ID!) {\n    serverTime\n    product(id: $id) {\n      id\n      name\n      saleStartsAt\n      saleEndsAt\n      remainingStock\n    }\n  }\n": types.RocketStockProductDocument,
-    "\n  subscription RocketStock($id: ID!) {\n    stockChanged(productId: $id) {\n      remaining\n      version\n    }\n  }\n": types.RocketStockDocument,
+    "\n  query RocketStockProduct($id: ID!) {\n    serverTime\n    product(id: $id) {\n      id\n      name\n      saleStartsAt\n      saleEndsAt\n      remainingStock\n      saleState\n    }\n  }\n": types.RocketStockProductDocument,
+    "\n  subscription RocketStock($id: ID!) {\n    stockChanged(productId: $id) {\n      remaining\n      saleState\n      version\n    }\n  }\n": types.RocketStockDocument,
+    "\n  subscription RocketStockRoom($id: ID!) {\n    waitingRoom(productId: $id) {\n      version\n      state\n      serverTime\n      servedThrough\n      admitPerMinuteLow\n      admitPerMinuteHigh\n      admissionSeconds\n    }\n  }\n": types.RocketStockRoomDocument,
 };
 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RocketStockProduct($id: ID!) {\n    serverTime\n    product(id: $id) {\n      id\n      name\n      saleStartsAt\n      saleEndsAt\n      remainingStock\n    }\n  }\n"): typeof import('./graphql').RocketStockProductDocument;
+export function graphql(source: "\n  query RocketStockProduct($id: ID!) {\n    serverTime\n    product(id: $id) {\n      id\n      name\n      saleStartsAt\n      saleEndsAt\n      remainingStock\n      saleState\n    }\n  }\n"): typeof import('./graphql').RocketStockProductDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RocketStock($id: ID!) {\n    stockChanged(productId: $id) {\n      remaining\n      version\n    }\n  }\n"): typeof import('./graphql').RocketStockDocument;
+export function graphql(source: "\n  subscription RocketStock($id: ID!) {\n    stockChanged(productId: $id) {\n      remaining\n      saleState\n      version\n    }\n  }\n"): typeof import('./graphql').RocketStockDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RocketStockRoom($id: ID!) {\n    waitingRoom(productId: $id) {\n      version\n      state\n      serverTime\n      servedThrough\n      admitPerMinuteLow\n      admitPerMinuteHigh\n      admissionSeconds\n    }\n  }\n"): typeof import('./graphql').RocketStockRoomDocument;
 
 
 export function graphql(source: string) {

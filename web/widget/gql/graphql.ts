@@ -52,6 +52,10 @@ export type AuthPayload = {
   user: User;
 };
 
+export type CancelNotifyMeInput = {
+  productId: Scalars['ID']['input'];
+};
+
 export type CancelOrderInput = {
   /** An order of the viewer’s, still PLACED. */
   orderId: Scalars['ID']['input'];
@@ -123,6 +127,28 @@ export type CreateProductInput = {
   stock: Scalars['Int']['input'];
   /** Sell through a waiting room (see docs/waiting-room.md); null: no room. */
   waitingRoom?: InputMaybe<WaitingRoomInput>;
+};
+
+/** A change in a drop’s sale: opened, restocked, sold out, ended or moved. */
+export type DropEvent =
+  | 'RESTOCKED'
+  | 'SALE_ENDED'
+  | 'SALE_OPENED'
+  | 'SALE_RESCHEDULED'
+  | 'SOLD_OUT';
+
+/** A change in a drop’s sale, for everyone watching it. */
+export type DropLifecycle = {
+  __typename?: 'DropLifecycle';
+  at: Scalars['DateTime']['output'];
+  /** What happened; null in the first frame when nothing has happened yet. */
+  event?: Maybe<DropEvent>;
+  productId: Scalars['ID']['output'];
+  /** Live remaining units when the event happened. */
+  remaining: Scalars['Int']['output'];
+  saleState: SaleState;
+  /** Per product, only grows. */
+  version: Scalars['Int']['output'];
 };
 
 export type EmailInput = {
@@ -198,6 +224,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds units of a product; adding it again adds to its line. */
   addToCart: CartPayload;
+  /** Stops every notice of this product to the viewer; false when none was asked. */
+  cancelNotifyMe: Scalars['Boolean']['output'];
   /** Cancels a placed order before it ships; its stock goes back at once. */
   cancelOrder: CancelOrderResult;
   /** Needs the current password; ends the other sessions. */
@@ -217,6 +245,8 @@ export type Mutation = {
   logout: LogoutPayload;
   /** Ends every session of the member at once. */
   logoutAll: LogoutPayload;
+  /** Mail me when this product’s sale starts (a few minutes ahead, with a link into its line) or when it is restocked. Idempotent; replaces the events asked for earlier. NOT_FOUND for an unknown product. */
+  notifyMe: NotifyRequest;
   /** Admin only. Pauses a room: nobody is admitted or joins; every frame shows why. */
   pauseWaitingRoom: WaitingRoomFrame;
   /** Pays a held reservation; the order follows from the payment event. */
@@ -257,6 +287,11 @@ export type MutationAddToCartArgs = {
 };
 
 
+export type MutationCancelNotifyMeArgs = {
+  input: CancelNotifyMeInput;
+};
+
+
 export type MutationCancelOrderArgs = {
   input: CancelOrderInput;
 };
@@ -289,6 +324,11 @@ export type MutationLikeProductArgs = {
 
 export type MutationLoginArgs = {
   input: LoginInput;
+};
+
+
+export type MutationNotifyMeArgs = {
+  input: NotifyMeInput;
 };
 
 
@@ -393,6 +433,71 @@ export type NotAdmittedError = ErrorResult & {
   servedThrough: Scalars['Int']['output'];
   /** The member’s ticket; null: not in line. */
   ticket?: Maybe<Scalars['Int']['output']>;
+};
+
+/** What a member asks to be mailed about: the sale opening, or a sold-out restock. */
+export type NotifyEvent =
+  | 'RESTOCK'
+  | 'SALE_START';
+
+export type NotifyMeInput = {
+  /** What to be mailed about; replaces the events asked for earlier. */
+  events: Array<NotifyEvent>;
+  productId: Scalars['ID']['input'];
+};
+
+/** A product the viewer asked to be told about. */
+export type NotifyRequest = {
+  __typename?: 'NotifyRequest';
+  createdAt: Scalars['DateTime']['output'];
+  /** The events the viewer is told of. */
+  events: Array<NotifyEvent>;
+  id: Scalars['ID']['output'];
+  product: Product;
+};
+
+/** The waiting room’s figures for a drop. */
+export type OperatorQueue = {
+  __typename?: 'OperatorQueue';
+  /** Members admitted to buy so far. */
+  admitted: Scalars['Int']['output'];
+  pauseReason?: Maybe<Scalars['String']['output']>;
+  paused: Scalars['Boolean']['output'];
+  /** Members waiting in line. */
+  waiting: Scalars['Int']['output'];
+};
+
+/** Refused purchase or pay answers of one reason. */
+export type OperatorRefusals = {
+  __typename?: 'OperatorRefusals';
+  count: Scalars['Int']['output'];
+  /** The answer’s code: SOLD_OUT, PURCHASE_LIMIT_EXCEEDED, PAYMENT_DECLINED… */
+  reason: Scalars['String']['output'];
+};
+
+/** A drop as its operator watches it, polled each second. Units are live (Redis); counts are cumulative since this API process started (two polls give a rate). */
+export type OperatorSnapshot = {
+  __typename?: 'OperatorSnapshot';
+  at: Scalars['DateTime']['output'];
+  /** Units held by live reservations, not paid yet. */
+  inCarts: Scalars['Int']['output'];
+  /** Payment to written order, averaged over the product’s latest 50 orders, ms. */
+  orderLagMs?: Maybe<Scalars['Float']['output']>;
+  /** pay calls that charged (this process). */
+  paid: Scalars['Int']['output'];
+  /** Units paid whose order is not written yet. */
+  paidAwaitingOrder: Scalars['Int']['output'];
+  /** pay calls for the product’s reservations (this process). */
+  pays: Scalars['Int']['output'];
+  productId: Scalars['ID']['output'];
+  /** purchase calls for the product (this process). */
+  purchases: Scalars['Int']['output'];
+  /** The waiting room’s figures; null while the product has no room. */
+  queue?: Maybe<OperatorQueue>;
+  /** Refusals by reason (this process). */
+  refusals: Array<OperatorRefusals>;
+  /** Units left; null before the sale’s counter exists. */
+  remaining?: Maybe<Scalars['Int']['output']>;
 };
 
 export type Order = {
@@ -715,10 +820,14 @@ export type Query = {
   me: User;
   /** Products the viewer likes, most recently liked first. */
   myLikes: ProductLikeConnection;
+  /** Products the viewer asked to be told about, newest first. */
+  myNotifications: Array<NotifyRequest>;
   /** The viewer’s orders, newest first. */
   myOrders: OrderConnection;
   /** The viewer’s ticket (any device); null when the viewer is not in line. */
   myWaitingRoomTicket?: Maybe<WaitingRoomTicket>;
+  /** Admins: a drop’s live figures for the operator’s view, meant to be polled each second. */
+  operatorSnapshot: OperatorSnapshot;
   /** One order; its owner and admins only (NOT_FOUND for anyone else). */
   order: Order;
   /** Admins: reconciles the provider’s charges and refunds with payments, orders and live units and lists the discrepancies. */
@@ -754,6 +863,11 @@ export type QueryMyOrdersArgs = {
 
 
 export type QueryMyWaitingRoomTicketArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+
+export type QueryOperatorSnapshotArgs = {
   productId: Scalars['ID']['input'];
 };
 
@@ -932,6 +1046,8 @@ export type StockLevel = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** A drop’s sale opening, restocks, selling out and end, for anyone: the last event at once, then each new one. NOT_FOUND for an unknown or unlisted product. */
+  dropLifecycle: DropLifecycle;
   /** Every status change of the viewer’s own orders. */
   orderStatusChanged: OrderStatusChangedEvent;
   /** Changes of one of the viewer’s reservations (paid, expired, declined). */
@@ -940,6 +1056,11 @@ export type Subscription = {
   stockChanged: StockLevel;
   /** A waiting room, live and public: the current frame at once, then one frame per tick (ROOM_TICK_MS) and an urgent one on every state change. The websocket server fans it out (one execution per frame, the same bytes to every watcher). */
   waitingRoom: WaitingRoomFrame;
+};
+
+
+export type SubscriptionDropLifecycleArgs = {
+  productId: Scalars['ID']['input'];
 };
 
 
@@ -1184,14 +1305,21 @@ export type RocketStockProductQueryVariables = Exact<{
 }>;
 
 
-export type RocketStockProductQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, saleStartsAt?: string | null, saleEndsAt?: string | null, remainingStock: number } | null };
+export type RocketStockProductQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, saleStartsAt?: string | null, saleEndsAt?: string | null, remainingStock: number, saleState: SaleState } | null };
 
 export type RocketStockSubscriptionVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type RocketStockSubscription = { __typename?: 'Subscription', stockChanged: { __typename?: 'StockLevel', remaining: number, version: number } };
+export type RocketStockSubscription = { __typename?: 'Subscription', stockChanged: { __typename?: 'StockLevel', remaining: number, saleState: SaleState, version: number } };
+
+export type RocketStockRoomSubscriptionVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type RocketStockRoomSubscription = { __typename?: 'Subscription', waitingRoom: { __typename?: 'WaitingRoomFrame', version: number, state: WaitingRoomState, serverTime: string, servedThrough: number, admitPerMinuteLow: number, admitPerMinuteHigh: number, admissionSeconds: number } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1221,6 +1349,7 @@ export const RocketStockProductDocument = new TypedDocumentString(`
     saleStartsAt
     saleEndsAt
     remainingStock
+    saleState
   }
 }
     `) as unknown as TypedDocumentString<RocketStockProductQuery, RocketStockProductQueryVariables>;
@@ -1228,7 +1357,21 @@ export const RocketStockDocument = new TypedDocumentString(`
     subscription RocketStock($id: ID!) {
   stockChanged(productId: $id) {
     remaining
+    saleState
     version
   }
 }
     `) as unknown as TypedDocumentString<RocketStockSubscription, RocketStockSubscriptionVariables>;
+export const RocketStockRoomDocument = new TypedDocumentString(`
+    subscription RocketStockRoom($id: ID!) {
+  waitingRoom(productId: $id) {
+    version
+    state
+    serverTime
+    servedThrough
+    admitPerMinuteLow
+    admitPerMinuteHigh
+    admissionSeconds
+  }
+}
+    `) as unknown as TypedDocumentString<RocketStockRoomSubscription, RocketStockRoomSubscriptionVariables>;

@@ -52,6 +52,10 @@ export type AuthPayload = {
   user: User;
 };
 
+export type CancelNotifyMeInput = {
+  productId: Scalars['ID']['input'];
+};
+
 export type CancelOrderInput = {
   /** An order of the viewer’s, still PLACED. */
   orderId: Scalars['ID']['input'];
@@ -123,6 +127,28 @@ export type CreateProductInput = {
   stock: Scalars['Int']['input'];
   /** Sell through a waiting room (see docs/waiting-room.md); null: no room. */
   waitingRoom?: InputMaybe<WaitingRoomInput>;
+};
+
+/** A change in a drop’s sale: opened, restocked, sold out, ended or moved. */
+export type DropEvent =
+  | 'RESTOCKED'
+  | 'SALE_ENDED'
+  | 'SALE_OPENED'
+  | 'SALE_RESCHEDULED'
+  | 'SOLD_OUT';
+
+/** A change in a drop’s sale, for everyone watching it. */
+export type DropLifecycle = {
+  __typename?: 'DropLifecycle';
+  at: Scalars['DateTime']['output'];
+  /** What happened; null in the first frame when nothing has happened yet. */
+  event?: Maybe<DropEvent>;
+  productId: Scalars['ID']['output'];
+  /** Live remaining units when the event happened. */
+  remaining: Scalars['Int']['output'];
+  saleState: SaleState;
+  /** Per product, only grows. */
+  version: Scalars['Int']['output'];
 };
 
 export type EmailInput = {
@@ -198,6 +224,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds units of a product; adding it again adds to its line. */
   addToCart: CartPayload;
+  /** Stops every notice of this product to the viewer; false when none was asked. */
+  cancelNotifyMe: Scalars['Boolean']['output'];
   /** Cancels a placed order before it ships; its stock goes back at once. */
   cancelOrder: CancelOrderResult;
   /** Needs the current password; ends the other sessions. */
@@ -217,6 +245,8 @@ export type Mutation = {
   logout: LogoutPayload;
   /** Ends every session of the member at once. */
   logoutAll: LogoutPayload;
+  /** Mail me when this product’s sale starts (a few minutes ahead, with a link into its line) or when it is restocked. Idempotent; replaces the events asked for earlier. NOT_FOUND for an unknown product. */
+  notifyMe: NotifyRequest;
   /** Admin only. Pauses a room: nobody is admitted or joins; every frame shows why. */
   pauseWaitingRoom: WaitingRoomFrame;
   /** Pays a held reservation; the order follows from the payment event. */
@@ -257,6 +287,11 @@ export type MutationAddToCartArgs = {
 };
 
 
+export type MutationCancelNotifyMeArgs = {
+  input: CancelNotifyMeInput;
+};
+
+
 export type MutationCancelOrderArgs = {
   input: CancelOrderInput;
 };
@@ -289,6 +324,11 @@ export type MutationLikeProductArgs = {
 
 export type MutationLoginArgs = {
   input: LoginInput;
+};
+
+
+export type MutationNotifyMeArgs = {
+  input: NotifyMeInput;
 };
 
 
@@ -393,6 +433,71 @@ export type NotAdmittedError = ErrorResult & {
   servedThrough: Scalars['Int']['output'];
   /** The member’s ticket; null: not in line. */
   ticket?: Maybe<Scalars['Int']['output']>;
+};
+
+/** What a member asks to be mailed about: the sale opening, or a sold-out restock. */
+export type NotifyEvent =
+  | 'RESTOCK'
+  | 'SALE_START';
+
+export type NotifyMeInput = {
+  /** What to be mailed about; replaces the events asked for earlier. */
+  events: Array<NotifyEvent>;
+  productId: Scalars['ID']['input'];
+};
+
+/** A product the viewer asked to be told about. */
+export type NotifyRequest = {
+  __typename?: 'NotifyRequest';
+  createdAt: Scalars['DateTime']['output'];
+  /** The events the viewer is told of. */
+  events: Array<NotifyEvent>;
+  id: Scalars['ID']['output'];
+  product: Product;
+};
+
+/** The waiting room’s figures for a drop. */
+export type OperatorQueue = {
+  __typename?: 'OperatorQueue';
+  /** Members admitted to buy so far. */
+  admitted: Scalars['Int']['output'];
+  pauseReason?: Maybe<Scalars['String']['output']>;
+  paused: Scalars['Boolean']['output'];
+  /** Members waiting in line. */
+  waiting: Scalars['Int']['output'];
+};
+
+/** Refused purchase or pay answers of one reason. */
+export type OperatorRefusals = {
+  __typename?: 'OperatorRefusals';
+  count: Scalars['Int']['output'];
+  /** The answer’s code: SOLD_OUT, PURCHASE_LIMIT_EXCEEDED, PAYMENT_DECLINED… */
+  reason: Scalars['String']['output'];
+};
+
+/** A drop as its operator watches it, polled each second. Units are live (Redis); counts are cumulative since this API process started (two polls give a rate). */
+export type OperatorSnapshot = {
+  __typename?: 'OperatorSnapshot';
+  at: Scalars['DateTime']['output'];
+  /** Units held by live reservations, not paid yet. */
+  inCarts: Scalars['Int']['output'];
+  /** Payment to written order, averaged over the product’s latest 50 orders, ms. */
+  orderLagMs?: Maybe<Scalars['Float']['output']>;
+  /** pay calls that charged (this process). */
+  paid: Scalars['Int']['output'];
+  /** Units paid whose order is not written yet. */
+  paidAwaitingOrder: Scalars['Int']['output'];
+  /** pay calls for the product’s reservations (this process). */
+  pays: Scalars['Int']['output'];
+  productId: Scalars['ID']['output'];
+  /** purchase calls for the product (this process). */
+  purchases: Scalars['Int']['output'];
+  /** The waiting room’s figures; null while the product has no room. */
+  queue?: Maybe<OperatorQueue>;
+  /** Refusals by reason (this process). */
+  refusals: Array<OperatorRefusals>;
+  /** Units left; null before the sale’s counter exists. */
+  remaining?: Maybe<Scalars['Int']['output']>;
 };
 
 export type Order = {
@@ -715,10 +820,14 @@ export type Query = {
   me: User;
   /** Products the viewer likes, most recently liked first. */
   myLikes: ProductLikeConnection;
+  /** Products the viewer asked to be told about, newest first. */
+  myNotifications: Array<NotifyRequest>;
   /** The viewer’s orders, newest first. */
   myOrders: OrderConnection;
   /** The viewer’s ticket (any device); null when the viewer is not in line. */
   myWaitingRoomTicket?: Maybe<WaitingRoomTicket>;
+  /** Admins: a drop’s live figures for the operator’s view, meant to be polled each second. */
+  operatorSnapshot: OperatorSnapshot;
   /** One order; its owner and admins only (NOT_FOUND for anyone else). */
   order: Order;
   /** Admins: reconciles the provider’s charges and refunds with payments, orders and live units and lists the discrepancies. */
@@ -754,6 +863,11 @@ export type QueryMyOrdersArgs = {
 
 
 export type QueryMyWaitingRoomTicketArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+
+export type QueryOperatorSnapshotArgs = {
   productId: Scalars['ID']['input'];
 };
 
@@ -932,6 +1046,8 @@ export type StockLevel = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** A drop’s sale opening, restocks, selling out and end, for anyone: the last event at once, then each new one. NOT_FOUND for an unknown or unlisted product. */
+  dropLifecycle: DropLifecycle;
   /** Every status change of the viewer’s own orders. */
   orderStatusChanged: OrderStatusChangedEvent;
   /** Changes of one of the viewer’s reservations (paid, expired, declined). */
@@ -940,6 +1056,11 @@ export type Subscription = {
   stockChanged: StockLevel;
   /** A waiting room, live and public: the current frame at once, then one frame per tick (ROOM_TICK_MS) and an urgent one on every state change. The websocket server fans it out (one execution per frame, the same bytes to every watcher). */
   waitingRoom: WaitingRoomFrame;
+};
+
+
+export type SubscriptionDropLifecycleArgs = {
+  productId: Scalars['ID']['input'];
 };
 
 
@@ -1184,7 +1305,7 @@ export type ShopLoginMutationVariables = Exact<{
 }>;
 
 
-export type ShopLoginMutation = { __typename?: 'Mutation', login: { __typename?: 'AuthPayload', accessToken: string, accessTokenExpiresAt: string, user: { __typename?: 'User', id: string, name: string, email: string } } };
+export type ShopLoginMutation = { __typename?: 'Mutation', login: { __typename?: 'AuthPayload', accessToken: string, accessTokenExpiresAt: string, user: { __typename?: 'User', id: string, name: string, email: string, role: Role } } };
 
 export type ShopSignUpMutationVariables = Exact<{
   input: SignUpInput;
@@ -1200,6 +1321,18 @@ export type ShopResendVerificationMutationVariables = Exact<{
 
 export type ShopResendVerificationMutation = { __typename?: 'Mutation', resendVerificationEmail: { __typename?: 'AcceptedPayload', accepted: boolean } };
 
+export type ShopLogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ShopLogoutMutation = { __typename?: 'Mutation', logout: { __typename?: 'LogoutPayload', endedSessions: number } };
+
+export type ShopRequestPasswordResetMutationVariables = Exact<{
+  input: EmailInput;
+}>;
+
+
+export type ShopRequestPasswordResetMutation = { __typename?: 'Mutation', requestPasswordReset: { __typename?: 'AcceptedPayload', accepted: boolean } };
+
 export type ShopProductsQueryVariables = Exact<{
   first: Scalars['Int']['input'];
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1213,14 +1346,14 @@ export type ShopProductQueryVariables = Exact<{
 }>;
 
 
-export type ShopProductQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, description: string, price: number, purchaseLimit?: number | null, saleState: SaleState, saleStartsAt?: string | null, saleEndsAt?: string | null } | null };
+export type ShopProductQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, description: string, price: number, purchaseLimit?: number | null, saleState: SaleState, saleStartsAt?: string | null, saleEndsAt?: string | null, waitingRoom?: { __typename?: 'WaitingRoomSettings', mode: WaitingRoomMode } | null } | null };
 
 export type ShopPurchaseMutationVariables = Exact<{
   input: PurchaseInput;
 }>;
 
 
-export type ShopPurchaseMutation = { __typename?: 'Mutation', purchase: { __typename: 'AdmissionExpiredError' } | { __typename: 'NotAdmittedError' } | { __typename: 'PurchaseLimitExceededError', message: string, remainingAllowance: number } | { __typename: 'Reservation', id: string, holdExpiresAt: string, totalAmount: number } | { __typename: 'SaleNotActiveError', code: ErrorCode, message: string, saleStartsAt?: string | null, saleEndsAt?: string | null } | { __typename: 'SoldOutError', message: string, remaining: number } | { __typename: 'TooManyHoldsError' } };
+export type ShopPurchaseMutation = { __typename?: 'Mutation', purchase: { __typename: 'AdmissionExpiredError', message: string } | { __typename: 'NotAdmittedError', message: string } | { __typename: 'PurchaseLimitExceededError', message: string, remainingAllowance: number } | { __typename: 'Reservation', id: string, holdExpiresAt: string, totalAmount: number } | { __typename: 'SaleNotActiveError', code: ErrorCode, message: string, saleStartsAt?: string | null, saleEndsAt?: string | null } | { __typename: 'SoldOutError', message: string, remaining: number } | { __typename: 'TooManyHoldsError', message: string } };
 
 export type ShopPayMutationVariables = Exact<{
   input: PayInput;
@@ -1234,16 +1367,16 @@ export type ShopMyOrdersQueryVariables = Exact<{
 }>;
 
 
-export type ShopMyOrdersQuery = { __typename?: 'Query', myOrders: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } }> } };
+export type ShopMyOrdersQuery = { __typename?: 'Query', myOrders: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } }> } };
 
 export type ShopOrderQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ShopOrderQuery = { __typename?: 'Query', order: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+export type ShopOrderQuery = { __typename?: 'Query', order: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
 
-export type ShopOrderFragment = { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> };
+export type ShopOrderFragment = { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> };
 
 export type ShopOrderStatusChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -1255,14 +1388,91 @@ export type ShopCancelOrderMutationVariables = Exact<{
 }>;
 
 
-export type ShopCancelOrderMutation = { __typename?: 'Mutation', cancelOrder: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+export type ShopCancelOrderMutation = { __typename?: 'Mutation', cancelOrder: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
 
 export type ShopRequestReturnMutationVariables = Exact<{
   input: RequestReturnInput;
 }>;
 
 
-export type ShopRequestReturnMutation = { __typename?: 'Mutation', requestReturn: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+export type ShopRequestReturnMutation = { __typename?: 'Mutation', requestReturn: { __typename: 'InvalidOrderTransitionError', message: string } | { __typename: 'Order', id: string, status: OrderStatus, placedAt: string, totalAmount: number, nextStatuses: Array<OrderStatus>, reservationId: string, payment: { __typename?: 'OrderPayment', status: PaymentStatus, refundAmount?: number | null, refundedAt?: string | null }, items: Array<{ __typename?: 'OrderItem', quantity: number, unitPrice: number, product: { __typename?: 'Product', id: string, name: string } }> } };
+
+export type ShopRoomFrameFragment = { __typename?: 'WaitingRoomFrame', version: number, state: WaitingRoomState, mode: WaitingRoomMode, serverTime: string, opensAt?: string | null, preQueueOpensAt?: string | null, servedThrough: number, queueLength: number, remaining: number, inCarts: number, cutoffTicket?: number | null, nextReturnAt?: string | null, admitPerMinuteLow: number, admitPerMinuteHigh: number, admissionSeconds: number, holdSeconds: number, pausedReason?: string | null, entrants: number };
+
+export type ShopDropQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopDropQuery = { __typename?: 'Query', serverTime: string, product?: { __typename?: 'Product', id: string, name: string, description: string, price: number, purchaseLimit?: number | null, saleState: SaleState, saleStartsAt?: string | null, waitingRoom?: { __typename?: 'WaitingRoomSettings', mode: WaitingRoomMode } | null } | null, waitingRoom: { __typename?: 'WaitingRoomFrame', version: number, state: WaitingRoomState, mode: WaitingRoomMode, serverTime: string, opensAt?: string | null, preQueueOpensAt?: string | null, servedThrough: number, queueLength: number, remaining: number, inCarts: number, cutoffTicket?: number | null, nextReturnAt?: string | null, admitPerMinuteLow: number, admitPerMinuteHigh: number, admissionSeconds: number, holdSeconds: number, pausedReason?: string | null, entrants: number } };
+
+export type ShopMyTicketQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopMyTicketQuery = { __typename?: 'Query', myWaitingRoomTicket?: { __typename?: 'WaitingRoomTicket', ticket: number, admitted: boolean, admissionExpiresAt?: string | null, admissionUsed: boolean } | null };
+
+export type ShopJoinRoomMutationVariables = Exact<{
+  input: JoinWaitingRoomInput;
+}>;
+
+
+export type ShopJoinRoomMutation = { __typename?: 'Mutation', joinWaitingRoom: { __typename: 'ChallengeFailedError', reason: string, message: string } | { __typename: 'ChallengeRequired', challenge: { __typename?: 'PowChallenge', algorithm: string, challenge: string, salt: string, signature: string, maxNumber: number } } | { __typename: 'PreQueueEntry', entryId: string, entrants: number, seedCommit: string } | { __typename: 'WaitingRoomClosed', reason: string, message: string } | { __typename: 'WaitingRoomTicket', ticket: number, admitted: boolean, admissionExpiresAt?: string | null } };
+
+export type ShopWaitingRoomSubscriptionVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopWaitingRoomSubscription = { __typename?: 'Subscription', waitingRoom: { __typename?: 'WaitingRoomFrame', version: number, state: WaitingRoomState, mode: WaitingRoomMode, serverTime: string, opensAt?: string | null, preQueueOpensAt?: string | null, servedThrough: number, queueLength: number, remaining: number, inCarts: number, cutoffTicket?: number | null, nextReturnAt?: string | null, admitPerMinuteLow: number, admitPerMinuteHigh: number, admissionSeconds: number, holdSeconds: number, pausedReason?: string | null, entrants: number } };
+
+export type ShopDrawQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ShopDrawQuery = { __typename?: 'Query', waitingRoomDraw: { __typename?: 'WaitingRoomDraw', scheme: string, seedCommit: string, entries?: number | null, entriesRoot?: string | null, seed?: string | null, order?: Array<string> | null, late?: Array<string> | null, lateHash?: string | null } };
+
+export type ShopMyNotificationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ShopMyNotificationsQuery = { __typename?: 'Query', myNotifications: Array<{ __typename?: 'NotifyRequest', id: string, events: Array<NotifyEvent>, createdAt: string, product: { __typename?: 'Product', id: string, name: string } }> };
+
+export type ShopNotifyMeMutationVariables = Exact<{
+  input: NotifyMeInput;
+}>;
+
+
+export type ShopNotifyMeMutation = { __typename?: 'Mutation', notifyMe: { __typename?: 'NotifyRequest', id: string, events: Array<NotifyEvent> } };
+
+export type ShopCancelNotifyMeMutationVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type ShopCancelNotifyMeMutation = { __typename?: 'Mutation', cancelNotifyMe: boolean };
+
+export type ShopOperatorSnapshotQueryVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type ShopOperatorSnapshotQuery = { __typename?: 'Query', operatorSnapshot: { __typename?: 'OperatorSnapshot', at: string, productId: string, remaining?: number | null, inCarts: number, paidAwaitingOrder: number, orderLagMs?: number | null, purchases: number, pays: number, paid: number, refusals: Array<{ __typename?: 'OperatorRefusals', reason: string, count: number }>, queue?: { __typename?: 'OperatorQueue', waiting: number, admitted: number, paused: boolean, pauseReason?: string | null } | null } };
+
+export type ShopPauseRoomMutationVariables = Exact<{
+  input: PauseWaitingRoomInput;
+}>;
+
+
+export type ShopPauseRoomMutation = { __typename?: 'Mutation', pauseWaitingRoom: { __typename?: 'WaitingRoomFrame', state: WaitingRoomState, pausedReason?: string | null } };
+
+export type ShopResumeRoomMutationVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type ShopResumeRoomMutation = { __typename?: 'Mutation', resumeWaitingRoom: { __typename?: 'WaitingRoomFrame', state: WaitingRoomState, pausedReason?: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1290,6 +1500,11 @@ export const ShopOrderFragmentDoc = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -1300,6 +1515,28 @@ export const ShopOrderFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ShopOrder"}) as unknown as TypedDocumentString<ShopOrderFragment, unknown>;
+export const ShopRoomFrameFragmentDoc = new TypedDocumentString(`
+    fragment ShopRoomFrame on WaitingRoomFrame {
+  version
+  state
+  mode
+  serverTime
+  opensAt
+  preQueueOpensAt
+  servedThrough
+  queueLength
+  remaining
+  inCarts
+  cutoffTicket
+  nextReturnAt
+  admitPerMinuteLow
+  admitPerMinuteHigh
+  admissionSeconds
+  holdSeconds
+  pausedReason
+  entrants
+}
+    `, {"fragmentName":"ShopRoomFrame"}) as unknown as TypedDocumentString<ShopRoomFrameFragment, unknown>;
 export const ShopLoginDocument = new TypedDocumentString(`
     mutation ShopLogin($input: LoginInput!) {
   login(input: $input) {
@@ -1309,6 +1546,7 @@ export const ShopLoginDocument = new TypedDocumentString(`
       id
       name
       email
+      role
     }
   }
 }
@@ -1327,6 +1565,20 @@ export const ShopResendVerificationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ShopResendVerificationMutation, ShopResendVerificationMutationVariables>;
+export const ShopLogoutDocument = new TypedDocumentString(`
+    mutation ShopLogout {
+  logout {
+    endedSessions
+  }
+}
+    `) as unknown as TypedDocumentString<ShopLogoutMutation, ShopLogoutMutationVariables>;
+export const ShopRequestPasswordResetDocument = new TypedDocumentString(`
+    mutation ShopRequestPasswordReset($input: EmailInput!) {
+  requestPasswordReset(input: $input) {
+    accepted
+  }
+}
+    `) as unknown as TypedDocumentString<ShopRequestPasswordResetMutation, ShopRequestPasswordResetMutationVariables>;
 export const ShopProductsDocument = new TypedDocumentString(`
     query ShopProducts($first: Int!, $after: String) {
   products(first: $first, after: $after) {
@@ -1357,6 +1609,9 @@ export const ShopProductDocument = new TypedDocumentString(`
     saleState
     saleStartsAt
     saleEndsAt
+    waitingRoom {
+      mode
+    }
   }
 }
     `) as unknown as TypedDocumentString<ShopProductQuery, ShopProductQueryVariables>;
@@ -1382,6 +1637,15 @@ export const ShopPurchaseDocument = new TypedDocumentString(`
       message
       saleStartsAt
       saleEndsAt
+    }
+    ... on NotAdmittedError {
+      message
+    }
+    ... on AdmissionExpiredError {
+      message
+    }
+    ... on TooManyHoldsError {
+      message
     }
   }
 }
@@ -1424,6 +1688,11 @@ export const ShopMyOrdersDocument = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -1446,6 +1715,11 @@ export const ShopOrderDocument = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -1484,6 +1758,11 @@ export const ShopCancelOrderDocument = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -1512,6 +1791,11 @@ export const ShopRequestReturnDocument = new TypedDocumentString(`
   totalAmount
   nextStatuses
   reservationId
+  payment {
+    status
+    refundAmount
+    refundedAt
+  }
   items {
     quantity
     unitPrice
@@ -1521,3 +1805,193 @@ export const ShopRequestReturnDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<ShopRequestReturnMutation, ShopRequestReturnMutationVariables>;
+export const ShopDropDocument = new TypedDocumentString(`
+    query ShopDrop($id: ID!) {
+  serverTime
+  product(id: $id) {
+    id
+    name
+    description
+    price
+    purchaseLimit
+    saleState
+    saleStartsAt
+    waitingRoom {
+      mode
+    }
+  }
+  waitingRoom(productId: $id) {
+    ...ShopRoomFrame
+  }
+}
+    fragment ShopRoomFrame on WaitingRoomFrame {
+  version
+  state
+  mode
+  serverTime
+  opensAt
+  preQueueOpensAt
+  servedThrough
+  queueLength
+  remaining
+  inCarts
+  cutoffTicket
+  nextReturnAt
+  admitPerMinuteLow
+  admitPerMinuteHigh
+  admissionSeconds
+  holdSeconds
+  pausedReason
+  entrants
+}`) as unknown as TypedDocumentString<ShopDropQuery, ShopDropQueryVariables>;
+export const ShopMyTicketDocument = new TypedDocumentString(`
+    query ShopMyTicket($id: ID!) {
+  myWaitingRoomTicket(productId: $id) {
+    ticket
+    admitted
+    admissionExpiresAt
+    admissionUsed
+  }
+}
+    `) as unknown as TypedDocumentString<ShopMyTicketQuery, ShopMyTicketQueryVariables>;
+export const ShopJoinRoomDocument = new TypedDocumentString(`
+    mutation ShopJoinRoom($input: JoinWaitingRoomInput!) {
+  joinWaitingRoom(input: $input) {
+    __typename
+    ... on WaitingRoomTicket {
+      ticket
+      admitted
+      admissionExpiresAt
+    }
+    ... on PreQueueEntry {
+      entryId
+      entrants
+      seedCommit
+    }
+    ... on WaitingRoomClosed {
+      reason
+      message
+    }
+    ... on ChallengeRequired {
+      challenge {
+        algorithm
+        challenge
+        salt
+        signature
+        maxNumber
+      }
+    }
+    ... on ChallengeFailedError {
+      reason
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopJoinRoomMutation, ShopJoinRoomMutationVariables>;
+export const ShopWaitingRoomDocument = new TypedDocumentString(`
+    subscription ShopWaitingRoom($id: ID!) {
+  waitingRoom(productId: $id) {
+    ...ShopRoomFrame
+  }
+}
+    fragment ShopRoomFrame on WaitingRoomFrame {
+  version
+  state
+  mode
+  serverTime
+  opensAt
+  preQueueOpensAt
+  servedThrough
+  queueLength
+  remaining
+  inCarts
+  cutoffTicket
+  nextReturnAt
+  admitPerMinuteLow
+  admitPerMinuteHigh
+  admissionSeconds
+  holdSeconds
+  pausedReason
+  entrants
+}`) as unknown as TypedDocumentString<ShopWaitingRoomSubscription, ShopWaitingRoomSubscriptionVariables>;
+export const ShopDrawDocument = new TypedDocumentString(`
+    query ShopDraw($id: ID!) {
+  waitingRoomDraw(productId: $id) {
+    scheme
+    seedCommit
+    entries
+    entriesRoot
+    seed
+    order
+    late
+    lateHash
+  }
+}
+    `) as unknown as TypedDocumentString<ShopDrawQuery, ShopDrawQueryVariables>;
+export const ShopMyNotificationsDocument = new TypedDocumentString(`
+    query ShopMyNotifications {
+  myNotifications {
+    id
+    events
+    createdAt
+    product {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopMyNotificationsQuery, ShopMyNotificationsQueryVariables>;
+export const ShopNotifyMeDocument = new TypedDocumentString(`
+    mutation ShopNotifyMe($input: NotifyMeInput!) {
+  notifyMe(input: $input) {
+    id
+    events
+  }
+}
+    `) as unknown as TypedDocumentString<ShopNotifyMeMutation, ShopNotifyMeMutationVariables>;
+export const ShopCancelNotifyMeDocument = new TypedDocumentString(`
+    mutation ShopCancelNotifyMe($productId: ID!) {
+  cancelNotifyMe(input: {productId: $productId})
+}
+    `) as unknown as TypedDocumentString<ShopCancelNotifyMeMutation, ShopCancelNotifyMeMutationVariables>;
+export const ShopOperatorSnapshotDocument = new TypedDocumentString(`
+    query ShopOperatorSnapshot($productId: ID!) {
+  operatorSnapshot(productId: $productId) {
+    at
+    productId
+    remaining
+    inCarts
+    paidAwaitingOrder
+    orderLagMs
+    purchases
+    pays
+    paid
+    refusals {
+      reason
+      count
+    }
+    queue {
+      waiting
+      admitted
+      paused
+      pauseReason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopOperatorSnapshotQuery, ShopOperatorSnapshotQueryVariables>;
+export const ShopPauseRoomDocument = new TypedDocumentString(`
+    mutation ShopPauseRoom($input: PauseWaitingRoomInput!) {
+  pauseWaitingRoom(input: $input) {
+    state
+    pausedReason
+  }
+}
+    `) as unknown as TypedDocumentString<ShopPauseRoomMutation, ShopPauseRoomMutationVariables>;
+export const ShopResumeRoomDocument = new TypedDocumentString(`
+    mutation ShopResumeRoom($productId: ID!) {
+  resumeWaitingRoom(productId: $productId) {
+    state
+    pausedReason
+  }
+}
+    `) as unknown as TypedDocumentString<ShopResumeRoomMutation, ShopResumeRoomMutationVariables>;
