@@ -85,7 +85,7 @@ async function main() {
 
   const summary = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     settings: {
       topology: TOPOLOGY,
       units: UNITS,

@@ -32,6 +32,7 @@ export async function purchaseResult(bench: Bench, r: Runs) {
     machine: {
       cpus: cpus().length,
       model: cpus()[0]?.model,
+      node: process.version,
       loadavg: loadavg().map((l) => Number(l.toFixed(2))),
     },
     setup: {
@@ -103,10 +104,15 @@ export async function purchaseResult(bench: Bench, r: Runs) {
 
 type Result = Awaited<ReturnType<typeof purchaseResult>>;
 
-/** Writes bench/results/<date>-purchase.json; returns its path. */
+/**
+ * Writes bench/results/<date>-purchase.json (`BENCH_RESULTS_FILE` to change, e.g. to keep runs
+ * on two runtimes apart); returns its path.
+ */
 export function writeResult(result: Result): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-purchase.json`);
+  const file =
+    process.env.BENCH_RESULTS_FILE ??
+    join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-purchase.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
