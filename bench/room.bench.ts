@@ -189,8 +189,13 @@ async function main() {
       soldOutAt = 0;
     const ids: string[] = [];
     const buying = new Set<Promise<void>>();
+    // Members admitted over time (docs/charts/room-admission.svg), one sample a second at most.
+    const admission: { seconds: number; admitted: number }[] = [];
     while (Date.now() - saleStart < TIMEOUT_S * 1000) {
       const [served, state] = await redis.hmget(k.room, 'served', 'state');
+      const seconds = Math.floor((Date.now() - saleStart) / 1000);
+      if (admission.at(-1)?.seconds !== seconds)
+        admission.push({ seconds, admitted: Number(served ?? 0) });
       if (state === 'ALL_IN_CARTS' && !allInCartsAt) allInCartsAt = Date.now() - saleStart;
       if (state === 'SOLD_OUT') {
         soldOutAt = Date.now() - saleStart;
@@ -272,6 +277,7 @@ async function main() {
         watchers: report.soldOutAt.length,
       },
       secondsUntilAllInCarts: allInCartsAt / 1000,
+      admission,
       secondsUntilSoldOut: soldOutAt ? soldOutAt / 1000 : null,
     });
     result.throughput = await throughput(
