@@ -1,30 +1,7 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config';
-import { webDir } from './web';
-
-/**
- * 'sha256-…' sources for the inline scripts of the built pages (the widget's demo page has
- * one), so the policy names exactly those and no other inline script runs.
- */
-export function inlineScriptHashes(dir = webDir()): string[] {
-  const hashes = new Set<string>();
-  for (const sub of ['shop', 'widget']) {
-    const folder = join(dir, sub);
-    if (!existsSync(folder)) continue;
-    for (const file of readdirSync(folder).filter((f) => f.endsWith('.html'))) {
-      const html = readFileSync(join(folder, file), 'utf8');
-      for (const [, body] of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
-        hashes.add(`'sha256-${createHash('sha256').update(body!).digest('base64')}'`);
-      }
-    }
-  }
-  return [...hashes];
-}
 
 /** A host[:port] as a browser sends it: a name, an IPv4 address or a bracketed IPv6 one. */
 const HOST = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
@@ -46,8 +23,8 @@ const COMMON = {
 
 /**
  * Helmet's headers on every Express route (nosniff, no-referrer, HSTS, COOP, CORP), with a CSP:
- * the storefront, the widget demo and the pages mail links open run only their own scripts
- * (plus the demo's inline one, by hash), connect only to their own origin and are never framed.
+ * the storefront, the widget demo and the pages mail links open run only their own script files
+ * (no inline script anywhere), connect only to their own origin and are never framed.
  * Inline styles stay allowed: the widget styles its shadow root with a <style> element. The
  * production landing page runs no script at all; the development Sandbox brings its own policy.
  */
@@ -58,7 +35,7 @@ export function securityHeaders(config: Pick<Config, 'env'>): RequestHandler {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...inlineScriptHashes()],
+        scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         // 'self' covers same-origin websockets in current browsers; older Safari needs them named.

@@ -98,6 +98,12 @@ export interface OutboxSource<Row extends OutboxRow> extends Omit<ClaimOptions, 
   /** SET clause of a delivered row (`attempts` is counted by the relay). */
   delivered: string;
   /**
+   * Which claimed rows a delivery may mark delivered (default: `pending`). A source whose rows can
+   * be expired while one is being delivered names that status too, so a row that did go out
+   * says so.
+   */
+  deliveredWhere?: string;
+  /**
    * `batch`: `deliver` gets every claimed row at once, and a failure fails them all (one Kafka
    * send). `each`: `deliver` gets one row at a time, and each fails on its own (a mail, a refund).
    */
@@ -148,13 +154,13 @@ export class OutboxRelay<Row extends OutboxRow> {
    */
   async markDelivered(ids: (string | number)[], attempted = false): Promise<void> {
     if (!ids.length) return;
-    const { table, delivered, pending } = this.source;
+    const { table, delivered, pending, deliveredWhere = pending } = this.source;
     await this.em
       .fork()
       .getConnection()
       .execute(
         `update ${table} set ${delivered}${attempted ? ', attempts = attempts + 1' : ''}
-         where id in (${marks(ids.length)}) and ${pending}`,
+         where id in (${marks(ids.length)}) and ${deliveredWhere}`,
         ids,
         'run',
       );

@@ -124,6 +124,8 @@ export class MailService {
       expire: { when: 'expires_at <= now(3)', set: "status = 'EXPIRED'" },
       backoff: { baseMs: this.config.mail.retryBaseMs, maxMs: this.config.mail.retryMaxMs },
       delivered: "status = 'SENT', sent_at = now(3), last_error = null",
+      // A notice expired by its topic (`expireTopic`) while it was being sent did go out.
+      deliveredWhere: "status in ('PENDING', 'EXPIRED')",
       mode: 'each',
       deliver: async ([mail]) => {
         const body = JSON.parse(this.cipher.decrypt(mail.body_cipher)) as MailBody;
