@@ -14,7 +14,8 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   saleRelease: { file: 'release.lua' },
   saleSettleWritten: { file: 'settle-written.lua' },
   saleMeta: { file: 'sale-meta.lua', keys: 2 },
-  stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
+  stockRebuild: { file: 'stock-rebuild.lua', keys: 5 },
+  stockAdjust: { file: 'stock-adjust.lua', keys: 2 },
   stockFrame: { file: 'stock-frame.lua', keys: 5 },
   counterAdd: { file: 'counter-add.lua', keys: 1 },
 };
@@ -53,7 +54,16 @@ export interface ScriptCommands {
     stock: string,
     holdQty: string,
     paidQty: string,
+    adjusting: string,
+    adjustSeq: string,
     ...argv: (string | number)[]
+  ): Promise<number>;
+  /** stock-adjust.lua: begin/end an adjustment (the new sequence), or read the sequence (-1 while one is in flight). */
+  stockAdjust(
+    adjusting: string,
+    adjustSeq: string,
+    mode: 'begin' | 'end' | 'read',
+    ttlMs?: number,
   ): Promise<number>;
   /** stock-frame.lua: a number in 'frame' mode, the current frame's JSON in 'snapshot' mode. */
   stockFrame(

@@ -20,6 +20,10 @@ function buildSaleKeys(productId: number) {
     holds: `${tag}:holds`,
     /** Reservation id → units paid but not yet written as an order. */
     paidQty: `${tag}:paidqty`,
+    /** Stock adjustments (restock, cancel, return) in flight between MySQL and the counter. */
+    adjusting: `${tag}:adjusting`,
+    /** Grows at each adjustment's begin and end: a forced rebuild checks it before writing. */
+    adjustSeq: `${tag}:adjseq`,
     frameLock: `${tag}:frame`,
     /** The last published stockChanged frame (hash: body, frame). */
     frameState: `${tag}:frame:state`,

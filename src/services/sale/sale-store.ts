@@ -100,7 +100,9 @@ export class SaleStore {
   /**
    * stock-rebuild.lua: sets the counter to `stock` − live holds − paid units not yet written
    * (`unwritten`: reservation id → units per MySQL; `written`: reservation ids whose orders exist).
-   * Without `force` an existing counter is kept. Returns the counter's value.
+   * Without `force` an existing counter is kept. With `sequence` (from `adjustSequence`, read
+   * before the MySQL snapshot) nothing is written, and null returned, when a stock adjustment is
+   * in flight or began or ended since. Returns the counter's value.
    */
   async rebuildRemaining(
     productId: number,
@@ -108,19 +110,46 @@ export class SaleStore {
     stock: number,
     unwritten: [string, number][],
     written: string[],
-  ): Promise<number> {
+    sequence?: number,
+  ): Promise<number | null> {
     const k = saleKeys(productId);
-    const value = await this.redis.stockRebuild(
-      k.stock,
-      k.holdQty,
-      k.paidQty,
-      force ? '1' : '0',
-      stock,
-      unwritten.length,
-      ...unwritten.flat(),
-      ...written,
+    const value = Number(
+      await this.redis.stockRebuild(
+        k.stock,
+        k.holdQty,
+        k.paidQty,
+        k.adjusting,
+        k.adjustSeq,
+        force ? '1' : '0',
+        sequence ?? '',
+        stock,
+        unwritten.length,
+        ...unwritten.flat(),
+        ...written,
+      ),
     );
-    return Number(value);
+    return value < 0 ? null : value;
+  }
+
+  /**
+   * stock-adjust.lua: marks a stock adjustment (MySQL change, then or before the counter's)
+   * in flight until `endAdjustment`; a crashed one stops counting after `ttlMs`.
+   */
+  async beginAdjustment(productId: number, ttlMs: number): Promise<void> {
+    const k = saleKeys(productId);
+    await this.redis.stockAdjust(k.adjusting, k.adjustSeq, 'begin', ttlMs);
+  }
+
+  async endAdjustment(productId: number): Promise<void> {
+    const k = saleKeys(productId);
+    await this.redis.stockAdjust(k.adjusting, k.adjustSeq, 'end');
+  }
+
+  /** The product's adjustment sequence, or null while an adjustment is in flight. */
+  async adjustSequence(productId: number): Promise<number | null> {
+    const k = saleKeys(productId);
+    const value = Number(await this.redis.stockAdjust(k.adjusting, k.adjustSeq, 'read'));
+    return value < 0 ? null : value;
   }
 
   /** Reservation id → units held live on a product. */

@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { Payment, PaymentStatus, RefundReason, paymentItems } from '../../entities/payment.entity';
 import { Product } from '../../entities/product.entity';
 import { paymentTable } from '../payments/payment-table';
-import { BadUserInputError, NotFoundError } from '../../errors';
+import { setTimeout as delay } from 'node:timers/promises';
+import { BadUserInputError, NotFoundError, ServiceUnavailableError } from '../../errors';
 import { requireListed, saleStateOf } from '../catalog/listing';
 import type { SaleStore } from './sale-store';
 import { StockFrames, type StockFrame } from './stock-frames';
@@ -10,6 +11,10 @@ import { StockFrames, type StockFrame } from './stock-frames';
 export { isFinalFrame, type StockFrame } from './stock-frames';
 
 const META_TTL_MS = 60_000;
+/** How long a stock adjustment may stay in flight before a crashed one stops holding rebuilds. */
+const ADJUSTMENT_TTL_MS = 30_000;
+/** Waits of a forced rebuild for adjustments in flight (25 ms doubling to 250 ms: about 10 s). */
+const REBUILD_ATTEMPTS = 42;
 
 /**
  * The live stock counters buyers race for, and the sale metadata the reservation script reads.
@@ -77,6 +82,38 @@ export class StockService {
     productId: number,
     force: boolean,
   ): Promise<number | null> {
+    for (let attempt = 0; ; attempt++) {
+      // A forced rebuild writes only against the adjustment sequence it read before its MySQL
+      // snapshot: a restock, cancel or return between the two would otherwise be counted twice
+      // or undone (its MySQL and counter changes are two steps). A missing counter has nothing
+      // an adjustment could have moved, and is built at once.
+      const sequence = force ? await this.store.adjustSequence(productId) : undefined;
+      if (sequence !== null) {
+        const snapshot = await this.stockSnapshot(em, productId);
+        if (!snapshot) return null;
+        const value = await this.store.rebuildRemaining(
+          productId,
+          force,
+          snapshot.stock,
+          snapshot.unwritten,
+          snapshot.written,
+          sequence,
+        );
+        if (value !== null) {
+          this.touch(productId);
+          return value;
+        }
+      }
+      if (attempt >= REBUILD_ATTEMPTS)
+        throw new ServiceUnavailableError(
+          `The stock of product ${productId} is being adjusted; retry shortly`,
+        );
+      await delay(Math.min(25 * 2 ** attempt, 250));
+    }
+  }
+
+  /** MySQL stock and the product's paid units not yet written as orders, in one transaction. */
+  private async stockSnapshot(em: EntityManager, productId: number) {
     const paidInRedis = [...(await this.store.paidQuantities(productId)).keys()];
     // One transaction: a consistent snapshot of stock and payments (an order written in between
     // moves units from "unwritten" to "out of stock" together).
@@ -94,15 +131,7 @@ export class StockService {
         .reduce((sum, i) => sum + i.quantity, 0);
       if (units > 0) unwritten.push([row.reservation_id, units]);
     }
-    const value = await this.store.rebuildRemaining(
-      productId,
-      force,
-      snapshot.stock,
-      unwritten,
-      snapshot.written,
-    );
-    this.touch(productId);
-    return value;
+    return { stock: snapshot.stock, unwritten, written: snapshot.written };
   }
 
   /**
@@ -209,15 +238,28 @@ export class StockService {
    * held or paid in the running sale are not on it, so a removal that would cut into them is
    * refused (BAD_USER_INPUT) and nothing changes; MySQL follows only a removal the script made.
    * (Should MySQL then refuse, the units go back on the counter; a crash in between leaves the
-   * counter low, never high, until `syncStock`.) Returns the new live figure.
+   * counter low, never high, until `syncStock`.) Both changes run inside `beginAdjustment` /
+   * `endAdjustment`, so a concurrent `syncStock` never counts one of them without the other.
+   * Returns the new live figure.
    */
   async adjust(em: EntityManager, productId: number, delta: number): Promise<number> {
     if (!Number.isSafeInteger(delta))
       throw new BadUserInputError('Quantity out of range', 'quantity');
+    await this.remaining(em, [productId]);
+    await this.beginAdjustment(productId);
+    try {
+      return await this.adjustBoth(em, productId, delta);
+    } finally {
+      await this.endAdjustment(productId);
+    }
+  }
+
+  private async adjustBoth(em: EntityManager, productId: number, delta: number): Promise<number> {
     if (delta >= 0) {
-      await this.remaining(em, [productId]);
       await this.adjustDurable(em, productId, delta);
-      const value = await this.store.addRemaining(productId, delta);
+      // Only an existing counter is moved: a missing one is rebuilt from MySQL, which has it.
+      let value = await this.store.addToCounter(productId, delta);
+      if (value === -1) [value] = await this.remaining(em, [productId]);
       this.touch(productId);
       return value;
     }
@@ -241,6 +283,20 @@ export class StockService {
     }
     this.touch(productId);
     return value;
+  }
+
+  /**
+   * Marks a stock adjustment of the product in flight (before its first change, MySQL or
+   * counter): a forced rebuild waits for `endAdjustment` (after its last), so it never sees one
+   * change without the other. One that never ends stops counting after 30 s.
+   */
+  beginAdjustment(productId: number): Promise<void> {
+    return this.store.beginAdjustment(productId, ADJUSTMENT_TTL_MS);
+  }
+
+  /** Ends `beginAdjustment` (a failure is left to the mark's expiry). */
+  async endAdjustment(productId: number): Promise<void> {
+    await this.store.endAdjustment(productId).catch(() => undefined);
   }
 
   /**
