@@ -13,7 +13,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   salePayClaim: { file: 'pay-claim.lua', keys: 1 },
   saleRelease: { file: 'release.lua' },
   saleSettleWritten: { file: 'settle-written.lua' },
-  saleMeta: { file: 'sale-meta.lua', keys: 2 },
+  saleMeta: { file: 'sale-meta.lua', keys: 3 },
   stockRebuild: { file: 'stock-rebuild.lua', keys: 5 },
   stockAdjust: { file: 'stock-adjust.lua', keys: 2 },
   stockFrame: { file: 'stock-frame.lua', keys: 5 },
@@ -49,7 +49,13 @@ export interface ScriptCommands {
   saleSettleWritten(numKeys: number, ...args: (string | number)[]): Promise<number>;
   /** counter-add.lua: the new value, -1 when the counter is missing, -2 when `guard` refused. */
   counterAdd(counter: string, delta: number, guard?: '1'): Promise<number>;
-  saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
+  /** sale-meta.lua: 1 or 0 when written, -1 when the version moved since the load read it. */
+  saleMeta(
+    meta: string,
+    bought: string,
+    metaVersion: string,
+    ...argv: (string | number)[]
+  ): Promise<number>;
   stockRebuild(
     stock: string,
     holdQty: string,

@@ -12,6 +12,8 @@ function buildSaleKeys(productId: number) {
     stock: `${tag}:stock`,
     /** Sale window, limit, price and deleted flag, cached from MySQL with a short TTL. */
     meta: `${tag}:meta`,
+    /** Grows at every invalidation of `meta`: a load writes only against the version it read. */
+    metaVersion: `${tag}:metaver`,
     /** Member id → lifetime units held or bought (for the per-member limit). */
     bought: `${tag}:bought`,
     /** Reservation id → units held (live holds). */

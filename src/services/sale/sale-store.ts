@@ -211,25 +211,40 @@ export class SaleStore {
     meta: SaleMeta,
     ttlMs: number,
     bought: [number, number][],
-  ): Promise<void> {
+    version: number,
+  ): Promise<boolean> {
     const k = saleKeys(productId);
-    await this.redis.saleMeta(
+    const written = await this.redis.saleMeta(
       k.meta,
       k.bought,
+      k.metaVersion,
       ttlMs,
       ms(meta.startsAt),
       ms(meta.endsAt),
       meta.purchaseLimit ?? '',
       meta.price,
       meta.deleted ? '1' : '0',
+      version,
       ...bought.flat(),
     );
+    if (Number(written) < 0) return false;
     await this.redis.sadd(SALE_PRODUCTS_KEY, productId);
+    return true;
   }
 
-  /** Drops the cached metadata (the next purchase reloads it from MySQL). */
+  /** The version of a product's sale metadata: read before a load reads the product. */
+  async saleMetaVersion(productId: number): Promise<number> {
+    return Number((await this.redis.get(saleKeys(productId).metaVersion)) ?? 0);
+  }
+
+  /**
+   * Drops the cached metadata (the next purchase reloads it from MySQL) and moves its version, so
+   * a load that read the product before, on any instance, does not write it (one MULTI: the two
+   * keys share the product's slot).
+   */
   async dropSaleMeta(productId: number): Promise<void> {
-    await this.redis.del(saleKeys(productId).meta);
+    const k = saleKeys(productId);
+    await this.redis.multi().incr(k.metaVersion).del(k.meta).exec();
   }
 
   /** Products whose sales have had metadata cached (the sweeper walks their holds). */

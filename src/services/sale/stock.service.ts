@@ -26,8 +26,6 @@ const REBUILD_ATTEMPTS = 42;
 export class StockService {
   private readonly rebuilding = new Map<number, Promise<number | null>>();
   private readonly metaLoading = new Map<number, Promise<void>>();
-  /** Per product, how many times its metadata was invalidated (a load compares before/after). */
-  private readonly metaGeneration = new Map<number, number>();
   private readonly frames: StockFrames;
 
   constructor(
@@ -149,8 +147,17 @@ export class StockService {
   }
 
   private async loadMeta(em: EntityManager, productId: number): Promise<void> {
-    const generation = this.metaGeneration.get(productId) ?? 0;
-    const product = await em.findOne(Product, { id: productId });
+    // Invalidated (on any instance) while a load ran: what it read may be the old product, and
+    // sale-meta.lua refuses it; the load reads again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const version = await this.store.saleMetaVersion(productId);
+      if (await this.loadMetaAt(em, productId, version)) return;
+    }
+    throw new ServiceUnavailableError(`The sale of product ${productId} is being changed; retry`);
+  }
+
+  private async loadMetaAt(em: EntityManager, productId: number, version: number) {
+    const product = await em.findOne(Product, { id: productId }, { refresh: true });
     if (!product) throw new NotFoundError('Product', productId);
     const bought: [number, number][] = [];
     if (product.purchaseLimit != null && !(await this.store.hasBuyerCounts(productId))) {
@@ -185,21 +192,15 @@ export class StockService {
       price: product.price,
       deleted: product.deletedAt != null,
     };
-    await this.store.cacheSaleMeta(productId, meta, META_TTL_MS, bought);
-    // Invalidated while this load ran: what it wrote may be the old product. Dropped again, so
-    // the next purchase loads the new one (not up to META_TTL_MS later).
-    if ((this.metaGeneration.get(productId) ?? 0) !== generation)
-      await this.store.dropSaleMeta(productId);
+    return this.store.cacheSaleMeta(productId, meta, META_TTL_MS, bought, version);
   }
 
   /** Drops the cached sale metadata (after a product's window, limit, price or deletion changes). */
   async invalidate(productId: number): Promise<void> {
-    this.metaGeneration.set(productId, (this.metaGeneration.get(productId) ?? 0) + 1);
-    // A load already running read the old product: later purchases do not share it.
+    // A load already running read the old product: later purchases do not share it (and its
+    // write is refused: the drop moves the metadata's version, which every instance's load checks).
     this.metaLoading.delete(productId);
     await this.store.dropSaleMeta(productId);
-    // Another instance's load may be running too: drop once more after any load has finished.
-    setTimeout(() => void this.store.dropSaleMeta(productId).catch(() => undefined), 2_000).unref();
     this.touch(productId);
   }
 
