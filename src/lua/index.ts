@@ -13,8 +13,9 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   salePayClaim: { file: 'pay-claim.lua', keys: 1 },
   saleRelease: { file: 'release.lua' },
   saleSettleWritten: { file: 'settle-written.lua' },
-  saleMeta: { file: 'sale-meta.lua', keys: 2 },
-  stockRebuild: { file: 'stock-rebuild.lua', keys: 3 },
+  saleMeta: { file: 'sale-meta.lua', keys: 3 },
+  stockRebuild: { file: 'stock-rebuild.lua', keys: 5 },
+  stockAdjust: { file: 'stock-adjust.lua', keys: 2 },
   stockFrame: { file: 'stock-frame.lua', keys: 6 },
   counterAdd: { file: 'counter-add.lua', keys: 1 },
   roomTick: { file: 'room-tick.lua', keys: 8 },
@@ -61,7 +62,13 @@ export interface ScriptCommands {
   roomLeave(...args: (string | number)[]): Promise<number>;
   /** member-gate.lua: 2 keys, then mode, reservationId, hold end ms, cap, rate points, window ms. */
   memberGate(...args: (string | number)[]): Promise<(string | number)[]>;
-  saleMeta(meta: string, bought: string, ...argv: (string | number)[]): Promise<number>;
+  /** sale-meta.lua: 1 or 0 when written, -1 when the version moved since the load read it. */
+  saleMeta(
+    meta: string,
+    bought: string,
+    metaVersion: string,
+    ...argv: (string | number)[]
+  ): Promise<number>;
   /** drop-lifecycle.lua: the announced frame's JSON, or null when nothing changed. */
   dropLifecycle(
     lifecycle: string,
@@ -73,7 +80,16 @@ export interface ScriptCommands {
     stock: string,
     holdQty: string,
     paidQty: string,
+    adjusting: string,
+    adjustSeq: string,
     ...argv: (string | number)[]
+  ): Promise<number>;
+  /** stock-adjust.lua: begin/end an adjustment (the new sequence), or read the sequence (-1 while one is in flight). */
+  stockAdjust(
+    adjusting: string,
+    adjustSeq: string,
+    mode: 'begin' | 'end' | 'read',
+    ttlMs?: number,
   ): Promise<number>;
   /** stock-frame.lua: a number in 'frame' mode, the current frame's JSON in 'snapshot' mode. */
   stockFrame(

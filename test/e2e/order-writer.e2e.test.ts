@@ -14,6 +14,7 @@ import {
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { expectCleanAudit } from '../helpers/audit';
+import { expectOrdersMatchPayments } from '../helpers/invariants';
 import { metricOf } from '../helpers/metrics';
 import { recordPaid } from '../helpers/orders';
 
@@ -95,6 +96,8 @@ describe('order writer', () => {
           once.paymentId,
         ]);
       expect(Number(rows[0].n)).toBe(1);
+      // Each PAID row is one order; the unknown product's event (no payment of ours) none.
+      expect(await expectOrdersMatchPayments(t.app)).toEqual({ paid: 2, orders: 2 });
 
       // The three bad messages are on the dead-letter topic, not dropped.
       const dlq = t.app.services.kafka.consumer({ groupId: `dlq-check-${randomUUID()}` });
@@ -178,6 +181,7 @@ describe('order writer', () => {
       );
       expect([Number(dups.n), Number(dups.d)]).toEqual([3000, 3000]);
       // Every charge of this test became exactly one order.
+      expect(await expectOrdersMatchPayments(t.app)).toEqual({ paid: 3002, orders: 3002 });
       expect(
         await expectCleanAudit(t.app, { paymentIds: events.map((e) => e.paymentId) }),
       ).toMatchObject({ charges: 3000, orders: 3000, refunds: 0 });

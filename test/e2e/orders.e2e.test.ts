@@ -9,6 +9,8 @@ import {
 import { dataOf, errorCode, subscribe } from '../helpers/gql-client';
 import { createMember, type Member } from '../helpers/members';
 import { historyOf, insertOrder, orderProduct, secondsAgo, stockOf } from '../helpers/orders';
+import { expectCleanAudit } from '../helpers/audit';
+import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
 import { waitForSubscribers } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -46,6 +48,22 @@ const applyDue = () => t.app.services.orderLifecycle.applyDue(t.app.orm.em);
 const statusOf = async (id: number) => (await t.app.orm.em.fork().findOneOrFail(Order, id)).status;
 const cancel = (id: number, who: Member) =>
   t.gql(CancelOrderDocument, { input: { orderId: String(id) } }, who.token);
+/**
+ * The end of a cancel race: the refunds owed are given back (no refund worker runs here), then
+ * orders match payments, the product's stock is settled and the orders' payments audit clean.
+ */
+async function expectSettled(orderIds: number[], productId: number, initialStock: number) {
+  while ((await t.app.services.refunds.refundDue()) > 0);
+  const payments = await t.app.orm.em
+    .getConnection()
+    .execute<{ payment_id: string }[]>(
+      `select payment_id from orders where id in (${orderIds.map(() => '?').join(',')})`,
+      orderIds,
+    );
+  await expectOrdersMatchPayments(t.app);
+  await expectStockSettled(t.app, productId, initialStock);
+  await expectCleanAudit(t.app, { paymentIds: payments.map((p) => p.payment_id) });
+}
 const requestReturn = (id: number, who: Member) =>
   t.gql(RequestReturnDocument, { input: { orderId: String(id) } }, who.token);
 
@@ -236,6 +254,8 @@ describe('cancelOrder', () => {
     expect(kinds.filter((k) => k === 'InvalidOrderTransitionError')).toHaveLength(19);
     expect((await historyOf(t.app, id)).map(([to]) => to)).toEqual(['PLACED', 'CANCELLED']);
     expect(await stockOf(t.app, product)).toEqual({ mysql: 13, redis: 13 });
+    // 10 on sale + the 3 units of the seeded order; none of them sold in the end.
+    await expectSettled([id], product, 13);
   });
 
   it('a cancel racing the shipping step: exactly one of them wins, and the stock agrees', async () => {
@@ -268,6 +288,8 @@ describe('cancelOrder', () => {
       }
     }
     expect(await stockOf(t.app, product)).toEqual({ mysql: 50 + cancelled, redis: 50 + cancelled });
+    // 50 on sale + the 12 units of the seeded orders; the shipped ones are sold.
+    await expectSettled(ids, product, 62);
   });
 });
 

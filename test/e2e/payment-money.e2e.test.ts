@@ -4,6 +4,7 @@ import { Role } from '../../src/entities/user.entity';
 import { PaymentStatus } from '../../src/entities/payment.entity';
 import { MAX_PRICE } from '../../src/schema/money.scalar';
 import { PaymentRecords, type PaymentRow } from '../../src/services/payments/records';
+import { StockService } from '../../src/services/sale/stock.service';
 import {
   CreateProductDocument,
   PayDocument,
@@ -142,6 +143,62 @@ describe('money', () => {
     );
     release();
     await load;
+    const late = dataOf(
+      await t.gql(
+        PurchaseDocument,
+        { input: { productId: String(productId), idempotencyKey: randomUUID() } },
+        member.token,
+      ),
+    ).purchase;
+    expect(late.__typename).toBe('SaleNotActiveError');
+    await expectStockSettled(t.app, productId, 5);
+  });
+
+  it('a product update on one instance during a sale-metadata load on another does not leave the old window cached', async () => {
+    const productId = await createProduct(t.app, { stock: 5, price: 400 });
+    const admin = await createMember(t.app, Role.ADMIN);
+    const [member] = await createMembers(t.app, 1);
+    // Instance B (its own stock service on the same Redis) loads the metadata; its load is held
+    // between its read of the product and its write of the metadata.
+    const store = t.app.services.saleStore;
+    const b = new StockService(store);
+    const cache = store.cacheSaleMeta.bind(store);
+    let release!: () => void;
+    let entered!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const inside = new Promise<void>((r) => (entered = r));
+    let held = false;
+    store.cacheSaleMeta = async (...args: Parameters<typeof cache>) => {
+      if (!held) {
+        held = true;
+        entered();
+        await gate;
+      }
+      return cache(...args);
+    };
+    try {
+      const load = b.ensureSaleMeta(t.app.orm.em, productId);
+      await inside;
+      // Instance A (the app) ends the sale while B is caching the old product.
+      dataOf(
+        await t.gql(
+          UpdateProductDocument,
+          {
+            input: {
+              productId: String(productId),
+              saleEndsAt: new Date(Date.now() - 1000).toISOString(),
+            },
+          },
+          admin.token,
+        ),
+      );
+      release();
+      await load;
+    } finally {
+      store.cacheSaleMeta = cache;
+      b.stop();
+    }
+    // At once, not after a later drop: the old window is not what the next purchase reads.
     const late = dataOf(
       await t.gql(
         PurchaseDocument,

@@ -9,6 +9,7 @@ import {
   type PaidPaymentRow,
 } from '../../src/services/payments/payment-completed';
 import { expectCleanAudit } from '../helpers/audit';
+import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
 import {
   buyAndPay,
   createMembers,
@@ -164,7 +165,9 @@ it('Kafka stopped during a sale: every paid reservation becomes exactly one orde
       timeoutMs: 90_000,
       what: 'every payment marked published',
     });
-    // Every charge became exactly one order.
+    // Every charge became exactly one order, and the live counter agrees with MySQL.
+    expect(await expectOrdersMatchPayments(t.app)).toEqual({ paid: 30, orders: 30 });
+    expect(await expectStockSettled(t.app, productId, 30)).toEqual({ sold: 30, left: 0 });
     expect(await expectCleanAudit(t.app)).toMatchObject({ charges: 30, orders: 30, refunds: 0 });
   } finally {
     await relay.stop();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Env } from '../../src/config';
 import { expectCleanAudit } from '../helpers/audit';
+import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
 import { killChild, startChildApp } from '../helpers/child-app';
 import { dataOf, gqlRequest } from '../helpers/gql-client';
 import {
@@ -142,6 +143,8 @@ describe('payment recovery', () => {
       expect(await durableState(t.app, productId)).toEqual({ stock: 20, orders: 0, units: 0 });
       expect(await t.app.services.stock.sync(t.app.orm.em.fork(), productId)).toBe(20);
       // Every charge was refunded, and nothing else happened.
+      expect(await expectOrdersMatchPayments(t.app)).toEqual({ paid: 0, orders: 0 });
+      expect(await expectStockSettled(t.app, productId, 20)).toEqual({ sold: 0, left: 20 });
       expect(await expectCleanAudit(t.app)).toMatchObject({ charges: 8, refunds: 8, orders: 0 });
     } finally {
       await kill(payer.child);
@@ -252,6 +255,8 @@ describe('payment recovery', () => {
       const first = rows.find((r) => r.reservation_id === reservations[0]);
       expect(again).toMatchObject({ __typename: 'Payment', id: first?.id });
       // With the first test's 8 refunded charges: 16 charges, 8 orders, no discrepancy.
+      expect(await expectOrdersMatchPayments(t.app)).toEqual({ paid: 8, orders: 8 });
+      expect(await expectStockSettled(t.app, productId, 20)).toEqual({ sold: 8, left: 12 });
       expect(await expectCleanAudit(t.app)).toMatchObject({ charges: 16, refunds: 8, orders: 8 });
     } finally {
       release?.();

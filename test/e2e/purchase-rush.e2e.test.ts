@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { expectCleanAudit } from '../helpers/audit';
+import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
 import { dataOf } from '../helpers/gql-client';
 import { createMembers, createProduct, durableState, pool } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -54,5 +55,7 @@ it('2,000 members on 2 instances race for 100 units: exactly 100 reservations, t
   expect(state).toEqual({ stock: 0, orders: 100, units: 100 });
   expect(await first.app.services.saleStore.remaining(productId)).toBe(0);
   // Every charge became exactly one order.
+  expect(await expectOrdersMatchPayments(first.app)).toEqual({ paid: 100, orders: 100 });
+  expect(await expectStockSettled(first.app, productId, 100)).toEqual({ sold: 100, left: 0 });
   expect(await expectCleanAudit(first.app)).toMatchObject({ charges: 100, orders: 100 });
 }, 120_000);

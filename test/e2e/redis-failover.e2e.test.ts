@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { replicationStats } from '../../src/clients/redis-wait';
 import { expectCleanAudit } from '../helpers/audit';
+import { expectOrdersMatchPayments, expectStockSettled } from '../helpers/invariants';
 import { subscribe, type GqlResponse } from '../helpers/gql-client';
 import {
   clusterNodes,
@@ -203,6 +204,12 @@ it('a master is SIGKILLed mid-sale: its replica takes over, the sale goes on, no
   await waitFor(async () => (await liveStock(t.app, productId)) === durable.stock, {
     timeoutMs: (HOLD_SECONDS + 20) * 1000,
     what: `live stock ${durable.stock}`,
+  });
+  // Orders match payments, and the counter on the promoted master agrees with MySQL.
+  expect(await expectOrdersMatchPayments(t.app)).toEqual({ paid, orders: paid });
+  expect(await expectStockSettled(t.app, productId, STOCK, 60_000)).toEqual({
+    sold: paid,
+    left: STOCK - paid,
   });
 
   // The watcher's subscription moved to the promoted master: it sees the settled stock.

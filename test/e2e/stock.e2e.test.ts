@@ -9,9 +9,11 @@ import {
 } from '../helpers/sale-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
+import { expectCleanAudit } from '../helpers/audit';
 import {
   MyOrderPlacedDocument,
   PurchaseDocument,
+  RestockProductDocument,
   ReservationByIdDocument,
   StockChangedDocument,
   SyncStockDocument,
@@ -183,5 +185,85 @@ describe('live stock', () => {
     expect(
       errorCode(await t.gql(SyncStockDocument, { input: { productId: '424242' } }, admin.token)),
     ).toBe('NOT_FOUND');
+  });
+
+  it('syncStock racing a restock that removes units waits for it and counts the removal once', async () => {
+    const productId = await createProduct(t.app, { stock: 10 });
+    const [member] = await createMembers(t.app, 1);
+    const [admin] = await createMembers(t.app, 1, Role.ADMIN);
+    const store = t.app.services.saleStore;
+    const held = dataOf(
+      await t.gql(
+        PurchaseDocument,
+        { input: { productId: String(productId), quantity: 2, idempotencyKey: 'r' } },
+        member.token,
+      ),
+    ).purchase;
+    expect(held.__typename).toBe('Reservation');
+    expect(await store.remaining(productId)).toBe(8);
+
+    // The product row is locked, so the restock's MySQL write waits after its counter change.
+    const conn = t.app.orm.em.getConnection();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let locked = false;
+    const lockHolder = t.app.orm.em.fork().transactional(async (tem) => {
+      await tem.execute('select id from products where id = ? for update', [productId]);
+      locked = true;
+      await gate;
+    });
+    await waitFor(() => locked, { what: 'the product row locked' });
+    try {
+      await raceSyncAgainstRestock();
+    } finally {
+      release();
+      await lockHolder;
+    }
+    async function raceSyncAgainstRestock() {
+      const restock = t.gql(
+        RestockProductDocument,
+        { input: { productId: String(productId), quantity: -3 } },
+        admin.token,
+      );
+      await waitFor(
+        async () =>
+          (
+            await conn.execute<{ id: number }[]>(
+              `select id from information_schema.processlist
+             where db = ? and info like 'update products set stock = stock + %'`,
+              [t.config.mysql.dbName],
+            )
+          ).length > 0,
+        { what: 'the restock’s MySQL write waiting for the row' },
+      );
+      // The window: the counter has the removal, MySQL does not yet.
+      expect(await store.remaining(productId)).toBe(5);
+      const [before] = await conn.execute<{ stock: number }[]>(
+        'select stock from products where id = ?',
+        [productId],
+      );
+      expect(Number(before.stock)).toBe(10);
+
+      let synced = false;
+      const sync = t
+        .gql(SyncStockDocument, { input: { productId: String(productId) } }, admin.token)
+        .finally(() => (synced = true));
+      // A sync from this snapshot (10 − 2 held = 8) would undo the removal once MySQL has it: the
+      // sync waits for the restock instead.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(synced).toBe(false);
+      release();
+      await lockHolder;
+      expect(dataOf(await restock).restockProduct.product.id).toBe(String(productId));
+      expect(dataOf(await sync).syncStock).toMatchObject({ remaining: 5, soldOut: false });
+    }
+
+    const [after] = await conn.execute<{ stock: number }[]>(
+      'select stock from products where id = ?',
+      [productId],
+    );
+    expect(Number(after.stock)).toBe(7);
+    expect(await store.remaining(productId)).toBe(5); // 7 in MySQL − 2 held
+    await expectCleanAudit(t.app);
   });
 });

@@ -130,6 +130,22 @@ export class OrderLifecycleService {
     // A return applies only while the end of the window (the automatic step) is still ahead.
     const beforeDue = req.to === OrderStatus.RETURN_REQUESTED;
 
+    // Products whose stock this change adjusts, marked in flight until the counter follows.
+    const adjusting: number[] = [];
+    try {
+      return await this.applyTransition(em, req, nextTransitionAt, beforeDue, adjusting);
+    } finally {
+      for (const productId of adjusting) await this.stock.endAdjustment(productId);
+    }
+  }
+
+  private async applyTransition(
+    em: EntityManager,
+    req: TransitionRequest,
+    nextTransitionAt: Date | null | undefined,
+    beforeDue: boolean,
+    adjusting: number[],
+  ): Promise<boolean> {
     const applied = await em.fork().transactional(async (tem) => {
       if (req.claimDueBy) {
         const claimed = await tem.findOne(
@@ -166,7 +182,9 @@ export class OrderLifecycleService {
       });
       // Units come back, and the refund is owed, in the same transaction as the status change:
       // all or nothing (the refund worker gives the money back after the commit).
-      const restocked = RESTOCKING.has(req.to) ? await this.restockDurable(tem, req.orderId) : [];
+      const restocked = RESTOCKING.has(req.to)
+        ? await this.restockDurable(tem, req.orderId, adjusting)
+        : [];
       const refund = REFUND_REASON[req.to];
       if (refund) await this.refunds.owe(tem, req.orderId, refund);
       return { changeId: Number(changeId), restocked };
@@ -237,6 +255,7 @@ export class OrderLifecycleService {
   private async restockDurable(
     em: EntityManager,
     orderId: number,
+    adjusting: number[],
   ): Promise<{ productId: number; quantity: number }[]> {
     const items = await em.find(
       OrderItem,
@@ -245,6 +264,9 @@ export class OrderLifecycleService {
     );
     const units = items.map((item) => ({ productId: item.product.id, quantity: item.quantity }));
     for (const { productId, quantity } of units) {
+      // In flight from before the MySQL change to after the counter's (or the rollback).
+      await this.stock.beginAdjustment(productId);
+      adjusting.push(productId);
       await this.stock.adjustDurable(em, productId, quantity);
     }
     return units;

@@ -3,13 +3,11 @@ import type { Kafka } from 'kafkajs';
 import { KAFKA_TOPICS } from '../../clients/topics';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
-import { PaymentStatus } from '../../entities/payment.entity';
 import { KafkaOutbox } from '../common/kafka-outbox';
-import { statusIs } from './payment-table';
+import { paymentOutboxes } from './payment-table';
 import {
   encode,
   fromRow,
-  PAID_PAYMENT_COLUMNS,
   type PaidPaymentRow,
   type PaymentCompletedEvent,
 } from './payment-completed';
@@ -43,13 +41,9 @@ export class PaymentEventPublisher extends KafkaOutbox<OutboxRow, PaymentComplet
       logger,
       topic: KAFKA_TOPICS.paymentCompleted,
       rows: {
-        table: 'payments',
-        columns: `${PAID_PAYMENT_COLUMNS}, attempts`,
-        pending: `${statusIs(PaymentStatus.PAID)} and published_at is null`,
-        leaseMs: config.payment.relayLeaseSeconds * 1000,
+        ...paymentOutboxes.eventsUnpublished(config.payment.relayLeaseSeconds * 1000),
         // Short and capped: once the broker is back, waiting payments go out within seconds.
         backoff: { baseMs: 500, maxMs: 5_000 },
-        delivered: 'published_at = now(3)',
       },
       eventsOf: (rows) => rows.map(fromRow),
       encode,

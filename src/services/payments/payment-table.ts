@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { PaymentStatus, RefundReason, type PaymentItem } from '../../entities/payment.entity';
+import type { ClaimOptions } from '../common/outbox-relay';
+import { PAID_PAYMENT_COLUMNS } from './payment-completed';
 
 /**
  * The `payments` table's status machine, as data: the only moves a row may make. Every guarded
@@ -42,6 +44,13 @@ export function transition(
   const a = parts.alias ? `${parts.alias}.` : '';
   const set = [`${a}status = '${to}'`, parts.set].filter(Boolean).join(', ');
   return `set ${set} where (${parts.where}) and ${statusIs(from, parts.alias)}`;
+}
+
+/** The SET clause of an allowed move `from` → `to` (`set` adds columns); throws for any other. */
+export function transitionSet(from: PaymentStatus, to: PaymentStatus, set?: string): string {
+  if (!PAYMENT_TRANSITIONS[from].includes(to))
+    throw new Error(`payments: no transition ${from} → ${to}`);
+  return [`status = '${to}'`, set].filter(Boolean).join(', ');
 }
 
 /** The columns of a row as the payment paths read it. */
@@ -268,5 +277,56 @@ export const paymentTable = {
       'run',
     );
     return res.affectedRows;
+  },
+};
+
+/** The table, columns and pending condition of one outbox over `payments`, with its lease. */
+type PaymentClaim = Omit<ClaimOptions, 'limit'>;
+
+/**
+ * The three outboxes the `payments` rows are (claimed by `claimDue` / `OutboxRelay`, which guard
+ * every update with `pending`): their conditions and delivered moves are the table's, read here.
+ */
+export const paymentOutboxes = {
+  /**
+   * Refunds owed (REFUNDING), claimed in the order of the status index without sorting
+   * (published or not, their events are out already), so concurrent workers each get their own;
+   * a delivered one moves REFUNDING → REFUNDED.
+   */
+  refundsOwed(leaseMs: number): PaymentClaim & { delivered: string } {
+    return {
+      table: 'payments',
+      columns: 'id, refund_amount, attempts',
+      pending: statusIs(PaymentStatus.REFUNDING),
+      orderBy: 'published_at, next_attempt_at',
+      leaseMs,
+      delivered: transitionSet(
+        PaymentStatus.REFUNDING,
+        PaymentStatus.REFUNDED,
+        'refunded_at = now(3)',
+      ),
+    };
+  },
+
+  /** PAID rows whose `payment.completed` event Kafka has not acknowledged yet. */
+  eventsUnpublished(leaseMs: number): PaymentClaim & { delivered: string } {
+    return {
+      table: 'payments',
+      columns: `${PAID_PAYMENT_COLUMNS}, attempts`,
+      pending: `${statusIs(PaymentStatus.PAID)} and published_at is null`,
+      leaseMs,
+      delivered: 'published_at = now(3)',
+    };
+  },
+
+  /** PENDING rows for the recovery (settled by guarded transitions, not by a delivered SET). */
+  pendingAttempts(leaseMs: number): PaymentClaim {
+    return {
+      table: 'payments',
+      columns: ROW_COLUMNS,
+      // published_at is null on every PENDING row; it lets the scan use the whole status index.
+      pending: `${statusIs(PaymentStatus.PENDING)} and published_at is null`,
+      leaseMs,
+    };
   },
 };

@@ -3,14 +3,9 @@ import type { Config } from '../../config';
 import { PaymentStatus } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
 import { claimDue, type ClaimOptions } from '../common/outbox-relay';
-import { statusIs } from './payment-table';
+import { paymentOutboxes } from './payment-table';
 import type { PaymentProvider } from './provider';
-import {
-  ReservationAlreadyPaid,
-  ROW_COLUMNS,
-  type PaymentRecords,
-  type PaymentRow,
-} from './records';
+import { ReservationAlreadyPaid, type PaymentRecords, type PaymentRow } from './records';
 import type { ReservationService, ReservationView } from '../sale/reservation.service';
 import type { SaleStore } from '../sale/sale-store';
 
@@ -50,14 +45,10 @@ export class PaymentRecoveryService {
     settings: { payment: Config['payment'] },
     private readonly logger: Logger,
   ) {
-    this.claim = {
-      table: 'payments',
-      columns: ROW_COLUMNS,
-      // published_at is null on every PENDING row; it lets the scan use the whole status index.
-      pending: `${statusIs(PaymentStatus.PENDING)} and published_at is null`,
-      // A claimed row is left alone by other instances while one settles it.
-      leaseMs: Math.max(30_000, settings.payment.recoveryAfterSeconds * 1000),
-    };
+    // A claimed row is left alone by other instances while one settles it.
+    this.claim = paymentOutboxes.pendingAttempts(
+      Math.max(30_000, settings.payment.recoveryAfterSeconds * 1000),
+    );
   }
 
   /**

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../../config';
-import { PaymentStatus, RefundReason } from '../../entities/payment.entity';
+import { RefundReason } from '../../entities/payment.entity';
 import type { Logger } from '../../logger';
 import { OutboxRelay } from '../common/outbox-relay';
 import type { PaymentCompletedEvent } from './payment-completed';
-import { paymentTable, statusIs } from './payment-table';
+import { paymentOutboxes, paymentTable } from './payment-table';
 import type { PaymentProvider } from './provider';
 import type { ReservationService } from '../sale/reservation.service';
 import type { StockDriftRepair } from '../sale/stock-drift';
@@ -42,18 +42,10 @@ export class PaymentRefundService {
       em,
       {
         name: 'refunds',
-        table: 'payments',
-        columns: 'id, refund_amount, attempts',
-        pending: statusIs(PaymentStatus.REFUNDING),
-        // The order of the status index: owed refunds are claimed without sorting (published
-        // or not, their events are out already), so concurrent workers each get their own.
-        orderBy: 'published_at, next_attempt_at',
+        ...paymentOutboxes.refundsOwed(settings.refundLeaseSeconds * 1000),
         limit: 100,
-        leaseMs: settings.refundLeaseSeconds * 1000,
         // Up to a minute between two tries of a refund the provider did not take.
         backoff: { baseMs: 1000, maxMs: 60_000 },
-        // REFUNDING → REFUNDED (PAYMENT_TRANSITIONS); the relay guards it with `pending`.
-        delivered: `status = '${PaymentStatus.REFUNDED}', refunded_at = now(3)`,
         mode: 'each',
         deliver: async ([row]) => provider.refund(row.id, Number(row.refund_amount)),
       },

@@ -12,6 +12,8 @@ function buildSaleKeys(productId: number) {
     stock: `${tag}:stock`,
     /** Sale window, limit, price and deleted flag, cached from MySQL with a short TTL. */
     meta: `${tag}:meta`,
+    /** Grows at every invalidation of `meta`: a load writes only against the version it read. */
+    metaVersion: `${tag}:metaver`,
     /** Member id → lifetime units held or bought (for the per-member limit). */
     bought: `${tag}:bought`,
     /** Reservation id → units held (live holds). */
@@ -20,6 +22,10 @@ function buildSaleKeys(productId: number) {
     holds: `${tag}:holds`,
     /** Reservation id → units paid but not yet written as an order. */
     paidQty: `${tag}:paidqty`,
+    /** Stock adjustments (restock, cancel, return) in flight between MySQL and the counter. */
+    adjusting: `${tag}:adjusting`,
+    /** Grows at each adjustment's begin and end: a forced rebuild checks it before writing. */
+    adjustSeq: `${tag}:adjseq`,
     frameLock: `${tag}:frame`,
     /** The last published stockChanged frame (hash: body, frame). */
     frameState: `${tag}:frame:state`,

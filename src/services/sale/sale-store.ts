@@ -106,7 +106,9 @@ export class SaleStore {
   /**
    * stock-rebuild.lua: sets the counter to `stock` − live holds − paid units not yet written
    * (`unwritten`: reservation id → units per MySQL; `written`: reservation ids whose orders exist).
-   * Without `force` an existing counter is kept. Returns the counter's value.
+   * Without `force` an existing counter is kept. With `sequence` (from `adjustSequence`, read
+   * before the MySQL snapshot) nothing is written, and null returned, when a stock adjustment is
+   * in flight or began or ended since. Returns the counter's value.
    */
   async rebuildRemaining(
     productId: number,
@@ -114,19 +116,46 @@ export class SaleStore {
     stock: number,
     unwritten: [string, number][],
     written: string[],
-  ): Promise<number> {
+    sequence?: number,
+  ): Promise<number | null> {
     const k = saleKeys(productId);
-    const value = await this.redis.stockRebuild(
-      k.stock,
-      k.holdQty,
-      k.paidQty,
-      force ? '1' : '0',
-      stock,
-      unwritten.length,
-      ...unwritten.flat(),
-      ...written,
+    const value = Number(
+      await this.redis.stockRebuild(
+        k.stock,
+        k.holdQty,
+        k.paidQty,
+        k.adjusting,
+        k.adjustSeq,
+        force ? '1' : '0',
+        sequence ?? '',
+        stock,
+        unwritten.length,
+        ...unwritten.flat(),
+        ...written,
+      ),
     );
-    return Number(value);
+    return value < 0 ? null : value;
+  }
+
+  /**
+   * stock-adjust.lua: marks a stock adjustment (MySQL change, then or before the counter's)
+   * in flight until `endAdjustment`; a crashed one stops counting after `ttlMs`.
+   */
+  async beginAdjustment(productId: number, ttlMs: number): Promise<void> {
+    const k = saleKeys(productId);
+    await this.redis.stockAdjust(k.adjusting, k.adjustSeq, 'begin', ttlMs);
+  }
+
+  async endAdjustment(productId: number): Promise<void> {
+    const k = saleKeys(productId);
+    await this.redis.stockAdjust(k.adjusting, k.adjustSeq, 'end');
+  }
+
+  /** The product's adjustment sequence, or null while an adjustment is in flight. */
+  async adjustSequence(productId: number): Promise<number | null> {
+    const k = saleKeys(productId);
+    const value = Number(await this.redis.stockAdjust(k.adjusting, k.adjustSeq, 'read'));
+    return value < 0 ? null : value;
   }
 
   /** How many reservations hold units of a product. */
@@ -193,11 +222,13 @@ export class SaleStore {
     meta: SaleMeta,
     ttlMs: number,
     bought: [number, number][],
-  ): Promise<void> {
+    version: number,
+  ): Promise<boolean> {
     const k = saleKeys(productId);
-    await this.redis.saleMeta(
+    const written = await this.redis.saleMeta(
       k.meta,
       k.bought,
+      k.metaVersion,
       ttlMs,
       ms(meta.startsAt),
       ms(meta.endsAt),
@@ -206,14 +237,27 @@ export class SaleStore {
       meta.deleted ? '1' : '0',
       meta.roomHoldMs === null ? '' : '1',
       meta.roomHoldMs ?? '',
+      version,
       ...bought.flat(),
     );
+    if (Number(written) < 0) return false;
     await this.redis.sadd(SALE_PRODUCTS_KEY, productId);
+    return true;
   }
 
-  /** Drops the cached metadata (the next purchase reloads it from MySQL). */
+  /** The version of a product's sale metadata: read before a load reads the product. */
+  async saleMetaVersion(productId: number): Promise<number> {
+    return Number((await this.redis.get(saleKeys(productId).metaVersion)) ?? 0);
+  }
+
+  /**
+   * Drops the cached metadata (the next purchase reloads it from MySQL) and moves its version, so
+   * a load that read the product before, on any instance, does not write it (one MULTI: the two
+   * keys share the product's slot).
+   */
   async dropSaleMeta(productId: number): Promise<void> {
-    await this.redis.del(saleKeys(productId).meta);
+    const k = saleKeys(productId);
+    await this.redis.multi().incr(k.metaVersion).del(k.meta).exec();
   }
 
   /** Products whose sales have had metadata cached (the sweeper walks their holds). */

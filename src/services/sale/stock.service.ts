@@ -2,8 +2,9 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { Payment, PaymentStatus, RefundReason, paymentItems } from '../../entities/payment.entity';
 import { Product } from '../../entities/product.entity';
 import { paymentTable } from '../payments/payment-table';
+import { setTimeout as delay } from 'node:timers/promises';
 import { WaitingRoom } from '../../entities/waiting-room.entity';
-import { BadUserInputError, NotFoundError } from '../../errors';
+import { BadUserInputError, NotFoundError, ServiceUnavailableError } from '../../errors';
 import { requireListed, saleStateOf } from '../catalog/listing';
 import type { SaleStore } from './sale-store';
 import { StockFrames, type StockFrame } from './stock-frames';
@@ -11,6 +12,10 @@ import { StockFrames, type StockFrame } from './stock-frames';
 export { isFinalFrame, type StockFrame } from './stock-frames';
 
 const META_TTL_MS = 60_000;
+/** How long a stock adjustment may stay in flight before a crashed one stops holding rebuilds. */
+const ADJUSTMENT_TTL_MS = 30_000;
+/** Waits of a forced rebuild for adjustments in flight (25 ms doubling to 250 ms: about 10 s). */
+const REBUILD_ATTEMPTS = 42;
 
 /**
  * The live stock counters buyers race for, and the sale metadata the reservation script reads.
@@ -22,8 +27,6 @@ const META_TTL_MS = 60_000;
 export class StockService {
   private readonly rebuilding = new Map<number, Promise<number | null>>();
   private readonly metaLoading = new Map<number, Promise<void>>();
-  /** Per product, how many times its metadata was invalidated (a load compares before/after). */
-  private readonly metaGeneration = new Map<number, number>();
   private readonly frames: StockFrames;
 
   constructor(
@@ -82,6 +85,38 @@ export class StockService {
     productId: number,
     force: boolean,
   ): Promise<number | null> {
+    for (let attempt = 0; ; attempt++) {
+      // A forced rebuild writes only against the adjustment sequence it read before its MySQL
+      // snapshot: a restock, cancel or return between the two would otherwise be counted twice
+      // or undone (its MySQL and counter changes are two steps). A missing counter has nothing
+      // an adjustment could have moved, and is built at once.
+      const sequence = force ? await this.store.adjustSequence(productId) : undefined;
+      if (sequence !== null) {
+        const snapshot = await this.stockSnapshot(em, productId);
+        if (!snapshot) return null;
+        const value = await this.store.rebuildRemaining(
+          productId,
+          force,
+          snapshot.stock,
+          snapshot.unwritten,
+          snapshot.written,
+          sequence,
+        );
+        if (value !== null) {
+          this.touch(productId);
+          return value;
+        }
+      }
+      if (attempt >= REBUILD_ATTEMPTS)
+        throw new ServiceUnavailableError(
+          `The stock of product ${productId} is being adjusted; retry shortly`,
+        );
+      await delay(Math.min(25 * 2 ** attempt, 250));
+    }
+  }
+
+  /** MySQL stock and the product's paid units not yet written as orders, in one transaction. */
+  private async stockSnapshot(em: EntityManager, productId: number) {
     const paidInRedis = [...(await this.store.paidQuantities(productId)).keys()];
     // One transaction: a consistent snapshot of stock and payments (an order written in between
     // moves units from "unwritten" to "out of stock" together).
@@ -99,15 +134,7 @@ export class StockService {
         .reduce((sum, i) => sum + i.quantity, 0);
       if (units > 0) unwritten.push([row.reservation_id, units]);
     }
-    const value = await this.store.rebuildRemaining(
-      productId,
-      force,
-      snapshot.stock,
-      unwritten,
-      snapshot.written,
-    );
-    this.touch(productId);
-    return value;
+    return { stock: snapshot.stock, unwritten, written: snapshot.written };
   }
 
   /**
@@ -125,8 +152,17 @@ export class StockService {
   }
 
   private async loadMeta(em: EntityManager, productId: number): Promise<void> {
-    const generation = this.metaGeneration.get(productId) ?? 0;
-    const product = await em.findOne(Product, { id: productId });
+    // Invalidated (on any instance) while a load ran: what it read may be the old product, and
+    // sale-meta.lua refuses it; the load reads again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const version = await this.store.saleMetaVersion(productId);
+      if (await this.loadMetaAt(em, productId, version)) return;
+    }
+    throw new ServiceUnavailableError(`The sale of product ${productId} is being changed; retry`);
+  }
+
+  private async loadMetaAt(em: EntityManager, productId: number, version: number) {
+    const product = await em.findOne(Product, { id: productId }, { refresh: true });
     if (!product) throw new NotFoundError('Product', productId);
     // A product sold through a waiting room always has a per-member limit and the room's hold.
     const room = await em.findOne(WaitingRoom, { productId });
@@ -165,21 +201,15 @@ export class StockService {
       deleted: product.deletedAt != null,
       roomHoldMs: room ? room.holdSeconds * 1000 : null,
     };
-    await this.store.cacheSaleMeta(productId, meta, META_TTL_MS, bought);
-    // Invalidated while this load ran: what it wrote may be the old product. Dropped again, so
-    // the next purchase loads the new one (not up to META_TTL_MS later).
-    if ((this.metaGeneration.get(productId) ?? 0) !== generation)
-      await this.store.dropSaleMeta(productId);
+    return this.store.cacheSaleMeta(productId, meta, META_TTL_MS, bought, version);
   }
 
   /** Drops the cached sale metadata (after a product's window, limit, price or deletion changes). */
   async invalidate(productId: number): Promise<void> {
-    this.metaGeneration.set(productId, (this.metaGeneration.get(productId) ?? 0) + 1);
-    // A load already running read the old product: later purchases do not share it.
+    // A load already running read the old product: later purchases do not share it (and its
+    // write is refused: the drop moves the metadata's version, which every instance's load checks).
     this.metaLoading.delete(productId);
     await this.store.dropSaleMeta(productId);
-    // Another instance's load may be running too: drop once more after any load has finished.
-    setTimeout(() => void this.store.dropSaleMeta(productId).catch(() => undefined), 2_000).unref();
     this.touch(productId);
   }
 
@@ -219,15 +249,28 @@ export class StockService {
    * held or paid in the running sale are not on it, so a removal that would cut into them is
    * refused (BAD_USER_INPUT) and nothing changes; MySQL follows only a removal the script made.
    * (Should MySQL then refuse, the units go back on the counter; a crash in between leaves the
-   * counter low, never high, until `syncStock`.) Returns the new live figure.
+   * counter low, never high, until `syncStock`.) Both changes run inside `beginAdjustment` /
+   * `endAdjustment`, so a concurrent `syncStock` never counts one of them without the other.
+   * Returns the new live figure.
    */
   async adjust(em: EntityManager, productId: number, delta: number): Promise<number> {
     if (!Number.isSafeInteger(delta))
       throw new BadUserInputError('Quantity out of range', 'quantity');
+    await this.remaining(em, [productId]);
+    await this.beginAdjustment(productId);
+    try {
+      return await this.adjustBoth(em, productId, delta);
+    } finally {
+      await this.endAdjustment(productId);
+    }
+  }
+
+  private async adjustBoth(em: EntityManager, productId: number, delta: number): Promise<number> {
     if (delta >= 0) {
-      await this.remaining(em, [productId]);
       await this.adjustDurable(em, productId, delta);
-      const value = await this.store.addRemaining(productId, delta);
+      // Only an existing counter is moved: a missing one is rebuilt from MySQL, which has it.
+      let value = await this.store.addToCounter(productId, delta);
+      if (value === -1) [value] = await this.remaining(em, [productId]);
       this.touch(productId);
       return value;
     }
@@ -251,6 +294,20 @@ export class StockService {
     }
     this.touch(productId);
     return value;
+  }
+
+  /**
+   * Marks a stock adjustment of the product in flight (before its first change, MySQL or
+   * counter): a forced rebuild waits for `endAdjustment` (after its last), so it never sees one
+   * change without the other. One that never ends stops counting after 30 s.
+   */
+  beginAdjustment(productId: number): Promise<void> {
+    return this.store.beginAdjustment(productId, ADJUSTMENT_TTL_MS);
+  }
+
+  /** Ends `beginAdjustment` (a failure is left to the mark's expiry). */
+  async endAdjustment(productId: number): Promise<void> {
+    await this.store.endAdjustment(productId).catch(() => undefined);
   }
 
   /**
