@@ -24,7 +24,10 @@ interface Violation {
  * protocol, not a <script> tag, so the page's CSP does not stop it.
  */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
-  // A message fading in would be judged on its half-transparent colours.
+  // A message fading in would be judged on its half-transparent colours: the page is checked (and
+  // left) as a member who asked for reduced motion sees it, and running animations are finished,
+  // so one that starts while axe runs cannot catch it mid-fade.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   await page.evaluate(() => document.getAnimations().forEach((a) => a.finish()));
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async (tags) => {
