@@ -38,7 +38,7 @@ import {
 } from '../schema/waiting-room.types';
 import type { RoomFrame } from '../services/sale/room.types';
 import type { WaitingRoomService } from '../services/sale/waiting-room.service';
-import { eventStream } from './event-stream';
+import { currentThenNewer } from './event-stream';
 import { viewerOf } from './viewer';
 
 type RoomArgs = { productId: string };
@@ -187,24 +187,9 @@ export class WaitingRoomResolver {
   }
 
   /** The current frame, then every newer one (the path of transports other than the hub). */
-  async frames(ctx: RequestContext, productId: number): Promise<AsyncIterable<RoomFrame>> {
-    const source = await this.pubSub.subscribeReady<RoomFrame>(TOPICS.WAITING_ROOM, productId);
-    let first: RoomFrame;
-    try {
-      first = await this.rooms.snapshot(ctx.em, productId);
-    } catch (err) {
-      await source.return?.();
-      throw err;
-    }
-    let version = first.version;
-    return eventStream(
-      source,
-      (frame) => {
-        if (frame.version <= version) return false;
-        version = frame.version;
-        return true;
-      },
-      [first],
+  frames(ctx: RequestContext, productId: number): Promise<AsyncIterable<RoomFrame>> {
+    return currentThenNewer(this.pubSub, TOPICS.WAITING_ROOM, productId, () =>
+      this.rooms.snapshot(ctx.em, productId),
     );
   }
 
