@@ -21,7 +21,7 @@ const clusterSuites = [
   'waiting-room',
   'waiting-room-draw',
 ];
-const clusterOnly = ['redis-failover', 'kafka-failover', 'many-processes'];
+const clusterOnly = ['redis-failover', 'waiting-room-failover', 'kafka-failover', 'many-processes'];
 
 module.exports = {
   // Fails the run at once, with one message, when MySQL, Redis or Kafka is not reachable.

@@ -5,11 +5,14 @@
 -- then three keys per product of the reservation: holdqty, holds, paidqty
 --   (paidqty: reservationId -> units paid but not yet written as an order)
 -- ARGV: reservationId, paymentId, userId, keepMs (record TTL from now)
--- Returns {'OK'}, {'MISSING'} (no such reservation of this member), {'LOST'} (claimed by another
--- payment, or no longer claimed) or {<status>} when it is neither HELD nor PAYING.
+-- Returns {'OK'} (also when this payment had already marked it paid: a call repeated after its
+-- reply was lost, e.g. in a failover), {'MISSING'} (no such reservation of this member), {'LOST'}
+-- (claimed by another payment, or no longer claimed) or {<status>} when it is neither HELD nor
+-- PAYING.
 local rid, paymentId, user, keepMs = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local rec = redis.call('HMGET', KEYS[1], 'user', 'status', 'claim')
+local rec = redis.call('HMGET', KEYS[1], 'user', 'status', 'claim', 'paymentId')
 if not rec[1] or rec[1] ~= user then return {'MISSING'} end
+if rec[2] == 'PAID' and rec[4] == paymentId then return {'OK'} end
 if rec[2] ~= 'PAYING' and rec[2] ~= 'HELD' then return {rec[2]} end
 if rec[2] ~= 'PAYING' or rec[3] ~= paymentId then return {'LOST'} end
 local t = redis.call('TIME')

@@ -249,7 +249,7 @@ export class ReservationService {
     return this.store.reservations.claim(userId, id, paymentId, leaseMs);
   }
 
-  unclaim(reservation: ReservationView, paymentId: string): Promise<void> {
+  unclaim(reservation: Pick<ReservationView, 'id' | 'userId'>, paymentId: string): Promise<void> {
     return this.store.reservations.unclaim(reservation, paymentId);
   }
 
