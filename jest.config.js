@@ -20,6 +20,7 @@ const clusterSuites = [
   'realtime',
   'waiting-room',
   'waiting-room-draw',
+  'sale-limits',
 ];
 const clusterOnly = ['redis-failover', 'waiting-room-failover', 'kafka-failover', 'many-processes'];
 
