@@ -20,10 +20,12 @@ const clusterSuites = [
   'realtime',
   'waiting-room',
   'waiting-room-draw',
+  'sale-limits',
 ];
 const clusterOnly = [
   'redis-failover',
   'redis-failover-default-wait',
+  'waiting-room-failover',
   'kafka-failover',
   'many-processes',
 ];

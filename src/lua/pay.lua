@@ -7,12 +7,15 @@
 -- ARGV: reservationId, paymentId, userId, keepMs (record TTL from now), restore ('1': MySQL holds
 --       this payment as PAID, so the reservation is marked paid by it whatever its claim — a
 --       failover lost pay.lua's write and the sweeper found it; default '0')
--- Returns {'OK'}, {'MISSING'} (no such reservation of this member), {'LOST'} (claimed by another
--- payment, or no longer claimed) or {<status>} when it is neither HELD nor PAYING.
+-- Returns {'OK'} (also when this payment had already marked it paid: a call repeated after its
+-- reply was lost, e.g. in a failover), {'MISSING'} (no such reservation of this member), {'LOST'}
+-- (claimed by another payment, or no longer claimed) or {<status>} when it is neither HELD nor
+-- PAYING.
 local rid, paymentId, user, keepMs = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local restore = ARGV[5] == '1'
-local rec = redis.call('HMGET', KEYS[1], 'user', 'status', 'claim')
+local rec = redis.call('HMGET', KEYS[1], 'user', 'status', 'claim', 'paymentId')
 if not rec[1] or rec[1] ~= user then return {'MISSING'} end
+if rec[2] == 'PAID' and rec[4] == paymentId then return {'OK'} end
 if rec[2] ~= 'PAYING' and rec[2] ~= 'HELD' then return {rec[2]} end
 if not restore and (rec[2] ~= 'PAYING' or rec[3] ~= paymentId) then return {'LOST'} end
 local t = redis.call('TIME')

@@ -26,6 +26,13 @@ import {
 import { ID_PATTERN } from './product.inputs';
 import { ErrorResult, ErrorResultCode } from './error-result';
 import { Money } from './money.scalar';
+import {
+  AdmissionExpiredError,
+  NotAdmittedError,
+  TooManyHoldsError,
+} from './purchase-refusals.types';
+
+export { AdmissionExpiredError, NotAdmittedError, TooManyHoldsError };
 
 export enum ReservationStatus {
   HELD = 'HELD',
@@ -246,54 +253,6 @@ export class StockLevel {
       'Version of the frame: per product, only grows. A jump of more than one, or a lower value after a reconnect, means frames were missed.',
   })
   version!: number;
-}
-
-@ObjectType({
-  implements: ErrorResult,
-  description:
-    'The product sells through a waiting room and the member is not admitted yet (ticket above servedThrough), holds no ticket (ticket null: join first), or the room is paused. Nothing was reserved.',
-})
-export class NotAdmittedError extends ErrorResult {
-  @Field(() => ID)
-  productId!: number;
-
-  @Field(() => Int, { nullable: true, description: 'The member’s ticket; null: not in line.' })
-  ticket?: number | null;
-
-  @Field(() => Int, { description: 'Every ticket up to this one is admitted.' })
-  servedThrough!: number;
-
-  @Field(() => Int, { nullable: true, description: 'ticket − servedThrough, when in line.' })
-  position?: number | null;
-}
-
-@ObjectType({
-  implements: ErrorResult,
-  description:
-    'The member was admitted but did not start a purchase within the admission window; the place went to the next in line.',
-})
-export class AdmissionExpiredError extends ErrorResult {
-  @Field(() => ID)
-  productId!: number;
-
-  @Field(() => Date)
-  expiredAt!: Date;
-}
-
-@ObjectType({
-  implements: ErrorResult,
-  description:
-    'The member already holds the most unpaid reservations allowed (SALE_MAX_OPEN_HOLDS): pay or cancel one first.',
-})
-export class TooManyHoldsError extends ErrorResult {
-  @Field(() => Int)
-  openHolds!: number;
-
-  @Field(() => Int)
-  maxOpenHolds!: number;
-
-  @Field(() => Date, { description: 'When the earliest open hold ends at the latest.' })
-  nextReleaseAt!: Date;
 }
 
 export const PurchaseResult = createUnionType({

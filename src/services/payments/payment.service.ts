@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Histogram, type Registry } from 'prom-client';
 import type { Config } from '../../config';
 import { PaymentStatus } from '../../entities/payment.entity';
-import { NotFoundError } from '../../errors';
+import { isUnavailable, NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { PaymentProvider } from './provider';
+import type { ClaimOutcome } from '../sale/reservation.types';
 import { ReservationAlreadyPaid, type PaymentRecords, type PaymentRow } from './records';
 import { closeAttempt, paidAtOf } from './recovery.service';
 import type {
@@ -24,6 +25,32 @@ export type PayOutcome =
   /** Another attempt has claimed the reservation and is being charged: no second charge. */
   | { kind: 'inProgress'; reservationId: string; paymentId: string }
   | { kind: 'expired'; reservationId: string; status: ReservationState };
+
+/** The longest an approved charge keeps asking a store that cannot answer to mark it paid. */
+const MARK_PAID_RETRY_MAX_MS = 30_000;
+
+/** How long a claim the store may have taken before it stopped answering is given back for. */
+const UNCLAIM_RETRY_MS = 10_000;
+
+/**
+ * Calls `fn` again, with a short backoff, while it fails because a store cannot answer (a Redis
+ * Cluster failing over), until `deadline` (epoch ms); then, or on any other error, throws.
+ */
+async function whileUnavailable<T>(
+  fn: () => Promise<T>,
+  deadline: number,
+  onRetry?: (err: Error) => void,
+): Promise<T> {
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isUnavailable(err) || Date.now() + delay > deadline) throw err;
+      onRetry?.(err as Error);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
 
 /** The steps of `pay`, as `payment_step_duration_seconds` labels them. */
 type Step = 'claim' | 'record' | 'charge' | 'mark_paid' | 'paid_row';
@@ -80,12 +107,21 @@ export class PaymentService {
     // concurrent pay is told so.
     const paymentId = randomUUID();
     let started = performance.now();
-    const claim = await this.reservations.claim(
-      userId,
-      reservationId,
-      paymentId,
-      this.claimLeaseMs,
-    );
+    let claim: ClaimOutcome;
+    try {
+      claim = await this.reservations.claim(userId, reservationId, paymentId, this.claimLeaseMs);
+    } catch (err) {
+      // The claim may have been taken before the store stopped answering (a failover): given back
+      // once the store answers again, so that the buyer's retry is not told inProgress until the
+      // hold ends. Nothing was recorded or charged yet.
+      if (isUnavailable(err)) {
+        await whileUnavailable(
+          () => this.reservations.unclaim({ id: reservationId, userId }, paymentId),
+          Date.now() + UNCLAIM_RETRY_MS,
+        ).catch(() => undefined);
+      }
+      throw err;
+    }
     started = this.lap('claim', started);
     switch (claim.kind) {
       case 'claimed':
@@ -139,7 +175,11 @@ export class PaymentService {
       return { kind: 'declined', reservationId, reason: outcome.reason };
     }
 
-    const result = await this.store.reservations.markPaid(reservation, paymentId);
+    const result = await this.markPaid(
+      reservation,
+      paymentId,
+      Math.max(reservation.holdExpiresAt.getTime(), claim.leaseUntil.getTime()),
+    );
     started = this.lap('mark_paid', started);
     if (result !== 'OK') {
       // The claim was broken (its lease ran out and the sweeper or recovery released it): this
@@ -182,6 +222,30 @@ export class PaymentService {
   /** When the recovery looks again at an attempt left PENDING now. */
   private recoveryAt(): Date {
     return new Date(Date.now() + this.recoveryAfterMs);
+  }
+
+  /**
+   * pay.lua for an approved charge. A store that cannot answer (a Redis Cluster failing over) is
+   * asked again until the claim could be broken (`claimedUntil`: the end of the hold and of the
+   * lease, when the sweeper or the recovery may release it), at most `MARK_PAID_RETRY_MAX_MS`:
+   * otherwise the charge would stay PENDING, the buyer told `PaymentInProgressError` until the
+   * hold ends, and then refunded and the unit released. Repeating pay.lua is safe: it is atomic
+   * against release.lua, and answers OK again when this payment had already marked it paid.
+   */
+  private async markPaid(
+    reservation: ReservationView,
+    paymentId: string,
+    claimedUntil: number,
+  ): Promise<string> {
+    return whileUnavailable(
+      () => this.store.reservations.markPaid(reservation, paymentId),
+      Math.min(claimedUntil, Date.now() + MARK_PAID_RETRY_MAX_MS),
+      (err) =>
+        this.logger.warn(
+          { err: err.message, paymentId, reservationId: reservation.id },
+          'charged, the store cannot mark the reservation paid yet; asking again',
+        ),
+    );
   }
 
   /** Records the time of a step that started at `since`; returns now, when the next one starts. */

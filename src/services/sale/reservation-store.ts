@@ -1,4 +1,4 @@
-import { isCluster, type AppRedis } from '../../clients/redis';
+import { isCluster } from '../../clients/redis';
 import { BadUserInputError } from '../../errors';
 import type {
   ClaimOutcome,
@@ -9,12 +9,10 @@ import type {
   ReservationView,
   ReserveReply,
 } from './reservation.types';
+import { MemberSlotStore } from './member-slot-store';
 import { parseReserveReply, recordOf } from './reservation-replies';
 import {
   RESERVATION_ID,
-  memberHoldsKey,
-  memberIdempotencyKey,
-  memberPurchaseRateKey,
   newReservationId,
   reservationKey,
   saleKeys,
@@ -29,11 +27,9 @@ export const PAID_RECORD_MS = 30 * 24 * 3600 * 1000;
  * record and the scripts that hold (reserve.lua), claim (pay-claim.lua), pay (pay.lua) and
  * release (release.lua) it. The layout and the Redis Cluster rule are in sale-store.ts.
  */
-export class ReservationStore {
+export class ReservationStore extends MemberSlotStore {
   /** Called with a reservation's products once it is paid (its holds became sales). */
   onPaid: (productIds: number[]) => void = () => undefined;
-
-  constructor(private readonly redis: AppRedis) {}
 
   /**
    * A new reservation id for a purchase whose lines are `items` (sorted by product id). On a
@@ -52,69 +48,6 @@ export class ReservationStore {
         'items',
       );
     }
-  }
-
-  /**
-   * Binds a member's idempotency key to a purchase's input across products (SET NX GET): the
-   * input it was bound to before, or null when this call bound it.
-   */
-  bindIdempotencyKey(
-    userId: number,
-    key: string,
-    fingerprint: string,
-    ttlMs: number,
-  ): Promise<string | null> {
-    return this.redis.set(memberIdempotencyKey(userId, key), fingerprint, 'PX', ttlMs, 'NX', 'GET');
-  }
-
-  /** Keeps a bound idempotency key for `ttlMs` from now (an accepted reservation's). */
-  async keepIdempotencyKey(userId: number, key: string, ttlMs: number): Promise<void> {
-    await this.redis.pexpire(memberIdempotencyKey(userId, key), ttlMs);
-  }
-
-  /** member-gate.lua 'check': the purchase rate limit and the open-holds cap of a member. */
-  async gate(
-    userId: number,
-    cap: number,
-    rate: { points: number; windowMs: number },
-  ): Promise<
-    | { status: 'OK' }
-    | { status: 'RATE'; retryMs: number }
-    | { status: 'HOLDS'; open: number; earliestEnd: number }
-  > {
-    const reply = await this.redis.memberGate(
-      memberHoldsKey(userId),
-      memberPurchaseRateKey(userId),
-      'check',
-      '',
-      0,
-      cap,
-      rate.points,
-      rate.windowMs,
-    );
-    if (reply[0] === 'RATE') return { status: 'RATE', retryMs: Number(reply[1]) };
-    if (reply[0] === 'HOLDS')
-      return { status: 'HOLDS', open: Number(reply[1]), earliestEnd: Number(reply[2]) };
-    return { status: 'OK' };
-  }
-
-  /** member-gate.lua 'add': an accepted reservation counts as an open hold until `holdEnd`. */
-  async addMemberHold(userId: number, id: string, holdEnd: number): Promise<void> {
-    await this.redis.memberGate(
-      memberHoldsKey(userId),
-      memberPurchaseRateKey(userId),
-      'add',
-      id,
-      holdEnd,
-      0,
-      0,
-      0,
-    );
-  }
-
-  /** The reservation no longer counts as one of the member's open holds (paid, released, refused). */
-  async forgetMemberHold(userId: number, id: string): Promise<void> {
-    await this.redis.zrem(memberHoldsKey(userId), id);
   }
 
   /**

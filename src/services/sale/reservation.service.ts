@@ -12,6 +12,7 @@ import type {
   ReservationEventPayload,
   ReservationView,
 } from './reservation.types';
+import { IDEMPOTENCY_KEY_PATTERN, normaliseItems } from './purchase-input';
 import type { SaleStore } from './sale-store';
 import type { StockService } from './stock.service';
 
@@ -35,12 +36,7 @@ export type {
   ReservationView,
 } from './reservation.types';
 
-/** Largest quantity of one product in one purchase. */
-export const MAX_UNITS_PER_ITEM = 1000;
-/** Most lines (products) in one purchase. */
-export const MAX_PURCHASE_LINES = 20;
-/** A purchase's idempotency key: 1 to 100 printable ASCII characters. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
+export { IDEMPOTENCY_KEY_PATTERN, MAX_PURCHASE_LINES, MAX_UNITS_PER_ITEM } from './purchase-input';
 const KEEP_RECORD_MS = 7 * 24 * 3600 * 1000;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
 /** How long a refused purchase's key stays bound to its input (an accepted one's: a day). */
@@ -252,7 +248,7 @@ export class ReservationService {
     return this.store.reservations.claim(userId, id, paymentId, leaseMs);
   }
 
-  unclaim(reservation: ReservationView, paymentId: string): Promise<void> {
+  unclaim(reservation: Pick<ReservationView, 'id' | 'userId'>, paymentId: string): Promise<void> {
     return this.store.reservations.unclaim(reservation, paymentId);
   }
 
@@ -329,30 +325,4 @@ export class ReservationService {
     };
     this.pubSub.publish(topicFor('RESERVATION_CHANGED', reservation.id), payload);
   }
-}
-
-/** Validates lines, merges repeated products and sorts by product id (a canonical input). */
-function normaliseItems(items: PurchaseItem[]): PurchaseItem[] {
-  if (!Array.isArray(items) || items.length === 0)
-    throw new BadUserInputError('Nothing to purchase', 'items');
-  if (items.length > MAX_PURCHASE_LINES)
-    throw new BadUserInputError(`At most ${MAX_PURCHASE_LINES} lines per purchase`, 'items');
-  const merged = new Map<number, number>();
-  for (const { productId, quantity } of items) {
-    if (!Number.isSafeInteger(productId) || productId <= 0 || productId > 4_294_967_295) {
-      throw new BadUserInputError('Unknown product id', 'productId');
-    }
-    if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_UNITS_PER_ITEM) {
-      throw new BadUserInputError(
-        `Quantity must be between 1 and ${MAX_UNITS_PER_ITEM}`,
-        'quantity',
-      );
-    }
-    merged.set(productId, (merged.get(productId) ?? 0) + quantity);
-  }
-  const result = [...merged].map(([productId, quantity]) => ({ productId, quantity }));
-  if (result.some((i) => i.quantity > MAX_UNITS_PER_ITEM)) {
-    throw new BadUserInputError(`Quantity must be between 1 and ${MAX_UNITS_PER_ITEM}`, 'quantity');
-  }
-  return result.sort((a, b) => a.productId - b.productId);
 }

@@ -1,3 +1,6 @@
+import type { WaitingRoomMode } from '../../entities/waiting-room.entity';
+import type { RoomPow } from './room-pow';
+
 /** How a room orders its line: first come first served, or a raffle of pre-queue entries. */
 export type RoomMode = 'FIFO' | 'RAFFLE';
 
@@ -70,3 +73,19 @@ export type JoinReply =
 export function isUrgentFrame(frame: Pick<RoomFrame, 'urgent' | 'state'>): boolean {
   return frame.urgent || frame.state === 'SOLD_OUT' || frame.state === 'ENDED';
 }
+
+/** An admin's room settings; omitted fields keep their value (or the configured default). */
+export interface RoomSettings {
+  mode?: WaitingRoomMode | null;
+  preQueueOpensAt?: Date | null;
+  admissionSeconds?: number | null;
+  holdSeconds?: number | null;
+  maxAdmitPerSecond?: number | null;
+}
+
+export type JoinOutcome =
+  | { kind: 'ticket'; ticket: number; servedThrough: number; existing: boolean }
+  | { kind: 'entered'; entryId: string; entrants: number }
+  | { kind: 'closed'; reason: string }
+  | { kind: 'challenge'; challenge: Awaited<ReturnType<RoomPow['mint']>> }
+  | { kind: 'proofFailed'; reason: string };

@@ -11,25 +11,11 @@ import { RoomDraw } from './room-draw';
 import { RoomPow } from './room-pow';
 import { createRoomMetrics, type RoomMetrics } from './room-metrics';
 import { perTick, positionOf, waitRange } from './room-maths';
-import type { RoomFrame } from './room.types';
+import type { JoinOutcome, RoomFrame, RoomSettings } from './room.types';
 import type { SaleStore } from './sale-store';
 import type { StockService } from './stock.service';
 
-/** An admin's room settings; omitted fields keep their value (or the configured default). */
-export interface RoomSettings {
-  mode?: WaitingRoomMode | null;
-  preQueueOpensAt?: Date | null;
-  admissionSeconds?: number | null;
-  holdSeconds?: number | null;
-  maxAdmitPerSecond?: number | null;
-}
-
-export type JoinOutcome =
-  | { kind: 'ticket'; ticket: number; servedThrough: number; existing: boolean }
-  | { kind: 'entered'; entryId: string; entrants: number }
-  | { kind: 'closed'; reason: string }
-  | { kind: 'challenge'; challenge: Awaited<ReturnType<RoomPow['mint']>> }
-  | { kind: 'proofFailed'; reason: string };
+export type { JoinOutcome, RoomSettings } from './room.types';
 
 /**
  * Waiting rooms (docs/waiting-room.md): durable settings in MySQL (`waiting_rooms`) mirrored into
