@@ -34,6 +34,8 @@ import {
   PAY,
   pct,
   pool,
+  processCpuSeconds,
+  redisCpuSeconds,
   sleep,
   solve,
   startRole,
@@ -150,6 +152,11 @@ async function main() {
     result.watchersOpen = opened.open;
     // Joins (challenge + proof each), as fast as 64 clients go.
     const joinStart = performance.now();
+    const cpuBefore = {
+      api: processCpuSeconds(api.pid!),
+      redis: await redisCpuSeconds(redis),
+      clients: process.cpuUsage(),
+    };
     await pool(members, 64, async (m) => {
       const asked = await gql(PORT, JOIN, { i: { productId: String(productId) } }, m.token);
       const c = asked.data?.joinWaitingRoom?.challenge;
@@ -157,6 +164,14 @@ async function main() {
         await gql(PORT, JOIN, { i: { productId: String(productId), proof: solve(c) } }, m.token);
     });
     result.joinsPerSecond = Math.round(MEMBERS / ((performance.now() - joinStart) / 1000));
+    // CPU per member joined (challenge + proof: two requests each), by process.
+    const clientCpu = process.cpuUsage(cpuBefore.clients);
+    const perJoin = (seconds: number) => Number(((seconds * 1000) / MEMBERS).toFixed(3));
+    result.joinCpuMs = {
+      api: perJoin(processCpuSeconds(api.pid!) - cpuBefore.api),
+      redis: perJoin((await redisCpuSeconds(redis)) - cpuBefore.redis),
+      clientsWithSolving: perJoin((clientCpu.user + clientCpu.system) / 1e6),
+    };
     if (Date.now() > startsAt.getTime()) result.warning = 'joins outlasted the pre-queue window';
     // Bots fire from just before the start until the end.
     let ended = false;
