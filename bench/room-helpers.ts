@@ -1,7 +1,6 @@
 /** Shared pieces of `npm run bench:room`: HTTP GraphQL, the proof of work, processes. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { postGraphql, SERVER_NODE_FLAGS } from './fixtures';
@@ -99,12 +98,6 @@ export function ask<T>(child: ChildProcess, msg: object, answer: string): Promis
     child.on('message', on);
     child.send(msg);
   });
-}
-
-/** CPU seconds a process has used (Linux: utime + stime of /proc/<pid>/stat, in USER_HZ ticks). */
-export function processCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Redis's own CPU seconds (INFO cpu: used_cpu_sys + used_cpu_user). */

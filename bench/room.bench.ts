@@ -26,6 +26,7 @@ import { commitOf } from '../src/services/sale/fair-order';
 import { SaleStore } from '../src/services/sale/sale-store';
 import { saleKeys } from '../src/services/sale/sale-keys';
 import { createBenchMembers } from './fixtures';
+import { processCpu } from './lib/proc';
 import {
   ask,
   BUY,
@@ -34,7 +35,6 @@ import {
   PAY,
   pct,
   pool,
-  processCpuSeconds,
   redisCpuSeconds,
   sleep,
   solve,
@@ -153,7 +153,7 @@ async function main() {
     // Joins (challenge + proof each), as fast as 64 clients go.
     const joinStart = performance.now();
     const cpuBefore = {
-      api: processCpuSeconds(api.pid!),
+      api: processCpu(api.pid),
       redis: await redisCpuSeconds(redis),
       clients: process.cpuUsage(),
     };
@@ -168,7 +168,7 @@ async function main() {
     const clientCpu = process.cpuUsage(cpuBefore.clients);
     const perJoin = (seconds: number) => Number(((seconds * 1000) / MEMBERS).toFixed(3));
     result.joinCpuMs = {
-      api: perJoin(processCpuSeconds(api.pid!) - cpuBefore.api),
+      api: perJoin(processCpu(api.pid) - cpuBefore.api),
       redis: perJoin((await redisCpuSeconds(redis)) - cpuBefore.redis),
       clientsWithSolving: perJoin((clientCpu.user + clientCpu.system) / 1e6),
     };

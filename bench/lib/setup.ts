@@ -9,6 +9,12 @@ import { createMemoryPubSub } from '../../src/clients/pubsub';
 import type { Config } from '../../src/config';
 import { TokenService } from '../../src/services/members/token.service';
 
+/**
+ * The token that reads a server's `/metrics` (production serves it only with one): the servers
+ * under test get it in their environment.
+ */
+export const METRICS_TOKEN = randomBytes(16).toString('hex');
+
 /** The environment every server under test shares: production mode, so real secrets. */
 export function serverEnv(extra: Record<string, string>): Record<string, string> {
   return {
@@ -18,6 +24,7 @@ export function serverEnv(extra: Record<string, string>): Record<string, string>
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
     HTTP_HOST: '127.0.0.1',
+    METRICS_TOKEN,
     ...extra,
   };
 }

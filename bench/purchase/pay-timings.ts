@@ -1,6 +1,7 @@
 /** What bounds a pay round: the API's own timings of `pay` (from /metrics) against a client's cycle. */
 import { cpus } from 'node:os';
 import { seriesValue } from '../../src/http/metrics';
+import { METRICS_TOKEN } from '../lib/setup';
 import { cycleOf, type Blast } from './blast';
 import { config, PORT } from './context';
 
@@ -18,7 +19,11 @@ export type PayTimings = Record<PayTiming, { sum: number; count: number }>;
 
 /** The sum and count of each `pay` timing in the API's `/metrics` now (zero before the first). */
 export async function payTimings(): Promise<PayTimings> {
-  const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
+  const text = await (
+    await fetch(`http://127.0.0.1:${PORT}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    })
+  ).text();
   return Object.fromEntries(
     Object.entries(PAY_TIMINGS).map(([name, [histogram, labels]]) => {
       const read = (part: string) => seriesValue(text, `${histogram}_${part}{${labels}}`) ?? 0;
