@@ -70,6 +70,8 @@ const env = {
   KAFKA_TOPIC_PREFIX: `bench.room.${ns}.${Date.now()}.`,
   KAFKA_GROUP_PREFIX: `bench-room-${ns}`,
   WS_MAX_CONNECTIONS_PER_ADDRESS: '10000000',
+  // Every watcher is anonymous: the per-process cap on anonymous sockets would refuse some.
+  WS_MAX_ANONYMOUS_CONNECTIONS: '0',
   PAYMENT_LATENCY_MS: '0',
   ROOM_POW_BASE_COST: '10',
   ROOM_POW_CHALLENGES_PER_MINUTE: '1000000',

@@ -29,6 +29,8 @@ export const env = serverEnv({
   KAFKA_TOPIC_PREFIX: `bench.fanout.${Date.now()}.`,
   KAFKA_GROUP_PREFIX: 'bench-fanout',
   WS_MAX_CONNECTIONS_PER_ADDRESS: '10000000',
+  // Every watcher is anonymous: the per-process cap on anonymous sockets would refuse some.
+  WS_MAX_ANONYMOUS_CONNECTIONS: '0',
   // A sale is one long hold per unit: nothing expires during the run.
   SALE_HOLD_SECONDS: '3600',
 });

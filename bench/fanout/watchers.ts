@@ -7,7 +7,7 @@ export interface WatcherStats {
   open: number;
   frames: number;
   bytes: number;
-  /** Epoch ms at which each socket got its SOLD_OUT frame (absent: never). */
+  /** Epoch ms at which each socket got the frame with nothing left (absent: never). */
   soldOutAt: number[];
   cpuSeconds: number;
 }
@@ -85,7 +85,9 @@ export function watcherProcess() {
           }
           frames++;
           bytes += data.length;
-          if (text.includes('SOLD_OUT') && soldOutAt[i] === 0) soldOutAt[i] = now();
+          // The frame that says nothing is left to buy: ALL_IN_CARTS while the last holds are
+          // unpaid (this benchmark's buyers do not pay), SOLD_OUT once they are.
+          if (soldOutAt[i] === 0 && /"remaining":0[,}]/.test(text)) soldOutAt[i] = now();
         });
       });
     // A few hundred handshakes at once: more only queues SYNs.
