@@ -1,17 +1,16 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import { Payment, PaymentStatus, RefundReason, paymentItems } from '../../entities/payment.entity';
+import { paymentItems } from '../../entities/payment.entity';
 import { Product } from '../../entities/product.entity';
 import { paymentTable } from '../payments/payment-table';
 import { setTimeout as delay } from 'node:timers/promises';
-import { WaitingRoom } from '../../entities/waiting-room.entity';
 import { BadUserInputError, NotFoundError, ServiceUnavailableError } from '../../errors';
 import { requireListed, saleStateOf } from '../catalog/listing';
+import { SaleMetaLoader } from './sale-meta-loader';
 import type { SaleStore } from './sale-store';
 import { StockFrames, type StockFrame } from './stock-frames';
 
 export { isFinalFrame, type StockFrame } from './stock-frames';
 
-const META_TTL_MS = 60_000;
 /** How long a stock adjustment may stay in flight before a crashed one stops holding rebuilds. */
 const ADJUSTMENT_TTL_MS = 30_000;
 /** Waits of a forced rebuild for adjustments in flight (25 ms doubling to 250 ms: about 10 s). */
@@ -26,15 +25,16 @@ const REBUILD_ATTEMPTS = 42;
  */
 export class StockService {
   private readonly rebuilding = new Map<number, Promise<number | null>>();
-  private readonly metaLoading = new Map<number, Promise<void>>();
+  private readonly meta: SaleMetaLoader;
   private readonly frames: StockFrames;
 
   constructor(
     private readonly store: SaleStore,
     frameMs = 100,
     /** The per-member limit of a product sold through a waiting room that has none of its own. */
-    private readonly roomDefaultLimit = 2,
+    roomDefaultLimit = 2,
   ) {
+    this.meta = new SaleMetaLoader(store, roomDefaultLimit);
     this.frames = new StockFrames(store, frameMs, (em, id) => this.remaining(em, [id]));
     // A paid hold can turn ALL_IN_CARTS into SOLD_OUT: a frame follows.
     store.reservations.onPaid = (productIds) => productIds.forEach((id) => this.touch(id));
@@ -142,73 +142,14 @@ export class StockService {
    * lifetime unit counts from MySQL payments if Redis lost them. NOT_FOUND for an unknown product.
    */
   ensureSaleMeta(em: EntityManager, productId: number): Promise<void> {
-    const running = this.metaLoading.get(productId);
-    if (running) return running;
-    const run = this.loadMeta(em.fork(), productId).finally(() => {
-      if (this.metaLoading.get(productId) === run) this.metaLoading.delete(productId);
-    });
-    this.metaLoading.set(productId, run);
-    return run;
-  }
-
-  private async loadMeta(em: EntityManager, productId: number): Promise<void> {
-    // Invalidated (on any instance) while a load ran: what it read may be the old product, and
-    // sale-meta.lua refuses it; the load reads again.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const version = await this.store.saleMetaVersion(productId);
-      if (await this.loadMetaAt(em, productId, version)) return;
-    }
-    throw new ServiceUnavailableError(`The sale of product ${productId} is being changed; retry`);
-  }
-
-  private async loadMetaAt(em: EntityManager, productId: number, version: number) {
-    const product = await em.findOne(Product, { id: productId }, { refresh: true });
-    if (!product) throw new NotFoundError('Product', productId);
-    // A product sold through a waiting room always has a per-member limit and the room's hold.
-    const room = await em.findOne(WaitingRoom, { productId });
-    const limit = product.purchaseLimit ?? (room ? this.roomDefaultLimit : null);
-    const bought: [number, number][] = [];
-    if (limit != null && !(await this.store.hasBuyerCounts(productId))) {
-      const perUser = new Map<number, number>();
-      // A cancelled or returned order still counts against the limit (as the live counts do);
-      // a payment that never became an order does not (its units were released).
-      const payments = await em.find(
-        Payment,
-        {
-          $or: [
-            { status: PaymentStatus.PAID },
-            {
-              status: { $in: [PaymentStatus.REFUNDING, PaymentStatus.REFUNDED] },
-              refundReason: { $ne: RefundReason.UNPLACEABLE },
-            },
-          ],
-        },
-        { fields: ['user', 'items'] },
-      );
-      for (const p of payments) {
-        const units = paymentItems(p.items)
-          .filter((i) => i.productId === productId)
-          .reduce((s, i) => s + i.quantity, 0);
-        if (units) perUser.set(p.user.id, (perUser.get(p.user.id) ?? 0) + units);
-      }
-      bought.push(...perUser);
-    }
-    const meta = {
-      startsAt: product.saleStartsAt ?? null,
-      endsAt: product.saleEndsAt ?? null,
-      purchaseLimit: limit,
-      price: product.price,
-      deleted: product.deletedAt != null,
-      roomHoldMs: room ? room.holdSeconds * 1000 : null,
-    };
-    return this.store.cacheSaleMeta(productId, meta, META_TTL_MS, bought, version);
+    return this.meta.ensure(em, productId);
   }
 
   /** Drops the cached sale metadata (after a product's window, limit, price or deletion changes). */
   async invalidate(productId: number): Promise<void> {
     // A load already running read the old product: later purchases do not share it (and its
     // write is refused: the drop moves the metadata's version, which every instance's load checks).
-    this.metaLoading.delete(productId);
+    this.meta.forget(productId);
     await this.store.dropSaleMeta(productId);
     this.touch(productId);
   }
