@@ -1,15 +1,18 @@
 import type { EntityManager } from '@mikro-orm/mysql';
+import { paymentItems } from '../../entities/payment.entity';
 import type { SaleStore } from '../sale/sale-store';
 import { DiscrepancyKind, type Discrepancy } from './audit.types';
-
-const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+import { paymentTable } from './payment-table';
 
 /**
  * Units in Redis against MySQL, per product with a live counter: the counter plus the units held
- * plus the units paid and not yet written must equal MySQL stock. Redis is read at one instant
- * per product (its keys share a slot); a paid entry whose order MySQL already has counts as
- * written (settle-written drops it a moment after the commit). A mismatch is drift: it would be
- * resold (counter too high) or never sold (too low).
+ * plus the units paid and not yet written must equal MySQL stock. "Paid, not yet written" is
+ * counted as the counter's rebuild counts it (stock-rebuild.lua): Redis's paid entries whose
+ * order MySQL does not have yet (settle-written drops an entry a moment after the commit), and
+ * PAID payments in MySQL without an order that Redis holds neither as paid nor as held (a rebuild
+ * took their units off the counter; their order is still to come). Redis is read at one instant
+ * per product (its keys share a slot), MySQL's stock and payments in one transaction after it.
+ * A mismatch is drift: it would be resold (counter too high) or never sold (too low).
  */
 export async function auditUnits(
   em: EntityManager,
@@ -21,36 +24,36 @@ export async function auditUnits(
   for (const productId of productIds) {
     const redis = await store.unitsSnapshot(productId);
     if (redis.remaining === null) continue;
-    const paidIds = [...redis.paid.keys()];
-    const [product] = await em.execute<{ stock: number }[]>(
-      'select stock from products where id = ?',
-      [productId],
-    );
-    if (!product) continue;
-    const written = paidIds.length
-      ? new Set(
-          (
-            await em.execute<{ reservation_id: string }[]>(
-              `select reservation_id from orders where reservation_id in (${marks(paidIds.length)})`,
-              paidIds,
-            )
-          ).map((o) => o.reservation_id),
-        )
-      : new Set<string>();
+    const mysql = await em.transactional(async (tem) => {
+      const [product] = await tem.execute<{ stock: number }[]>(
+        'select stock from products where id = ?',
+        [productId],
+      );
+      if (!product) return null;
+      const payments = await paymentTable.unwrittenAndWritten(tem, [...redis.paid.keys()]);
+      return { stock: Number(product.stock), ...payments };
+    });
+    if (!mysql) continue;
     products++;
-    const sum = (m: Map<string, number>, skip?: Set<string>) =>
-      [...m].reduce((n, [id, q]) => (skip?.has(id) ? n : n + q), 0);
+    const written = new Set(mysql.written);
+    const sum = (m: Map<string, number>) =>
+      [...m].reduce((n, [id, q]) => (written.has(id) ? n : n + q), 0);
     const held = sum(redis.held);
-    const paid = sum(redis.paid, written);
+    let paid = sum(redis.paid);
+    for (const row of mysql.unwritten) {
+      if (redis.paid.has(row.reservation_id) || redis.held.has(row.reservation_id)) continue;
+      for (const item of paymentItems(row.items))
+        if (item.productId === productId) paid += item.quantity;
+    }
     const live = redis.remaining + held + paid;
-    if (live !== Number(product.stock))
+    if (live !== mysql.stock)
       discrepancies.push({
         kind: DiscrepancyKind.UNITS_MISMATCH,
         paymentId: null,
         reservationId: null,
         orderId: null,
         productId,
-        detail: `product ${productId}: live ${redis.remaining} + held ${held} + paid unwritten ${paid} = ${live}, MySQL stock ${product.stock}`,
+        detail: `product ${productId}: live ${redis.remaining} + held ${held} + paid unwritten ${paid} = ${live}, MySQL stock ${mysql.stock}`,
       });
   }
   return { products, discrepancies };
