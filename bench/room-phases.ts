@@ -102,6 +102,7 @@ export async function tickCost(
       fMax: 2,
       pausedReason: null,
       purchaseLimit: 1,
+      seedCommit: '',
     });
     await store.overwriteRemaining(productId, 1000);
     const k = saleKeys(productId);

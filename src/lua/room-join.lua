@@ -7,18 +7,19 @@
 -- KEYS[6] pre-queue entries hash (entryId -> member)  KEYS[7] late joins list (entry ids)
 -- ARGV: member, proof ('need': a proof is required but none came; 'skip': no proof required;
 --   else the ms the verified proof must stay marked as used), a new entry id (the receipt)
--- Returns {'EXISTS', ticket, served}, {'TICKET', ticket, served}, {'ENTERED', entryId, entrants}
--- (also for an existing entry), {'CLOSED', reason}, {'NEED_PROOF', queueLength}, {'REPLAY'},
+-- Returns {'EXISTS', ticket, served}, {'TICKET', ticket, served},
+-- {'ENTERED', entryId, entrants, seedCommit ('' when the room hash predates it)} (also for an
+-- existing entry), {'CLOSED', reason}, {'NEED_PROOF', queueLength}, {'REPLAY'},
 -- {'NO_ROOM'} or {'NO_STOCK'} (counter missing: the caller builds it and asks again).
 local r = redis.call('HMGET', KEYS[1], 'mode', 'opensAt', 'startsAt', 'endsAt', 'pausedReason',
-  'served', 'tail', 'entrants', 'frozen')
+  'served', 'tail', 'entrants', 'frozen', 'seedCommit')
 if not r[1] then return {'NO_ROOM'} end
 local served, tail = tonumber(r[6]) or 0, tonumber(r[7]) or 0
 local held = redis.call('HGET', KEYS[2], ARGV[1])
 local have = tonumber(held)
 if have then return {'EXISTS', have, served} end
 if held and string.sub(held, 1, 2) == 'P:' then
-  return {'ENTERED', string.sub(held, 3), tonumber(r[8]) or 0}
+  return {'ENTERED', string.sub(held, 3), tonumber(r[8]) or 0, r[10] or ''}
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -43,7 +44,7 @@ end
 if not open then
   redis.call('HSET', KEYS[2], ARGV[1], 'P:' .. ARGV[3], ARGV[1] .. ':e', ARGV[3])
   redis.call('HSET', KEYS[6], ARGV[3], ARGV[1])
-  return {'ENTERED', ARGV[3], redis.call('HINCRBY', KEYS[1], 'entrants', 1)}
+  return {'ENTERED', ARGV[3], redis.call('HINCRBY', KEYS[1], 'entrants', 1), r[10] or ''}
 end
 -- The sale has started: a room with a pre-queue freezes its entries first (tickets 1..N are the
 -- draw's), so late joiners start at N+1.

@@ -111,12 +111,15 @@ export class WaitingRoomResolver {
         },
       );
     if (outcome.kind === 'entered') {
-      const room = await this.rooms.find(ctx.em, productId);
+      // The commitment comes with the entry from Redis (MySQL only for a room mirrored before
+      // Redis kept it).
+      const seedCommit =
+        outcome.seedCommit ?? (await this.rooms.find(ctx.em, productId))?.seedCommit ?? '';
       return Object.assign(new PreQueueEntry(), {
         productId,
         entryId: outcome.entryId,
         entrants: outcome.entrants,
-        seedCommit: room?.seedCommit ?? '',
+        seedCommit,
       });
     }
     const view = await this.rooms.ticketOf(ctx.em, userId, productId);

@@ -32,6 +32,7 @@ export class RoomStore {
       fMax: cfg.fMax,
       pausedReason: cfg.pausedReason ?? '',
       limit: cfg.purchaseLimit,
+      seedCommit: cfg.seedCommit,
     });
     // A new room starts at ticket 0; a reconfigured one keeps its line.
     await this.redis.hsetnx(k.room, 'served', 0);
@@ -128,7 +129,12 @@ export class RoomStore {
       case 'CLOSED':
         return { status, reason: String(reply[1]) };
       case 'ENTERED':
-        return { status, entryId: String(reply[1]), entrants: Number(reply[2]) };
+        return {
+          status,
+          entryId: String(reply[1]),
+          entrants: Number(reply[2]),
+          seedCommit: reply[3] ? String(reply[3]) : null,
+        };
       case 'NEED_PROOF':
         return { status, queueLength: Number(reply[1]) };
       default:

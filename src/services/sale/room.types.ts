@@ -22,6 +22,8 @@ export interface RoomConfig {
   pausedReason: string | null;
   /** The per-member limit (RAFFLE admits no more members than can each buy it). */
   purchaseLimit: number;
+  /** The draw's public commitment to its seed (a pre-queue entry's receipt shows it). */
+  seedCommit: string;
 }
 
 /** One waiting-room frame as room-tick.lua publishes it (times in epoch ms). */
@@ -65,7 +67,7 @@ export type TickReply =
 export type JoinReply =
   | { status: 'EXISTS' | 'TICKET'; ticket: number; servedThrough: number }
   | { status: 'CLOSED'; reason: string }
-  | { status: 'ENTERED'; entryId: string; entrants: number }
+  | { status: 'ENTERED'; entryId: string; entrants: number; seedCommit: string | null }
   | { status: 'NEED_PROOF'; queueLength: number }
   | { status: 'REPLAY' | 'NO_ROOM' | 'NO_STOCK' };
 
@@ -85,7 +87,7 @@ export interface RoomSettings {
 
 export type JoinOutcome =
   | { kind: 'ticket'; ticket: number; servedThrough: number; existing: boolean }
-  | { kind: 'entered'; entryId: string; entrants: number }
+  | { kind: 'entered'; entryId: string; entrants: number; seedCommit: string | null }
   | { kind: 'closed'; reason: string }
   | { kind: 'challenge'; challenge: Awaited<ReturnType<RoomPow['mint']>> }
   | { kind: 'proofFailed'; reason: string };

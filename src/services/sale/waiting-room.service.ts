@@ -115,6 +115,7 @@ export class WaitingRoomService {
       fMax: this.cfg.fMax,
       pausedReason: room.pausedReason ?? null,
       purchaseLimit: product.purchaseLimit ?? this.cfg.defaultPurchaseLimit,
+      seedCommit: room.seedCommit,
     });
     await this.stock.invalidate(productId);
     await this.store.rooms.tick(productId, 'touch', this.cfg.tickMs);
@@ -136,7 +137,7 @@ export class WaitingRoomService {
     if (this.pow.enabled) {
       if (proof === null) mode = 'need';
       else {
-        const check = await this.pow.check(proof, userId, productId);
+        const check = this.pow.check(proof, userId, productId);
         this.metrics.joins.inc({ result: check.ok ? 'proof' : `proof_${check.reason}` });
         if (!check.ok) return { kind: 'proofFailed', reason: check.reason };
         mode = { signature: check.signature, ttlMs: check.ttlMs };
@@ -157,7 +158,12 @@ export class WaitingRoomService {
           };
         case 'ENTERED':
           this.metrics.joins.inc({ result: 'entry' });
-          return { kind: 'entered', entryId: reply.entryId, entrants: reply.entrants };
+          return {
+            kind: 'entered',
+            entryId: reply.entryId,
+            entrants: reply.entrants,
+            seedCommit: reply.seedCommit,
+          };
         case 'CLOSED':
           this.metrics.joins.inc({ result: 'closed' });
           return { kind: 'closed', reason: reply.reason };
