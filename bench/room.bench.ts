@@ -2,8 +2,8 @@
  * Waiting-room load test: `npm run bench:room` (not a timed test; figures only on a quiet machine).
  * Processes as deployed: the API (HTTP only), the worker (room ticker, sweeper), ROOM_BENCH_REALTIME
  * realtime processes, a watchers' process (room-watchers.ts) with one socket per member, and this
- * process as the members' and bots' HTTP clients. ROOM_BENCH_MEMBERS join the pre-queue (with the
- * proof of work at its lowest cost, verification included) while the watchers watch; at the sale
+ * process as the members' and bots' HTTP clients. ROOM_BENCH_MEMBERS join the pre-queue (challenge,
+ * solving, proof: room-joins.ts, beside the floor of two trivial requests) while the watchers watch; at the sale
  * start the draw seals; admitted members buy one unit each and pay (ROOM_BENCH_PAY_SHARE; the rest
  * abandon their hold), ROOM_BENCH_BOTS that never joined fire purchases all along. Then: purchase
  * throughput with the admission check ÷ without, and the tick's Redis cost and memory at
@@ -26,22 +26,19 @@ import { commitOf } from '../src/services/sale/fair-order';
 import { SaleStore } from '../src/services/sale/sale-store';
 import { saleKeys } from '../src/services/sale/sale-keys';
 import { createBenchMembers } from './fixtures';
-import { processCpu } from './lib/proc';
 import {
   ask,
   BUY,
   gql,
-  JOIN,
   PAY,
   pct,
   pool,
-  redisCpuSeconds,
   sleep,
-  solve,
   startRole,
   waitReady,
   type AddProduct,
 } from './room-helpers';
+import { joinPhase } from './room-joins';
 import { throughput, tickCost } from './room-phases';
 
 const num = (name: string, def: number) => Number(process.env[name] ?? def);
@@ -152,28 +149,8 @@ async function main() {
       'started',
     );
     result.watchersOpen = opened.open;
-    // Joins (challenge + proof each), as fast as 64 clients go.
-    const joinStart = performance.now();
-    const cpuBefore = {
-      api: processCpu(api.pid),
-      redis: await redisCpuSeconds(redis),
-      clients: process.cpuUsage(),
-    };
-    await pool(members, 64, async (m) => {
-      const asked = await gql(PORT, JOIN, { i: { productId: String(productId) } }, m.token);
-      const c = asked.data?.joinWaitingRoom?.challenge;
-      if (c)
-        await gql(PORT, JOIN, { i: { productId: String(productId), proof: solve(c) } }, m.token);
-    });
-    result.joinsPerSecond = Math.round(MEMBERS / ((performance.now() - joinStart) / 1000));
-    // CPU per member joined (challenge + proof: two requests each), by process.
-    const clientCpu = process.cpuUsage(cpuBefore.clients);
-    const perJoin = (seconds: number) => Number(((seconds * 1000) / MEMBERS).toFixed(3));
-    result.joinCpuMs = {
-      api: perJoin(processCpu(api.pid) - cpuBefore.api),
-      redis: perJoin((await redisCpuSeconds(redis)) - cpuBefore.redis),
-      clientsWithSolving: perJoin((clientCpu.user + clientCpu.system) / 1e6),
-    };
+    // Joins (challenge, then proof), as fast as 64 clients go, after the two-request floor.
+    Object.assign(result, await joinPhase(PORT, productId, members, redis, api.pid));
     if (Date.now() > startsAt.getTime()) result.warning = 'joins outlasted the pre-queue window';
     // Bots fire from just before the start until the end.
     let ended = false;

@@ -32,7 +32,7 @@ const sha256 = (data: string) => createHash('sha256').update(data).digest('hex')
  *
  * Minting and checking are altcha-lib's `createChallenge` and `verifySolution` done with
  * node:crypto: the library runs each hash and HMAC as an asynchronous WebCrypto job (six per
- * member joined), which cost more API CPU than the rest of the join together (docs/waiting-room.md,
+ * member joined), which cost more API CPU than the rest of the join together (docs/benchmarks.md,
  * "Joins per second"). Browsers solve with altcha-lib's own worker; room-pow.test.ts checks that
  * altcha-lib verifies our challenges and that we verify its own.
  */
