@@ -21,7 +21,7 @@ const SCRIPTS: Record<string, { file: string; keys?: number }> = {
   roomTick: { file: 'room-tick.lua', keys: 8 },
   roomJoin: { file: 'room-join.lua', keys: 7 },
   roomLeave: { file: 'room-leave.lua', keys: 3 },
-  memberGate: { file: 'member-gate.lua', keys: 2 },
+  memberGate: { file: 'member-gate.lua', keys: 3 },
   dropLifecycle: { file: 'drop-lifecycle.lua', keys: 1 },
 };
 
@@ -60,7 +60,8 @@ export interface ScriptCommands {
   roomJoin(...args: (string | number)[]): Promise<(string | number)[]>;
   /** room-leave.lua: 3 keys, then member; the ticket left or 0. */
   roomLeave(...args: (string | number)[]): Promise<number>;
-  /** member-gate.lua: 2 keys, then mode, reservationId, hold end ms, cap, rate points, window ms. */
+  /** member-gate.lua: 3 keys, then mode, reservationId, hold end ms, cap, rate points, window ms,
+   * fingerprint, key record ms. */
   memberGate(...args: (string | number)[]): Promise<(string | number)[]>;
   /** sale-meta.lua: 1 or 0 when written, -1 when the version moved since the load read it. */
   saleMeta(

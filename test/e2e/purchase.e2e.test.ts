@@ -132,10 +132,12 @@ describe('purchase', () => {
       );
     const first = dataOf(await buy(member.token, a, 'x1')).purchase;
     expect(first.__typename).toBe('Reservation');
-    // The same key for another product: CONFLICT, and that product's unit is back on sale.
+    // The same key for another product: CONFLICT before any of its stock is taken (its counter
+    // is not even built).
     expect(errorCode(await buy(member.token, b, 'x1'))).toBe('CONFLICT');
     expect(errorCode(await buy(member.token, b, 'x1'))).toBe('CONFLICT');
-    expect([await live(a), await live(b)]).toEqual([9, 10]);
+    expect([await live(a), await liveStock(t.app, b)]).toEqual([9, null]);
+    expect(await t.app.services.stock.remaining(t.app.orm.em.fork(), [b])).toEqual([10]);
     const again = dataOf(await buy(member.token, a, 'x1')).purchase;
     expect(
       again.__typename === 'Reservation' &&

@@ -10,60 +10,62 @@ export class MemberSlotStore {
   constructor(protected readonly redis: AppRedis) {}
 
   /**
-   * Binds a member's idempotency key to a purchase's input across products (SET NX GET): the
-   * input it was bound to before, or null when this call bound it.
+   * member-gate.lua 'check': the purchase rate limit and the open-holds cap of a member; past
+   * both, binds the purchase's idempotency key to its input across products (SET NX GET) for
+   * `keyTtlMs`. OK carries the input the key was bound to before, or null when this call bound it.
    */
-  bindIdempotencyKey(
-    userId: number,
-    key: string,
-    fingerprint: string,
-    ttlMs: number,
-  ): Promise<string | null> {
-    return this.redis.set(memberIdempotencyKey(userId, key), fingerprint, 'PX', ttlMs, 'NX', 'GET');
-  }
-
-  /** Keeps a bound idempotency key for `ttlMs` from now (an accepted reservation's). */
-  async keepIdempotencyKey(userId: number, key: string, ttlMs: number): Promise<void> {
-    await this.redis.pexpire(memberIdempotencyKey(userId, key), ttlMs);
-  }
-
-  /** member-gate.lua 'check': the purchase rate limit and the open-holds cap of a member. */
   async gate(
     userId: number,
     cap: number,
     rate: { points: number; windowMs: number },
+    key: { key: string; fingerprint: string; ttlMs: number },
   ): Promise<
-    | { status: 'OK' }
+    | { status: 'OK'; boundTo: string | null }
     | { status: 'RATE'; retryMs: number }
     | { status: 'HOLDS'; open: number; earliestEnd: number }
   > {
     const reply = await this.redis.memberGate(
       memberHoldsKey(userId),
       memberPurchaseRateKey(userId),
+      memberIdempotencyKey(userId, key.key),
       'check',
       '',
       0,
       cap,
       rate.points,
       rate.windowMs,
+      key.fingerprint,
+      key.ttlMs,
     );
     if (reply[0] === 'RATE') return { status: 'RATE', retryMs: Number(reply[1]) };
     if (reply[0] === 'HOLDS')
       return { status: 'HOLDS', open: Number(reply[1]), earliestEnd: Number(reply[2]) };
-    return { status: 'OK' };
+    return { status: 'OK', boundTo: reply[1] ? String(reply[1]) : null };
   }
 
-  /** member-gate.lua 'add': an accepted reservation counts as an open hold until `holdEnd`. */
-  async addMemberHold(userId: number, id: string, holdEnd: number): Promise<void> {
+  /**
+   * member-gate.lua 'add': an accepted reservation counts as an open hold until `holdEnd`, and
+   * its idempotency key's record is kept for `keyTtlMs` from now.
+   */
+  async addMemberHold(
+    userId: number,
+    id: string,
+    holdEnd: number,
+    key: string,
+    keyTtlMs: number,
+  ): Promise<void> {
     await this.redis.memberGate(
       memberHoldsKey(userId),
       memberPurchaseRateKey(userId),
+      memberIdempotencyKey(userId, key),
       'add',
       id,
       holdEnd,
       0,
       0,
       0,
+      '',
+      keyTtlMs,
     );
   }
 

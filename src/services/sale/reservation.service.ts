@@ -78,16 +78,17 @@ export class ReservationService {
       );
     }
     const fingerprint = items.map((i) => `${i.productId}x${i.quantity}`).join(',');
-    // The reservation script keeps the key atomically in the reservation's slot (concurrent
-    // retries of one input get one reservation). A key is also bound to its input across
-    // products by a member-wide record, written in the same round trip: if another input
-    // holds it, the reservation just made is given back and the call is a CONFLICT.
-    const id = this.store.reservations.newReservationId(items);
-    // No hoarding: a member's purchase rate and open holds are capped (member-gate.lua).
-    const gate = await this.store.reservations.gate(userId, this.sale.maxOpenHolds, {
-      points: this.sale.memberPurchasesPerMinute,
-      windowMs: 60_000,
-    });
+    // No hoarding: a member's purchase rate and open holds are capped (member-gate.lua). Past
+    // them, the same script binds the key to this input across products, briefly: only an
+    // accepted reservation keeps it for a day. A key bound to another input is a CONFLICT
+    // before any stock is taken; the reservation script keeps the key atomically in the
+    // reservation's slot too (concurrent retries of one input get one reservation).
+    const gate = await this.store.reservations.gate(
+      userId,
+      this.sale.maxOpenHolds,
+      { points: this.sale.memberPurchasesPerMinute, windowMs: 60_000 },
+      { key, fingerprint, ttlMs: REFUSED_IDEMPOTENCY_MS },
+    );
     if (gate.status === 'RATE') throw new RateLimitedError(gate.retryMs);
     if (gate.status === 'HOLDS')
       return {
@@ -96,31 +97,15 @@ export class ReservationService {
         maxOpenHolds: this.sale.maxOpenHolds,
         nextReleaseAt: new Date(gate.earliestEnd),
       };
-    // Bound briefly first: only an accepted reservation keeps its key for a day.
-    const bound = this.store.reservations.bindIdempotencyKey(
-      userId,
-      key,
-      fingerprint,
-      REFUSED_IDEMPOTENCY_MS,
-    );
-    // Awaited below once the reservation script has answered; a handler from now on keeps a
-    // failure that comes first (a Redis Cluster failover) from being an unhandled rejection,
-    // which would end the process.
-    bound.catch(() => undefined);
+    if (gate.boundTo !== null && gate.boundTo !== fingerprint)
+      throw new ConflictError('This idempotency key was used for a different purchase');
+    const id = this.store.reservations.newReservationId(items);
     const outcome = await this.reserve(ctx, userId, items, key, fingerprint, id);
     if (outcome.kind === 'reserved' && outcome.reservation.id === id) {
       const held = outcome.reservation.holdExpiresAt.getTime();
-      void Promise.all([
-        this.store.reservations.keepIdempotencyKey(userId, key, IDEMPOTENCY_MS),
-        this.store.reservations.addMemberHold(userId, id, held),
-      ]).catch(() => undefined);
-    }
-    const boundTo = await bound;
-    if (boundTo !== null && boundTo !== fingerprint) {
-      // Only a reservation this call made is given back (a DUP answer carries the earlier id).
-      if (outcome.kind === 'reserved' && outcome.reservation.id === id)
-        await this.release(outcome.reservation, 'CANCELLED');
-      throw new ConflictError('This idempotency key was used for a different purchase');
+      void this.store.reservations
+        .addMemberHold(userId, id, held, key, IDEMPOTENCY_MS)
+        .catch(() => undefined);
     }
     return outcome;
   }
