@@ -1,7 +1,7 @@
 /** The purchase benchmark's results file and printed summary. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { RESULTS_DIR } from '../lib/paths';
 import { count } from '../lib/setup';
 import type { payFloors, PayRound } from './pay-runs';
@@ -109,10 +109,11 @@ type Result = Awaited<ReturnType<typeof purchaseResult>>;
  * on two runtimes apart); returns its path.
  */
 export function writeResult(result: Result): string {
-  mkdirSync(RESULTS_DIR, { recursive: true });
   const file =
     process.env.BENCH_RESULTS_FILE ??
     join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-purchase.json`);
+  // The file's own folder: a BENCH_RESULTS_FILE elsewhere may not exist yet.
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
