@@ -78,6 +78,9 @@ export class ReservationService {
       );
     }
     const fingerprint = items.map((i) => `${i.productId}x${i.quantity}`).join(',');
+    // First, as it refuses several products on a Redis Cluster (BAD_USER_INPUT): before the gate
+    // counts the call or binds the key.
+    const id = this.store.reservations.newReservationId(items);
     // No hoarding: a member's purchase rate and open holds are capped (member-gate.lua). Past
     // them, the same script binds the key to this input across products, briefly: only an
     // accepted reservation keeps it for a day. A key bound to another input is a CONFLICT
@@ -99,7 +102,6 @@ export class ReservationService {
       };
     if (gate.boundTo !== null && gate.boundTo !== fingerprint)
       throw new ConflictError('This idempotency key was used for a different purchase');
-    const id = this.store.reservations.newReservationId(items);
     const outcome = await this.reserve(ctx, userId, items, key, fingerprint, id);
     if (outcome.kind === 'reserved' && outcome.reservation.id === id) {
       const held = outcome.reservation.holdExpiresAt.getTime();
