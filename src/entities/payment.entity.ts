@@ -23,6 +23,13 @@ export function paymentItems(value: PaymentItem[] | string): PaymentItem[] {
   return typeof value === 'string' ? (JSON.parse(value) as PaymentItem[]) : value;
 }
 
+/** How many units of product `productId` a payment's items hold. */
+export function unitsOfProduct(value: PaymentItem[] | string, productId: number): number {
+  return paymentItems(value)
+    .filter((i) => i.productId === productId)
+    .reduce((sum, i) => sum + i.quantity, 0);
+}
+
 /**
  * Where a payment attempt stands. PENDING: recorded before the charge, outcome not yet known.
  * PAID: charged and the reservation marked paid in Redis (the only status that counts as sold).

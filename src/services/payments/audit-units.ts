@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import { paymentItems } from '../../entities/payment.entity';
+import { unitsOfProduct } from '../../entities/payment.entity';
 import type { SaleStore } from '../sale/sale-store';
 import { DiscrepancyKind, type Discrepancy } from './audit.types';
 import { paymentTable } from './payment-table';
@@ -42,8 +42,7 @@ export async function auditUnits(
     let paid = sum(redis.paid);
     for (const row of mysql.unwritten) {
       if (redis.paid.has(row.reservation_id) || redis.held.has(row.reservation_id)) continue;
-      for (const item of paymentItems(row.items))
-        if (item.productId === productId) paid += item.quantity;
+      paid += unitsOfProduct(row.items, productId);
     }
     const live = redis.remaining + held + paid;
     if (live !== mysql.stock)

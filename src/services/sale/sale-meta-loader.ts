@@ -1,5 +1,10 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import { Payment, PaymentStatus, RefundReason, paymentItems } from '../../entities/payment.entity';
+import {
+  Payment,
+  PaymentStatus,
+  RefundReason,
+  unitsOfProduct,
+} from '../../entities/payment.entity';
 import { Product } from '../../entities/product.entity';
 import { WaitingRoom } from '../../entities/waiting-room.entity';
 import { NotFoundError, ServiceUnavailableError } from '../../errors';
@@ -72,9 +77,7 @@ export class SaleMetaLoader {
         { fields: ['user', 'items'] },
       );
       for (const p of payments) {
-        const units = paymentItems(p.items)
-          .filter((i) => i.productId === productId)
-          .reduce((s, i) => s + i.quantity, 0);
+        const units = unitsOfProduct(p.items, productId);
         if (units) perUser.set(p.user.id, (perUser.get(p.user.id) ?? 0) + units);
       }
       bought.push(...perUser);

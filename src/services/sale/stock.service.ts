@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/mysql';
-import { paymentItems } from '../../entities/payment.entity';
+import { unitsOfProduct } from '../../entities/payment.entity';
 import { Product } from '../../entities/product.entity';
 import { paymentTable } from '../payments/payment-table';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -129,9 +129,7 @@ export class StockService {
     if (!snapshot) return null;
     const unwritten: [string, number][] = [];
     for (const row of snapshot.unwritten) {
-      const units = paymentItems(row.items)
-        .filter((i) => i.productId === productId)
-        .reduce((sum, i) => sum + i.quantity, 0);
+      const units = unitsOfProduct(row.items, productId);
       if (units > 0) unwritten.push([row.reservation_id, units]);
     }
     return { stock: snapshot.stock, unwritten, written: snapshot.written };
