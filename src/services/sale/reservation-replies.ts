@@ -1,5 +1,6 @@
 import type {
   PurchaseItem,
+  PurchaseOutcome,
   ReservationLine,
   ReservationRecord,
   ReservationState,
@@ -51,6 +52,43 @@ export function parseReserveReply(reply: (string | number)[], items: PurchaseIte
       return { status, productId };
     default:
       throw new Error(`unexpected reserve reply ${status}`);
+  }
+}
+
+/** reserve.lua's business refusals: a sale outside its window, a limit, no stock, no admission. */
+export type RefusalReply = Extract<
+  ReserveReply,
+  { status: 'NOT_STARTED' | 'ENDED' | 'LIMIT' | 'SOLD_OUT' | 'NOT_ADMITTED' | 'ADMISSION_EXPIRED' }
+>;
+
+/** The typed purchase outcome of one of reserve.lua's refusals. */
+export function refusalOutcome(reply: RefusalReply): PurchaseOutcome {
+  switch (reply.status) {
+    case 'NOT_STARTED':
+    case 'ENDED':
+      return {
+        kind: reply.status === 'NOT_STARTED' ? 'notStarted' : 'ended',
+        productId: reply.productId,
+        startsAt: reply.startsAt >= 0 ? new Date(reply.startsAt) : null,
+        endsAt: reply.endsAt >= 0 ? new Date(reply.endsAt) : null,
+      };
+    case 'LIMIT':
+      return { kind: 'limit', productId: reply.productId, left: reply.left };
+    case 'SOLD_OUT':
+      return { kind: 'soldOut', productId: reply.productId, remaining: reply.remaining };
+    case 'NOT_ADMITTED':
+      return {
+        kind: 'notAdmitted',
+        productId: reply.productId,
+        ticket: reply.ticket,
+        servedThrough: reply.servedThrough,
+      };
+    case 'ADMISSION_EXPIRED':
+      return {
+        kind: 'admissionExpired',
+        productId: reply.productId,
+        expiredAt: new Date(reply.expiredAt),
+      };
   }
 }
 

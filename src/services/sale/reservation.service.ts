@@ -13,6 +13,7 @@ import type {
   ReservationView,
 } from './reservation.types';
 import { IDEMPOTENCY_KEY_PATTERN, normaliseItems } from './purchase-input';
+import { refusalOutcome } from './reservation-replies';
 import type { SaleStore } from './sale-store';
 import type { StockService } from './stock.service';
 
@@ -41,6 +42,7 @@ const KEEP_RECORD_MS = 7 * 24 * 3600 * 1000;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
 /** How long a refused purchase's key stays bound to its input (an accepted one's: a day). */
 const REFUSED_IDEMPOTENCY_MS = 60 * 1000;
+const keyReused = () => new ConflictError('This idempotency key was used for a different purchase');
 
 /**
  * Reservations: `purchase` holds units atomically in Redis (reserve.lua: sale window, per-member
@@ -100,8 +102,7 @@ export class ReservationService {
         maxOpenHolds: this.sale.maxOpenHolds,
         nextReleaseAt: new Date(gate.earliestEnd),
       };
-    if (gate.boundTo !== null && gate.boundTo !== fingerprint)
-      throw new ConflictError('This idempotency key was used for a different purchase');
+    if (gate.boundTo !== null && gate.boundTo !== fingerprint) throw keyReused();
     const outcome = await this.reserve(ctx, userId, items, key, fingerprint, id);
     if (outcome.kind === 'reserved' && outcome.reservation.id === id) {
       const held = outcome.reservation.holdExpiresAt.getTime();
@@ -157,36 +158,20 @@ export class ReservationService {
           return { kind: 'reserved', reservation: earlier };
         }
         case 'IDEM_CONFLICT':
-          throw new ConflictError('This idempotency key was used for a different purchase');
+          throw keyReused();
         case 'GONE':
           throw new NotFoundError('Product', reply.productId);
+        case 'NOT_ADMITTED':
+        case 'ADMISSION_EXPIRED':
+          this.rooms?.metrics.notAdmitted.inc({
+            reason: reply.status === 'NOT_ADMITTED' ? 'not_admitted' : 'expired',
+          });
+          return refusalOutcome(reply);
         case 'NOT_STARTED':
         case 'ENDED':
-          return {
-            kind: reply.status === 'NOT_STARTED' ? 'notStarted' : 'ended',
-            productId: reply.productId,
-            startsAt: reply.startsAt >= 0 ? new Date(reply.startsAt) : null,
-            endsAt: reply.endsAt >= 0 ? new Date(reply.endsAt) : null,
-          };
         case 'LIMIT':
-          return { kind: 'limit', productId: reply.productId, left: reply.left };
         case 'SOLD_OUT':
-          return { kind: 'soldOut', productId: reply.productId, remaining: reply.remaining };
-        case 'NOT_ADMITTED':
-          this.rooms?.metrics.notAdmitted.inc({ reason: 'not_admitted' });
-          return {
-            kind: 'notAdmitted',
-            productId: reply.productId,
-            ticket: reply.ticket,
-            servedThrough: reply.servedThrough,
-          };
-        case 'ADMISSION_EXPIRED':
-          this.rooms?.metrics.notAdmitted.inc({ reason: 'expired' });
-          return {
-            kind: 'admissionExpired',
-            productId: reply.productId,
-            expiredAt: new Date(reply.expiredAt),
-          };
+          return refusalOutcome(reply);
         case 'ROOM_MISSING':
           // Redis lost the room's line: fail closed (no ticket survives) and rebuild its settings,
           // so members can join again.
