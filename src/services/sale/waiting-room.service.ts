@@ -3,14 +3,15 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import type { Registry } from 'prom-client';
 import type { RedisClient } from '../../clients/redis';
 import type { Config } from '../../config';
-import { WaitingRoom, WaitingRoomMode } from '../../entities/waiting-room.entity';
+import { WaitingRoom } from '../../entities/waiting-room.entity';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import { requireListed } from '../catalog/listing';
 import { commitOf } from './fair-order';
 import { RoomDraw } from './room-draw';
 import { RoomPow } from './room-pow';
 import { createRoomMetrics, type RoomMetrics } from './room-metrics';
-import { perTick, positionOf, waitRange } from './room-maths';
+import { positionOf, waitRange } from './room-maths';
+import { applySettings, storeConfig } from './room-settings';
 import type { JoinOutcome, RoomFrame, RoomSettings } from './room.types';
 import type { SaleStore } from './sale-store';
 import type { StockService } from './stock.service';
@@ -60,13 +61,7 @@ export class WaitingRoomService {
         seed,
         seedCommit: commitOf(productId, seed),
       });
-    if (settings.mode != null) room.mode = settings.mode;
-    if (settings.preQueueOpensAt !== undefined) room.preQueueOpensAt = settings.preQueueOpensAt;
-    if (settings.admissionSeconds != null) room.admissionSeconds = settings.admissionSeconds;
-    if (settings.holdSeconds != null) room.holdSeconds = settings.holdSeconds;
-    if (settings.maxAdmitPerSecond != null) room.maxAdmitPerSecond = settings.maxAdmitPerSecond;
-    if (room.mode === WaitingRoomMode.RAFFLE && !room.preQueueOpensAt)
-      throw new BadUserInputError('A RAFFLE room needs a pre-queue', 'preQueueOpensAt');
+    applySettings(room, settings);
     await em.flush();
     await this.mirror(em, productId);
     return room;
@@ -97,26 +92,7 @@ export class WaitingRoomService {
       requireListed(fresh, productId),
     ]);
     if (!room) return false;
-    if (room.preQueueOpensAt && product.saleStartsAt && room.preQueueOpensAt > product.saleStartsAt)
-      throw new BadUserInputError(
-        'The pre-queue must open before the sale starts',
-        'preQueueOpensAt',
-      );
-    await this.store.rooms.configure(productId, {
-      mode: room.mode,
-      preQueueOpensAt: room.preQueueOpensAt ?? null,
-      startsAt: product.saleStartsAt ?? null,
-      endsAt: product.saleEndsAt ?? null,
-      admissionSeconds: room.admissionSeconds,
-      graceSeconds: this.cfg.graceSeconds,
-      holdSeconds: room.holdSeconds,
-      maxAdmitPerTick: perTick(room.maxAdmitPerSecond, this.cfg.tickMs),
-      payRate: this.cfg.payRate,
-      fMax: this.cfg.fMax,
-      pausedReason: room.pausedReason ?? null,
-      purchaseLimit: product.purchaseLimit ?? this.cfg.defaultPurchaseLimit,
-      seedCommit: room.seedCommit,
-    });
+    await this.store.rooms.configure(productId, storeConfig(room, product, this.cfg));
     await this.stock.invalidate(productId);
     await this.store.rooms.tick(productId, 'touch', this.cfg.tickMs);
     return true;
